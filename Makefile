@@ -1,0 +1,62 @@
+# monenfant — `make run` serves the embedded site, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+PYTHON_SYSTEM ?= /usr/bin/python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+APT_PACKAGES := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv
+APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils
+
+.PHONY: run test setup deps test-deps data serve benchmark lint clean
+
+run: setup data
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup: deps $(VENV)/.installed node_modules/.installed .env staticfiles/.collected
+
+test: setup test-deps data
+	bash scripts/run-tests.sh
+
+# System packages with apt when root and something is missing; otherwise say what to install.
+deps:
+	@bash scripts/apt-ensure.sh $(APT_PACKAGES)
+	@command -v npm >/dev/null || bash scripts/apt-ensure.sh nodejs npm
+
+test-deps:
+	@bash scripts/apt-ensure.sh $(APT_PACKAGES) $(APT_TEST_PACKAGES)
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON_SYSTEM) -c "import sqlite3; c = sqlite3.connect(':memory:'); c.enable_load_extension(True); c.load_extension('mod_spatialite')" \
+	  || { echo "$(PYTHON_SYSTEM) ne peut pas charger SpatiaLite : installez python3-venv et libsqlite3-mod-spatialite (apt)."; exit 1; }
+	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# A random SECRET_KEY for this checkout; production sets its own in the environment.
+.env:
+	@echo "SECRET_KEY=$$($(PYTHON_SYSTEM) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+
+staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(shell find static -type f 2>/dev/null)
+	$(PY) manage.py collectstatic --noinput -v0
+	touch $@
+
+data: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py import_geographie
+	$(PY) manage.py load_demo
+
+benchmark: setup
+	$(PY) manage.py benchmark
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var test-artifacts

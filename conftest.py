@@ -1,0 +1,85 @@
+"""Fixtures shared by every app: a fake BAN geocoder on loopback, Chromium for Playwright."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+
+class FakeBan:
+    """Answers /search/ like api-adresse.data.gouv.fr for the addresses a test registers."""
+
+    def __init__(self):
+        self.addresses: dict[str, dict] = {}
+        self.down = False
+        self.queries: list[str] = []
+
+    def add(self, text: str, *, lon: float, lat: float, citycode: str, score: float = 0.9):
+        self.addresses[text.lower()] = {"lon": lon, "lat": lat, "citycode": citycode, "score": score}
+
+    def answer(self, query: str) -> dict:
+        self.queries.append(query)
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [a["lon"], a["lat"]]},
+                "properties": {"label": query, "score": a["score"], "citycode": a["citycode"]},
+            }
+            for text, a in self.addresses.items()
+            if text in query.lower()
+        ]
+        return {"type": "FeatureCollection", "features": features}
+
+
+@pytest.fixture(scope="session")
+def _ban_server():
+    fake = FakeBan()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server API)
+            if fake.down:
+                self.send_response(503)
+                self.end_headers()
+                return
+            query = parse_qs(urlsplit(self.path).query).get("q", [""])[0]
+            body = json.dumps(fake.answer(query)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield fake, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def fake_ban(_ban_server, settings):
+    """Every test geocodes against the fake BAN, never the real one."""
+    fake, url = _ban_server
+    fake.addresses.clear()
+    fake.queries.clear()
+    fake.down = False
+    settings.BAN_URL = url
+    return fake
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's chromium; Playwright's own download is not possible here (see ENVIRONMENT.md).
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+        ],
+    }

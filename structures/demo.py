@@ -1,0 +1,195 @@
+"""A realistic, idempotent demo directory around Le Puy-en-Velay (43) and Pau (64).
+
+Deterministic (a fixed seed), keyed on (rubrique, nom, commune): running it twice changes nothing.
+"""
+
+import datetime
+import random
+
+from django.contrib.gis.geos import Point
+from django.db import transaction
+
+from . import geo
+from .enums import Jour, Rubrique, TypeAccueil
+from .models import Commune, Horaire, Organisme, Structure
+
+SEED = 43064
+
+TERRITOIRES = {
+    "43": {
+        "centre": "43157",
+        "communes": ["43157", "43089", "43002", "43251", "43041", "43046", "43152", "43078", "43190",
+                     "43268", "43137", "43040", "43084"],
+        "rues": ["rue des Capucins", "boulevard Maréchal-Fayolle", "avenue de la Dentelle", "rue Pannessac",
+                 "avenue Charles-Dupuy", "rue du Collège", "chemin de Fontaine", "place du Breuil",
+                 "rue Chèvrerie", "avenue d'Aiguilhe", "rue de la Gazelle", "rue Saint-Jacques"],
+        "intercommunalite": "Communauté d'agglomération du Puy-en-Velay",
+        "pays": "du Velay",
+    },
+    "64": {
+        "centre": "64445",
+        "communes": ["64445", "64335", "64129", "64348", "64284", "64230", "64237", "64269", "64329",
+                     "64132", "64373", "64102", "64422", "64430"],
+        "rues": ["rue Serviez", "boulevard des Pyrénées", "avenue Jean-Mermoz", "rue Bernadotte",
+                 "avenue du Général-Leclerc", "rue Carnot", "cours Bosquet", "rue Montpensier",
+                 "avenue de Lons", "rue d'Étigny", "chemin de Ronde", "place de Verdun"],
+        "intercommunalite": "Communauté d'agglomération Pau Béarn Pyrénées",
+        "pays": "du Béarn",
+    },
+}
+
+NOMS_EAJE = ["Les P'tits Loups", "Les Coccinelles", "Pomme d'Api", "Les Lutins", "Les Galipettes",
+             "L'Île aux enfants", "Les Bout'chou", "Le Petit Prince", "Les Marmousets", "Les Oursons",
+             "La Ribambelle", "Les Libellules"]
+PRENOMS = ["Marie", "Nathalie", "Sandrine", "Isabelle", "Céline", "Sophie", "Aurélie", "Laetitia",
+           "Christine", "Émilie", "Véronique", "Karine", "Julie", "Stéphanie", "Amandine", "Patricia"]
+NOMS_FAMILLE = ["Martin", "Bernard", "Roux", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert",
+                "Fontaine", "Rousseau", "Vincent", "Chevalier", "Laborde", "Etcheverry", "Lacoste", "Boyer"]
+
+HORAIRES = {
+    "creche": [(j, "07:30", "18:30") for j in range(1, 6)],
+    "creche_samedi": [(j, "06:30", "20:00") for j in range(1, 6)] + [(Jour.SAMEDI, "08:00", "13:00")],
+    "rpe": [(2, "09:00", "12:00"), (2, "13:30", "17:00"), (4, "09:00", "12:00"), (4, "13:30", "18:00"),
+            (5, "09:00", "12:00")],
+    "laep": [(3, "09:00", "11:30"), (Jour.SAMEDI, "09:30", "11:30")],
+    "alsh": [(3, "07:30", "18:30")],
+    "assmat": [(j, "07:00", "19:00") for j in range(1, 6)],
+    "linf": [(j, "09:00", "12:00") for j in range(1, 6)] + [(j, "14:00", "17:00") for j in (1, 2, 4)],
+}
+
+
+def _near(rng: random.Random, point: Point, max_km: float = 1.5) -> Point:
+    dlat = rng.uniform(-max_km, max_km) / geo.EARTH_KM_PER_DEGREE
+    dlon = rng.uniform(-max_km, max_km) / (geo.EARTH_KM_PER_DEGREE * 0.71)
+    return Point(round(point.x + dlon, 6), round(point.y + dlat, 6), srid=4326)
+
+
+def _phone(rng: random.Random, departement: str, mobile: bool = False) -> str:
+    prefix = "06" if mobile else {"43": "04", "64": "05"}[departement]
+    return prefix + "".join(f" {rng.randint(10, 99)}" for _ in range(4))
+
+
+def _upsert(*, rubrique, nom, commune, horaires, communes_desservies=(), **fields) -> Structure:
+    structure, _ = Structure.objects.update_or_create(
+        rubrique=rubrique, nom=nom, commune=commune, defaults=fields
+    )
+    structure.full_clean()
+    structure.horaires.all().delete()
+    Horaire.objects.bulk_create(
+        [Horaire(structure=structure, jour=j, ouverture=o, fermeture=f) for j, o, f in horaires]
+    )
+    if communes_desservies:
+        structure.communes_desservies.set(communes_desservies)
+    return structure
+
+
+@transaction.atomic
+def build_demo() -> int:
+    rng = random.Random(SEED)
+    now = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    count = 0
+    for dep, territoire in TERRITOIRES.items():
+        communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in=territoire["communes"])}
+        centre = communes[territoire["centre"]]
+        voisines = [c for c in communes.values() if geo.haversine_km(c.point, centre.point) <= 15]
+        agglo, _ = Organisme.objects.get_or_create(
+            nom=territoire["intercommunalite"],
+            defaults={"adresse": f"1 {territoire['rues'][0]}", "commune": centre,
+                      "telephone": _phone(rng, dep), "email": f"petite-enfance@agglo{dep}.example.fr"},
+        )
+        association, _ = Organisme.objects.get_or_create(
+            nom=f"Association Familles {territoire['pays'][3:]}",
+            defaults={"commune": centre, "email": f"contact@familles{dep}.example.fr"},
+        )
+        entreprise, _ = Organisme.objects.get_or_create(
+            nom="Petits Pas Crèches SAS", defaults={"email": "contact@petitspas.example.fr"}
+        )
+
+        def adresse(commune, territoire=territoire):
+            return f"{rng.randint(1, 60)} {rng.choice(territoire['rues'])}", commune.code_postal_principal, _near(rng, commune.point)
+
+        for i, commune in enumerate(c for c in communes.values() if c in voisines or c == centre):
+            for k in range(2 if commune == centre else 1):
+                type_accueil = [TypeAccueil.COLLECTIF, TypeAccueil.MICRO_CRECHE, TypeAccueil.FAMILIAL,
+                                TypeAccueil.PARENTAL][(i + k) % 4]
+                prefix = {"collectif": "Multi-accueil", "micro_creche": "Micro-crèche",
+                          "familial": "Crèche familiale", "parental": "Crèche parentale"}[type_accueil]
+                rue, cp, point = adresse(commune)
+                capacite = {"micro_creche": 12, "familial": 30, "parental": 16}.get(type_accueil, rng.choice([24, 40, 60]))
+                atypique = (i + k) % 3 == 0
+                _upsert(
+                    rubrique=Rubrique.EAJE, nom=f"{prefix} {NOMS_EAJE[(i * 2 + k) % len(NOMS_EAJE)]}", commune=commune,
+                    type_accueil=type_accueil, financement_psu=type_accueil != TypeAccueil.MICRO_CRECHE or k == 0,
+                    organisme=entreprise if type_accueil == TypeAccueil.MICRO_CRECHE else (association if type_accueil == TypeAccueil.PARENTAL else agglo),
+                    adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
+                    email=f"accueil{i}{k}@creches{dep}.example.fr",
+                    presentation=(
+                        f"{prefix} de {capacite} places à {commune.nom}, pour les enfants de 10 semaines à 4 ans. "
+                        "Une équipe d'auxiliaires de puériculture et d'éducateurs de jeunes enfants accueille "
+                        "votre enfant en accueil régulier ou occasionnel. Repas et couches fournis."
+                    ),
+                    age_min_mois=2, age_max_mois=48, capacite=capacite,
+                    accueil_handicap=(i + k) % 2 == 0, horaires_atypiques=atypique,
+                    places_disponibles=rng.choice([0, 0, 1, 2, 3, 5]), places_mises_a_jour_le=now,
+                    horaires=HORAIRES["creche_samedi" if atypique else "creche"],
+                )
+                count += 1
+            for k in range(3 if commune == centre else 2):
+                prenom, nom_famille = rng.choice(PRENOMS), rng.choice(NOMS_FAMILLE)
+                rue, cp, point = adresse(commune)
+                _upsert(
+                    rubrique=Rubrique.ASSMAT, nom=f"{prenom} {nom_famille}", commune=commune,
+                    adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep, mobile=True),
+                    presentation=(
+                        f"Assistante maternelle agréée depuis {rng.randint(2005, 2022)}, j'accueille jusqu'à "
+                        f"{rng.choice([3, 4])} enfants dans une maison avec jardin. Activités d'éveil, sorties au relais."
+                    ),
+                    age_min_mois=0, age_max_mois=72, capacite=rng.choice([3, 4]),
+                    horaires_atypiques=k == 0, accueil_handicap=k == 1,
+                    places_disponibles=rng.choice([0, 1, 1, 2]), places_mises_a_jour_le=now,
+                    horaires=HORAIRES["assmat"],
+                )
+                count += 1
+
+        rue, cp, point = adresse(centre)
+        rpe_fields = dict(
+            organisme=agglo, adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
+            email=f"relais@agglo{dep}.example.fr", site_web=f"https://www.agglo{dep}.example.fr/relais",
+            communes_desservies=voisines,
+        )
+        _upsert(
+            rubrique=Rubrique.RPE, nom=f"Relais petite enfance {territoire['pays']}", commune=centre,
+            presentation=(
+                "Le relais informe les parents sur les modes d'accueil, accompagne les assistants maternels "
+                "et propose des ateliers d'éveil. Rendez-vous sur place ou par téléphone."
+            ),
+            horaires=HORAIRES["rpe"], **rpe_fields,
+        )
+        # The same relais is also an information place: a second fiche, rubrique LINF.
+        _upsert(
+            rubrique=Rubrique.LINF, nom=f"Point information familles {territoire['pays']}", commune=centre,
+            presentation=(
+                "Lieu d'information sur tous les modes d'accueil du territoire : crèches, assistants maternels, "
+                "garde à domicile. Vous pouvez aussi nous écrire depuis ce site."
+            ),
+            horaires=HORAIRES["linf"], **rpe_fields,
+        )
+        for k, commune in enumerate(voisines[:2]):
+            rue, cp, point = adresse(commune)
+            _upsert(
+                rubrique=Rubrique.LAEP, nom=f"LAEP {['La Parenthèse', 'Les Petits Pas'][k]}", commune=commune,
+                organisme=association, adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
+                presentation="Un lieu pour jouer et rencontrer d'autres parents, sans inscription, anonyme et gratuit.",
+                age_min_mois=0, age_max_mois=72, horaires=HORAIRES["laep"],
+            )
+            rue, cp, point = adresse(commune)
+            _upsert(
+                rubrique=Rubrique.ALSH, nom=f"Accueil de loisirs {commune.nom}", commune=commune,
+                organisme=agglo, adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
+                presentation="Le mercredi et pendant les vacances scolaires, pour les enfants de 3 à 11 ans.",
+                age_min_mois=36, age_max_mois=143, capacite=80, places_disponibles=rng.choice([0, 4, 10]),
+                places_mises_a_jour_le=now, horaires=HORAIRES["alsh"],
+            )
+            count += 2
+        count += 2
+    return count

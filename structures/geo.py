@@ -1,0 +1,38 @@
+"""Geographic facts and helpers shared by models, search and imports."""
+
+import math
+
+from django.contrib.gis.geos import Point
+
+# (lon_min, lat_min, lon_max, lat_max) of metropolitan France with Corsica, and of each DROM.
+FRANCE_BBOXES = {
+    "métropole": (-5.5, 41.2, 9.8, 51.2),
+    "Guadeloupe": (-61.9, 15.8, -60.9, 16.6),
+    "Martinique": (-61.3, 14.3, -60.7, 14.95),
+    "Guyane": (-54.7, 2.0, -51.5, 5.9),
+    "La Réunion": (55.1, -21.5, 55.95, -20.8),
+    "Mayotte": (44.9, -13.1, 45.4, -12.5),
+}
+
+MAX_KM_FROM_COMMUNE = 40
+EARTH_KM_PER_DEGREE = 111.32
+
+
+def is_in_france(point: Point) -> bool:
+    return any(
+        lon_min <= point.x <= lon_max and lat_min <= point.y <= lat_max
+        for lon_min, lat_min, lon_max, lat_max in FRANCE_BBOXES.values()
+    )
+
+
+def bbox_around(point: Point, km: float) -> tuple[float, float, float, float]:
+    """A lon/lat box that contains the circle of radius km around point (with a margin)."""
+    dlat = km / EARTH_KM_PER_DEGREE * 1.01
+    dlon = km / (EARTH_KM_PER_DEGREE * max(math.cos(math.radians(point.y)), 0.01)) * 1.01
+    return point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat
+
+
+def haversine_km(a: Point, b: Point) -> float:
+    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))

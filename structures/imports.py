@@ -1,0 +1,177 @@
+"""Import of the reference geography: départements, their CAF, every commune with a point.
+
+Sources (see ../shared/data/SOURCES.md): the coordinates file of 2022 (INSEE codes, names,
+postal codes, points) and the npm package @etalab/decoupage-administratif (current codes,
+names, postal codes, population). A commune created by a merger after 2022 takes the point of
+a commune it absorbed (its `anciensCodes`).
+"""
+
+import csv
+import io
+import json
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import transaction
+
+from .models import Caf, Commune, Departement
+from .text import normalize
+
+COORDONNEES_FILE = "communes-coordonnees-2022.csv"
+# Same file as in ../shared/data, from its public compilation (MIT), for machines without it.
+COORDONNEES_URL = (
+    "https://raw.githubusercontent.com/Coercive/FranceCities/969853d/2022_france_cities/france_cities.csv"
+)
+ZONES = {"metro", "drom"}
+BATCH = 2000
+CAF_NOMS_PARTICULIERS = {"976": "Caisse de sécurité sociale de Mayotte"}
+# No public list of the CAF shared mailboxes: a non-deliverable placeholder (RFC 2606) until a
+# CNAF administrator enters the real one in the back office; the import never overwrites it.
+CAF_EMAIL_PLACEHOLDER = "habilitations.caf{code}@monenfant.invalid"
+
+
+@dataclass
+class ImportReport:
+    departements: int = 0
+    communes: int = 0
+    # Communes absent from the coordinates file, placed at a commune of the same postal code.
+    sans_point: list[str] | None = None
+    source_coordonnees: str = ""
+
+
+def read_coordonnees(path: Path | None = None) -> tuple[dict[str, dict], str]:
+    path = path or settings.REFERENCE_DATA_DIR / COORDONNEES_FILE
+    if path.exists():
+        text, source = path.read_text(encoding="utf-8"), str(path)
+    else:
+        with urllib.request.urlopen(COORDONNEES_URL, timeout=60) as response:  # noqa: S310 (fixed https URL)
+            text, source = response.read().decode("utf-8"), COORDONNEES_URL
+    rows = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        rows[row["REF_INSEE"]] = row
+    return rows, source
+
+
+def _point(row: dict | None) -> Point | None:
+    if not row or not row.get("LATITUDE") or not row.get("LONGITUDE"):
+        return None
+    return Point(float(row["LONGITUDE"]), float(row["LATITUDE"]), srid=4326)
+
+
+def read_decoupage(data_dir: Path | None = None) -> tuple[list[dict], list[dict]] | None:
+    data_dir = data_dir or settings.DECOUPAGE_DATA_DIR
+    if not (data_dir / "communes.json").exists():
+        return None
+    departements = json.loads((data_dir / "departements.json").read_text(encoding="utf-8"))
+    communes = json.loads((data_dir / "communes.json").read_text(encoding="utf-8"))
+    return (
+        [d for d in departements if d.get("zone") in ZONES],
+        [
+            c for c in communes
+            if c.get("zone") in ZONES and c["type"] in ("commune-actuelle", "arrondissement-municipal")
+        ],
+    )
+
+
+def _departements_from_csv(coordonnees: dict[str, dict]) -> list[dict]:
+    # Fallback without the npm data: codes only, names unknown until the package is installed.
+    codes = sorted({row["DEPARTMENT"] for row in coordonnees.values()})
+    return [{"code": code, "nom": code, "typeLiaison": 0} for code in codes]
+
+
+def _communes_from_csv(coordonnees: dict[str, dict]) -> list[dict]:
+    return [
+        {
+            "code": row["REF_INSEE"],
+            "nom": row["NAME"],
+            "departement": row["DEPARTMENT"],
+            "codesPostaux": [z for z in row["ZIP_CODES"].split("-") if z],
+            "commune": row["DISTRICT_OF"] or None,
+            "population": 0,
+        }
+        for row in coordonnees.values()
+    ]
+
+
+def import_geographie(
+    *, departements_filter: Iterable[str] | None = None, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    coordonnees, source = read_coordonnees()
+    decoupage = read_decoupage()
+    if decoupage:
+        departements, communes = decoupage
+    else:
+        departements, communes = _departements_from_csv(coordonnees), _communes_from_csv(coordonnees)
+    if departements_filter:
+        wanted = set(departements_filter)
+        departements = [d for d in departements if d["code"] in wanted]
+        communes = [c for c in communes if c["departement"] in wanted]
+
+    report = ImportReport(source_coordonnees=source, sans_point=[])
+    with transaction.atomic():
+        Departement.objects.bulk_create(
+            [Departement(code=d["code"], nom=d["nom"], type_liaison=d.get("typeLiaison", 0)) for d in departements],
+            update_conflicts=True, unique_fields=["code"], update_fields=["nom", "type_liaison"],
+        )
+        Caf.objects.bulk_create(
+            [
+                Caf(
+                    departement_id=d["code"],
+                    nom=CAF_NOMS_PARTICULIERS.get(d["code"])
+                    or "Caf " + Departement(nom=d["nom"], type_liaison=d.get("typeLiaison", 0)).nom_avec_liaison,
+                    email_habilitations=CAF_EMAIL_PLACEHOLDER.format(code=d["code"].lower()),
+                )
+                for d in departements
+            ],
+            ignore_conflicts=True,
+        )
+        report.departements = len(departements)
+
+        # Parents first: an arrondissement points to its commune.
+        communes.sort(key=lambda c: (c.get("type") == "arrondissement-municipal" or bool(c.get("commune")), c["code"]))
+        # A commune restored after 2022 (a former commune déléguée) shares its postal code with the
+        # commune it left: the nearest approximation we have until a newer coordinates file.
+        point_by_postal_code = {}
+        for row in coordonnees.values():
+            for code_postal in row["ZIP_CODES"].split("-"):
+                point_by_postal_code.setdefault(code_postal, _point(row))
+        objects = []
+        for c in communes:
+            point = _point(coordonnees.get(c["code"]))
+            for ancien in c.get("anciensCodes", []) if point is None else []:
+                point = _point(coordonnees.get(ancien))
+                if point:
+                    break
+            if point is None:
+                report.sans_point.append(c["code"])
+                point = next(
+                    (point_by_postal_code[cp] for cp in c.get("codesPostaux") or [] if cp in point_by_postal_code),
+                    None,
+                )
+            objects.append(
+                Commune(
+                    code_insee=c["code"],
+                    nom=c["nom"],
+                    nom_normalise=normalize(c["nom"]),
+                    departement_id=c["departement"],
+                    codes_postaux=" ".join(sorted(set(c.get("codesPostaux") or []))),
+                    population=c.get("population") or 0,
+                    point=point,
+                    commune_parente_id=c.get("commune") if c.get("type", "arrondissement-municipal") == "arrondissement-municipal" else None,
+                )
+            )
+        for start in range(0, len(objects), BATCH):
+            Commune.objects.bulk_create(
+                objects[start : start + BATCH],
+                update_conflicts=True,
+                unique_fields=["code_insee"],
+                update_fields=["nom", "nom_normalise", "departement", "codes_postaux", "population", "point", "commune_parente"],
+            )
+            if progress:
+                progress(min(start + BATCH, len(objects)), len(objects))
+        report.communes = len(objects)
+    return report

@@ -1,0 +1,283 @@
+from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import geo
+from .enums import Jour, Rubrique, TypeAccueil
+
+MSG_PLACES_NEGATIVES = "Le nombre de places disponibles ne peut pas être négatif."
+MSG_CAPACITE_NEGATIVE = "La capacité ne peut pas être négative."
+MSG_AGES = "L'âge minimum doit être inférieur ou égal à l'âge maximum."
+MSG_HORAIRE = "L'heure de fermeture doit être après l'heure d'ouverture."
+
+code_postal_validator = RegexValidator(r"^\d{5}$", "Un code postal compte cinq chiffres.")
+telephone_validator = RegexValidator(
+    r"^(\+33 ?|0)[1-9]( ?\d{2}){4}$|^\+?[\d ]{8,20}$",
+    "Saisissez un numéro de téléphone valide, par exemple 04 71 00 00 00.",
+)
+
+
+class Departement(models.Model):
+    code = models.CharField("code", max_length=3, primary_key=True)
+    nom = models.CharField("nom", max_length=100)
+    # INSEE "type de liaison": how the name is preceded ("de la Haute-Loire", "des Landes"…).
+    type_liaison = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self):
+        return f"{self.code} – {self.nom}"
+
+    @property
+    def nom_avec_liaison(self) -> str:
+        prefix = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
+        return prefix.get(self.type_liaison, "de ") + self.nom
+
+
+class Caf(models.Model):
+    """One CAF per département (the CSS for Mayotte)."""
+
+    departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="caf")
+    nom = models.CharField("nom", max_length=150)
+    email_habilitations = models.EmailField(
+        "boîte aux lettres des habilitations",
+        help_text="La boîte partagée où la CAF reçoit les demandes d'habilitation.",
+    )
+
+    class Meta:
+        ordering = ["departement"]
+        verbose_name = "CAF"
+        verbose_name_plural = "CAF"
+
+    def __str__(self):
+        return self.nom
+
+
+class CommuneQuerySet(models.QuerySet):
+    def matching(self, text: str):
+        """Communes whose name starts with (then contains) text, or whose postal code starts with it."""
+        from .text import normalize
+
+        text = (text or "").strip()
+        if text.isdigit():
+            return self.filter(codes_postaux__contains=text[:5]).filter(
+                Q(codes_postaux__startswith=text) | Q(codes_postaux__contains=f" {text}")
+            ).order_by("-population", "code_insee")
+        needle = normalize(text)
+        if not needle:
+            return self.none()
+        return self.filter(nom_normalise__contains=needle).order_by(
+            models.Case(
+                models.When(nom_normalise__startswith=needle, then=0), default=1
+            ),
+            "-population",
+            "code_insee",
+        )
+
+
+class Commune(models.Model):
+    code_insee = models.CharField("code INSEE", max_length=5, primary_key=True)
+    nom = models.CharField("nom", max_length=100)
+    nom_normalise = models.CharField(max_length=100, db_index=True, editable=False)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    # Space-separated, so that "contains" finds a code on both backends without a join.
+    codes_postaux = models.CharField("codes postaux", max_length=200, blank=True)
+    population = models.PositiveIntegerField("population", default=0)
+    point = models.PointField("point", srid=4326, geography=True, null=True)
+    # Paris, Lyon, Marseille: an arrondissement municipal points to its commune.
+    commune_parente = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="arrondissements"
+    )
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nom", "code_insee"]
+        verbose_name = "commune"
+
+    def __str__(self):
+        codes = self.liste_codes_postaux
+        return f"{self.nom} ({codes[0] if len(codes) == 1 else self.departement_id})"
+
+    @property
+    def liste_codes_postaux(self) -> list[str]:
+        return self.codes_postaux.split()
+
+    @property
+    def code_postal_principal(self) -> str:
+        codes = self.liste_codes_postaux
+        return codes[0] if codes else ""
+
+
+class Organisme(models.Model):
+    """The gestionnaire of one or several structures (a commune, an association, a company…)."""
+
+    nom = models.CharField("nom", max_length=200)
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[RegexValidator(r"^\d{14}$", "Un SIRET compte 14 chiffres.")]
+    )
+    adresse = models.CharField("adresse", max_length=255, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[telephone_validator])
+    email = models.EmailField("courriel", blank=True)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "organisme gestionnaire"
+        verbose_name_plural = "organismes gestionnaires"
+
+    def __str__(self):
+        return self.nom
+
+
+class StructureQuerySet(models.QuerySet):
+    def published(self):
+        """Fiches shown to the public: not closed."""
+        return self.filter(fermee_le__isnull=True)
+
+    def with_fiche_relations(self):
+        return self.select_related("commune", "organisme").prefetch_related("horaires")
+
+
+class Structure(models.Model):
+    """One fiche of the directory. A RPE that is also an information place has a second fiche (LINF)."""
+
+    rubrique = models.CharField("rubrique", max_length=6, choices=Rubrique.choices, db_index=True)
+    type_accueil = models.CharField(
+        "type d'accueil", max_length=12, choices=TypeAccueil.choices, blank=True,
+        help_text="Pour les EAJE seulement.",
+    )
+    financement_psu = models.BooleanField(
+        "financé par la PSU", default=False,
+        help_text="Prestation de service unique : le tarif suit le barème national de la CNAF.",
+    )
+    nom = models.CharField("nom", max_length=200)
+    organisme = models.ForeignKey(
+        Organisme, on_delete=models.PROTECT, null=True, blank=True, related_name="structures",
+        verbose_name="organisme gestionnaire",
+    )
+    adresse = models.CharField("adresse", max_length=255)
+    complement_adresse = models.CharField("complément d'adresse", max_length=255, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, validators=[code_postal_validator])
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="structures")
+    point = models.PointField("position", srid=4326, geography=True, spatial_index=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[telephone_validator])
+    email = models.EmailField("courriel", blank=True)
+    site_web = models.URLField("site internet", blank=True)
+    presentation = models.TextField("présentation", blank=True)
+    age_min_mois = models.PositiveSmallIntegerField("âge minimum (mois)", null=True, blank=True)
+    age_max_mois = models.PositiveSmallIntegerField("âge maximum (mois)", null=True, blank=True)
+    capacite = models.IntegerField(
+        "capacité d'accueil", null=True, blank=True, validators=[MinValueValidator(0, MSG_CAPACITE_NEGATIVE)]
+    )
+    accueil_handicap = models.BooleanField("accueil d'enfants en situation de handicap", default=False)
+    horaires_atypiques = models.BooleanField(
+        "horaires atypiques", default=False, help_text="Tôt le matin, tard le soir, la nuit ou le week-end."
+    )
+    places_disponibles = models.IntegerField(
+        "places disponibles", null=True, blank=True, validators=[MinValueValidator(0, MSG_PLACES_NEGATIVES)]
+    )
+    places_mises_a_jour_le = models.DateTimeField("places mises à jour le", null=True, blank=True)
+    communes_desservies = models.ManyToManyField(
+        Commune, blank=True, related_name="structures_desservantes", verbose_name="communes desservies",
+        help_text="Pour les relais petite enfance et les lieux d'information.",
+    )
+    fermee_le = models.DateField("fermée le", null=True, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nom", "pk"]
+        verbose_name = "structure"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(places_disponibles__isnull=True) | Q(places_disponibles__gte=0),
+                name="places_disponibles_positives",
+                violation_error_message=MSG_PLACES_NEGATIVES,
+            ),
+            models.CheckConstraint(
+                condition=Q(capacite__isnull=True) | Q(capacite__gte=0),
+                name="capacite_positive",
+                violation_error_message=MSG_CAPACITE_NEGATIVE,
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min_mois__isnull=True) | Q(age_max_mois__isnull=True)
+                | Q(age_min_mois__lte=models.F("age_max_mois")),
+                name="ages_ordonnes",
+                violation_error_message=MSG_AGES,
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    def get_absolute_url(self):
+        return reverse("structures:fiche", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.rubrique == Rubrique.EAJE and not self.type_accueil:
+            errors["type_accueil"] = "Précisez le type d'accueil de cet établissement."
+        if self.rubrique and self.rubrique != Rubrique.EAJE:
+            if self.type_accueil:
+                errors["type_accueil"] = "Le type d'accueil ne concerne que les EAJE."
+            if self.financement_psu:
+                errors["financement_psu"] = "Seuls les EAJE sont financés par la PSU."
+        if self.commune_id and self.code_postal:
+            commune = self.commune
+            if commune.codes_postaux and self.code_postal not in commune.liste_codes_postaux:
+                errors["code_postal"] = (
+                    f"Le code postal {self.code_postal} n'est pas celui de {commune.nom} "
+                    f"({', '.join(commune.liste_codes_postaux)})."
+                )
+        if self.point is not None:
+            if not geo.is_in_france(self.point):
+                errors["point"] = "La position est en dehors de la France (métropole et outre-mer)."
+            elif self.commune_id and self.commune.point is not None:
+                km = geo.haversine_km(self.point, self.commune.point)
+                if km > geo.MAX_KM_FROM_COMMUNE:
+                    errors["point"] = (
+                        f"La position est à {km:.0f} km de {self.commune.nom} : vérifiez l'adresse ou la commune."
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.places_disponibles is not None and self.places_mises_a_jour_le is None:
+            self.places_mises_a_jour_le = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def ouvert_le_samedi(self) -> bool:
+        return any(h.jour == Jour.SAMEDI for h in self.horaires.all())
+
+
+class Horaire(models.Model):
+    """An opening slot; a structure open morning and afternoon has two slots that day."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="horaires")
+    jour = models.PositiveSmallIntegerField("jour", choices=Jour.choices)
+    ouverture = models.TimeField("ouverture")
+    fermeture = models.TimeField("fermeture")
+
+    class Meta:
+        ordering = ["jour", "ouverture"]
+        verbose_name = "horaire d'ouverture"
+        verbose_name_plural = "horaires d'ouverture"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fermeture__gt=models.F("ouverture")),
+                name="fermeture_apres_ouverture",
+                violation_error_message=MSG_HORAIRE,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_jour_display()} {self.ouverture:%H:%M}–{self.fermeture:%H:%M}"

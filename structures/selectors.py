@@ -1,0 +1,167 @@
+"""Reads of the directory: geolocated search and commune lookup."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
+from django.db import connections
+from django.db.models.expressions import RawSQL
+
+from . import geo
+from .enums import RUBRIQUE_ALIASES, Jour, Rubrique
+from .models import Commune, Horaire, Structure
+
+RAYON_DEFAUT_KM = 10
+RAYON_MAX_KM = 50
+
+
+class SearchError(ValueError):
+    """A search parameter a person or a partner got wrong; the message is shown as is."""
+
+
+@dataclass
+class Criteres:
+    point: Point
+    rayon_km: float = RAYON_DEFAUT_KM
+    rubriques: list[str] = field(default_factory=list)
+    age_mois: int | None = None
+    places_disponibles: bool = False
+    accueil_handicap: bool = False
+    horaires_atypiques: bool = False
+    ouvert_samedi: bool = False
+
+
+def parse_rubriques(raw: str | list[str] | None) -> list[str]:
+    """'eaje,ram' -> ['EAJE', 'RPE']; unknown codes raise SearchError."""
+    if not raw:
+        return []
+    items = raw if isinstance(raw, list) else raw.split(",")
+    codes = []
+    for item in items:
+        code = item.strip().upper()
+        if not code:
+            continue
+        code = RUBRIQUE_ALIASES.get(code, code)
+        if code not in Rubrique.values:
+            raise SearchError(
+                f"Rubrique inconnue : « {item.strip()[:20]} ». Valeurs possibles : {', '.join(Rubrique.values)}."
+            )
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def parse_rayon(raw) -> float:
+    if raw in (None, ""):
+        return RAYON_DEFAUT_KM
+    try:
+        rayon = float(str(raw).replace(",", "."))
+    except ValueError:
+        raise SearchError("Le rayon doit être un nombre de kilomètres.") from None
+    if not (0 < rayon <= RAYON_MAX_KM):
+        raise SearchError(f"Le rayon doit être compris entre 1 et {RAYON_MAX_KM} km.")
+    return rayon
+
+
+def parse_lat_lon(lat, lon) -> Point:
+    try:
+        point = Point(float(str(lon).replace(",", ".")), float(str(lat).replace(",", ".")), srid=4326)
+    except (TypeError, ValueError):
+        raise SearchError("Les coordonnées doivent être des nombres décimaux (lat, lon).") from None
+    if not geo.is_in_france(point):
+        raise SearchError("Ces coordonnées ne sont pas en France.")
+    return point
+
+
+def commune_by_code(code: str) -> Commune:
+    code = (code or "").strip().upper()
+    commune = Commune.objects.filter(code_insee=code).first() if len(code) == 5 else None
+    if commune is None or commune.point is None:
+        raise SearchError(f"Commune inconnue : « {code[:10]} ». Indiquez un code INSEE à 5 caractères.")
+    return commune
+
+
+def _within_radius(queryset, point: Point, rayon_km: float):
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        # geography column + D: ST_DWithin on the spheroid, served by the GiST index.
+        return queryset.filter(point__dwithin=(point, D(km=rayon_km)))
+    # SpatiaLite: Django's lookups never use the R*Tree; prefilter on it, then the exact test.
+    table = Structure._meta.db_table
+    xmin, ymin, xmax, ymax = geo.bbox_around(point, rayon_km)
+    in_box = RawSQL(  # noqa: S611 (table name from the model, values as parameters)
+        f"SELECT pkid FROM idx_{table}_point WHERE xmax >= %s AND xmin <= %s AND ymax >= %s AND ymin <= %s",
+        (xmin, xmax, ymin, ymax),
+    )
+    return queryset.filter(pk__in=in_box, point__distance_lte=(point, D(km=rayon_km), "spheroid"))
+
+
+def search_structures(criteres: Criteres, *, using: str = "default"):
+    """Published structures within the radius, nearest first (ties by id), with `distance`."""
+    qs = _within_radius(Structure.objects.using(using).published(), criteres.point, criteres.rayon_km)
+    if criteres.rubriques:
+        qs = qs.filter(rubrique__in=criteres.rubriques)
+    if criteres.age_mois is not None:
+        qs = qs.exclude(age_min_mois__gt=criteres.age_mois).exclude(age_max_mois__lt=criteres.age_mois)
+    if criteres.places_disponibles:
+        qs = qs.filter(places_disponibles__gt=0)
+    if criteres.accueil_handicap:
+        qs = qs.filter(accueil_handicap=True)
+    if criteres.horaires_atypiques:
+        qs = qs.filter(horaires_atypiques=True)
+    if criteres.ouvert_samedi:
+        qs = qs.filter(pk__in=Horaire.objects.filter(jour=Jour.SAMEDI).values("structure"))
+    return (
+        qs.annotate(distance=Distance("point", criteres.point, spheroid=True))
+        .select_related("commune")
+        .order_by("distance", "pk")
+    )
+
+
+AGES_MOIS = [
+    (3, "3 mois"), (6, "6 mois"), (12, "1 an"), (18, "18 mois"), (24, "2 ans"), (36, "3 ans"),
+    (48, "4 ans"), (72, "6 ans"), (96, "8 ans"), (120, "10 ans"),
+]
+TRUE_VALUES = {"1", "true", "on", "oui", "yes"}
+
+
+def parse_age(raw) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        age = int(raw)
+    except (TypeError, ValueError):
+        raise SearchError("L'âge de l'enfant doit être un nombre de mois.") from None
+    if not 0 <= age <= 216:
+        raise SearchError("L'âge de l'enfant doit être compris entre 0 et 216 mois.")
+    return age
+
+
+def criteres_from_params(params, *, point: Point) -> Criteres:
+    """Filters shared by the search page and the API (same names in both)."""
+    return Criteres(
+        point=point,
+        rayon_km=parse_rayon(params.get("rayon_km")),
+        rubriques=parse_rubriques(",".join(params.getlist("rubrique"))),
+        age_mois=parse_age(params.get("age_mois")),
+        places_disponibles=str(params.get("places_disponibles", "")).lower() in TRUE_VALUES,
+        accueil_handicap=str(params.get("accueil_handicap", "")).lower() in TRUE_VALUES,
+        horaires_atypiques=str(params.get("horaires_atypiques", "")).lower() in TRUE_VALUES,
+        ouvert_samedi=str(params.get("ouvert_samedi", "")).lower() in TRUE_VALUES,
+    )
+
+
+def communes_for_text(text: str, limit: int = 10) -> list[Commune]:
+    """Autocomplete and the no-JavaScript fallback: "Le Puy-en-Velay (43000)" finds that commune."""
+    text = (text or "").strip()[:100]
+    hint = ""
+    if text.endswith(")") and "(" in text:
+        text, hint = text[:-1].rsplit("(", 1)
+        text, hint = text.strip(), hint.strip()
+    communes = Commune.objects.matching(text).filter(point__isnull=False).select_related("departement")
+    if hint:
+        narrowed = [c for c in communes[:50] if hint in c.liste_codes_postaux or hint == c.departement_id]
+        if narrowed:
+            return narrowed[:limit]
+    return list(communes[:limit])

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "structures"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("recherche/", views.recherche, name="recherche"),
+    path("structures/<int:pk>/", views.fiche, name="fiche"),
+    path("api/structures/", views.api_structures, name="api_structures"),
+    path("api/communes/", views.api_communes, name="api_communes"),
+]
