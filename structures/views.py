@@ -7,6 +7,7 @@ from . import selectors
 from .enums import Rubrique
 from .geocoding import geocode_address
 from .models import Structure
+from .text import normalize
 
 PAGE_SIZE = 20
 API_LIMIT_DEFAULT = 50
@@ -60,11 +61,11 @@ def recherche(request):
             candidates = selectors.communes_for_text(commune_text)
             if not candidates:
                 raise selectors.SearchError(f"Aucune commune ne correspond à « {commune_text[:60]} ».")
-            exact = [c for c in candidates if c.nom_normalise == candidates[0].nom_normalise]
+            exact = [c for c in candidates if c.nom_normalise == normalize(commune_text)]
             if len(candidates) > 1 and len(exact) != 1:
                 context["candidates"] = candidates
                 return render(request, "structures/recherche.html", context)
-            commune = candidates[0]
+            commune = exact[0] if exact else candidates[0]
         point, adresse_trouvee = commune.point, False
         if params.get("adresse", "").strip():
             geocoded = geocode_address(params["adresse"], commune)

@@ -1,0 +1,66 @@
+"""A parent's main path in a real browser (Debian's chromium), on a desktop and on a phone."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_names(settings):
+    # The live server serves static files from the finders, which know no hashed (manifest) names.
+    settings.STORAGES = {
+        **settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
+@pytest.fixture
+def demo_directory():
+    with open("/dev/null", "w") as devnull:
+        call_command("import_geographie", "--departements", "43", "64", stdout=devnull)
+        call_command("load_demo", stdout=devnull)
+
+
+@pytest.mark.parametrize("ecran", ["ordinateur", "telephone"])
+def test_parent_finds_a_creche_near_le_puy_and_opens_its_fiche(page, live_server, demo_directory, ecran):
+    ARTIFACTS.mkdir(exist_ok=True)
+    if ecran == "telephone":
+        page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+    page.get_by_label("Commune ou code postal").press_sequentially("Le Puy", delay=30)
+    option = page.get_by_role("option", name="Le Puy-en-Velay (43000)")
+    expect(option).to_be_visible()
+    page.screenshot(path=ARTIFACTS / f"1-accueil-autocompletion-{ecran}.png", full_page=True)
+    option.click()
+    expect(page.locator("#code_insee")).to_have_value("43157")
+
+    # DSFR draws the checkbox on its label: a person clicks the label.
+    page.locator("label[for=rubrique-EAJE]").click()
+    expect(page.get_by_label("Crèche et autre accueil collectif (EAJE)")).to_be_checked()
+    expect(page.get_by_label("Distance maximale")).to_have_value("10")
+    page.get_by_role("button", name="Rechercher").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modes d'accueil autour de Le Puy-en-Velay")
+    expect(page.get_by_role("status")).to_contain_text("à moins de 10 km de Le Puy-en-Velay")
+    results = page.locator(".mf-results > li")
+    assert results.count() >= 5
+    expect(results.first).to_contain_text("km")
+    # Badges are drawn in capitals by the DSFR: compare their text content.
+    for badge in results.locator(".fr-badge--info").all_text_contents():
+        assert badge == "Crèche et autre accueil collectif (EAJE)"
+    expect(page.locator("#carte .leaflet-marker-icon").first).to_be_attached()
+    page.screenshot(path=ARTIFACTS / f"2-resultats-{ecran}.png", full_page=True)
+
+    first_name = results.first.locator("h2").inner_text()
+    results.first.locator("h2 a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(first_name)
+    expect(page.get_by_role("heading", name="Contact")).to_be_visible()
+    expect(page.get_by_role("heading", name="Jours et horaires d'ouverture")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / f"3-fiche-{ecran}.png", full_page=True)

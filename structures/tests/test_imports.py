@@ -1,0 +1,64 @@
+"""The reference geography, imported from ../shared/data and the npm package, as `make run` does."""
+
+import pytest
+from django.core.management import call_command
+
+from structures.demo import build_demo
+from structures.models import Caf, Commune, Departement, Structure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_reads_real_communes_with_population_postal_codes_and_points():
+    call_command("import_geographie", "--departements", "43", "75", "15", stdout=open("/dev/null", "w"))
+
+    le_puy = Commune.objects.get(code_insee="43157")
+    assert le_puy.nom == "Le Puy-en-Velay"
+    assert le_puy.liste_codes_postaux == ["43000"]
+    assert le_puy.population > 15000
+    assert le_puy.point.y == pytest.approx(45.03, abs=0.01)
+    assert Commune.objects.filter(departement="43").count() > 250
+    # Paris and its 20 arrondissements municipaux, each pointing to Paris.
+    assert Commune.objects.get(code_insee="75116").commune_parente_id == "75056"
+    assert Commune.objects.filter(commune_parente="75056").count() == 20
+    # A commune missing from the 2022 file still gets a point (here: Celles, Cantal, restored later).
+    assert Commune.objects.get(code_insee="15031").point is not None
+    assert Caf.objects.get(departement="43").nom == "Caf de la Haute-Loire"
+
+
+def test_import_is_idempotent_and_keeps_what_the_cnaf_edited():
+    call_command("import_geographie", "--departements", "43", stdout=open("/dev/null", "w"))
+    caf = Caf.objects.get(departement="43")
+    caf.email_habilitations = "linf@caf43.example.fr"
+    caf.save()
+    count = Commune.objects.count()
+
+    call_command("import_geographie", "--departements", "43", stdout=open("/dev/null", "w"))
+
+    assert Commune.objects.count() == count
+    assert Caf.objects.get(departement="43").email_habilitations == "linf@caf43.example.fr"
+
+
+def test_full_import_has_every_departement_and_commune():
+    call_command("import_geographie", stdout=open("/dev/null", "w"))
+    assert Departement.objects.count() == 101
+    assert Caf.objects.count() == 101
+    assert Commune.objects.count() > 34_900
+    assert not Commune.objects.filter(point__isnull=True).exists()
+    assert Commune.objects.filter(departement__in=["971", "972", "973", "974", "976"]).count() == 129
+
+
+def test_demo_directory_is_idempotent_and_covers_every_rubrique_around_le_puy_and_pau():
+    call_command("import_geographie", "--departements", "43", "64", stdout=open("/dev/null", "w"))
+    build_demo()
+    snapshot = list(Structure.objects.order_by("pk").values_list("pk", "nom", "places_disponibles"))
+    build_demo()
+    assert list(Structure.objects.order_by("pk").values_list("pk", "nom", "places_disponibles")) == snapshot
+    for departement in ("43", "64"):
+        rubriques = set(Structure.objects.filter(commune__departement=departement).values_list("rubrique", flat=True))
+        assert rubriques == {"EAJE", "RPE", "LAEP", "ALSH", "ASSMAT", "LINF"}
+    # The relais that is also an information place has two fiches at the same address.
+    relais = Structure.objects.get(rubrique="RPE", commune="43157")
+    linf = Structure.objects.get(rubrique="LINF", commune="43157")
+    assert (relais.adresse, relais.point) == (linf.adresse, linf.point)
+    assert linf.communes_desservies.count() > 3

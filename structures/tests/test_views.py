@@ -1,0 +1,101 @@
+"""The public pages, without JavaScript: what a parent on any phone gets."""
+
+import pytest
+
+from structures.enums import Rubrique
+from structures.tests.factories import CommuneFactory, HoraireFactory, StructureFactory, point_at_km
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def le_puy():
+    return CommuneFactory(code_insee="43157")
+
+
+def test_home_has_the_search_form_in_french(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr"' in html
+    assert '<label class="fr-label" for="commune">' in html
+
+
+def test_search_by_typed_commune_name_works_without_javascript(client, le_puy):
+    StructureFactory(nom="Multi-accueil Les Lutins", creche=True, point=point_at_km(le_puy.point, 2))
+    StructureFactory(nom="Relais des Sucs", rubrique=Rubrique.RPE)
+    response = client.get("/recherche/", {"commune": "le puy", "rubrique": "EAJE"})
+    html = response.content.decode()
+    assert "1 résultat" in html
+    assert "Multi-accueil Les Lutins" in html
+    assert "à 2,0 km" in html
+    assert "Relais des Sucs" not in html
+
+
+def test_ambiguous_commune_asks_which_one(client, le_puy):
+    CommuneFactory(code_insee="43089")
+    CommuneFactory(code_insee="43041")
+    response = client.get("/recherche/", {"commune": "43"})
+    html = response.content.decode()
+    assert "Plusieurs communes correspondent" in html
+    assert "code_insee=43089" in html
+
+
+def test_unknown_commune_says_so(client, le_puy):
+    response = client.get("/recherche/", {"commune": "Atlantide"})
+    assert response.status_code == 400
+    assert "Aucune commune ne correspond à « Atlantide »" in response.content.decode()
+
+
+def test_no_result_offers_a_wider_radius(client, le_puy):
+    StructureFactory(point=point_at_km(le_puy.point, 15))
+    html = client.get("/recherche/", {"code_insee": "43157", "rayon_km": "10"}).content.decode()
+    assert "Aucun résultat" in html
+    assert "Élargir à 20 km" in html
+    html = client.get("/recherche/", {"code_insee": "43157", "rayon_km": "20"}).content.decode()
+    assert "1 résultat" in html
+
+
+def test_results_are_paginated(client, le_puy):
+    for km in range(25):
+        StructureFactory(nom=f"Assmat {km:02d}", point=point_at_km(le_puy.point, km / 10))
+    first = client.get("/recherche/", {"code_insee": "43157"}).content.decode()
+    assert "25 résultats" in first and "Assmat 19" in first and "Assmat 20" not in first
+    second = client.get("/recherche/", {"code_insee": "43157", "page": 2}).content.decode()
+    assert "Assmat 20" in second and "Assmat 19" not in second
+
+
+def test_an_address_found_by_the_ban_orders_by_distance_from_home(client, le_puy, fake_ban):
+    home = point_at_km(le_puy.point, 6)
+    fake_ban.add("12 rue des Capucins", lon=home.x, lat=home.y, citycode="43157")
+    StructureFactory(nom="Près de chez moi", point=point_at_km(le_puy.point, 5))
+    StructureFactory(nom="Au centre", point=le_puy.point)
+    html = client.get("/recherche/", {"code_insee": "43157", "adresse": "12 rue des Capucins"}).content.decode()
+    assert "de l'adresse indiquée" in html
+    assert html.index("Près de chez moi") < html.index("Au centre")
+    assert fake_ban.queries == ["12 rue des Capucins, 43000 Le Puy-en-Velay"]
+
+
+def test_when_the_ban_is_down_the_commune_centre_is_used(client, le_puy, fake_ban):
+    fake_ban.down = True
+    StructureFactory(nom="Au centre", point=le_puy.point)
+    html = client.get("/recherche/", {"code_insee": "43157", "adresse": "12 rue des Capucins"}).content.decode()
+    assert "Adresse non trouvée" in html
+    assert "Au centre" in html
+
+
+def test_fiche_shows_what_a_parent_needs(client, le_puy):
+    structure = StructureFactory(
+        nom="Crèche Les Oursons", creche=True, telephone="04 71 00 00 00", email="oursons@example.fr",
+        presentation="Une crèche au pied du rocher.", places_disponibles=3,
+    )
+    HoraireFactory(structure=structure)
+    html = client.get(f"/structures/{structure.pk}/").content.decode()
+    for text in ["Crèche Les Oursons", "04 71 00 00 00", "oursons@example.fr", "Une crèche au pied du rocher.",
+                 "Lundi", "08h00 – 18h00", "3 places disponibles", 'id="carte"', "barème national"]:
+        assert text in html
+
+
+def test_a_closed_fiche_is_gone(client, le_puy):
+    structure = StructureFactory(fermee=True)
+    assert client.get(f"/structures/{structure.pk}/").status_code == 404
