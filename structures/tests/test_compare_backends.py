@@ -18,7 +18,7 @@ def test_same_results_in_the_same_order_on_both_backends():
     rng = random.Random(7)
     for alias in ("default", "postgis"):
         departement = Departement.objects.using(alias).create(code="43", nom="Haute-Loire")
-        Commune = Commune.objects.using(alias).create(
+        Commune.objects.using(alias).create(
             code_insee="43157", nom="Le Puy-en-Velay", nom_normalise="le puy en velay", departement=departement,
             codes_postaux="43000", point=Point(3.89535229067, 45.0276366659, srid=4326),
         )
