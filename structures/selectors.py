@@ -88,18 +88,24 @@ def _within_radius(queryset, point: Point, rayon_km: float):
         # geography column + D: ST_DWithin on the spheroid, served by the GiST index.
         return queryset.filter(point__dwithin=(point, D(km=rayon_km)))
     # SpatiaLite: Django's lookups never use the R*Tree; prefilter on it, then the exact test.
+    # The R*Tree holds each point as a tiny box: a spherical distance on its corner, with a
+    # margin for its float32 rounding, drops the corners of the square before the costly
+    # geodesic distance is computed on the remaining rows.
     table = Structure._meta.db_table
     xmin, ymin, xmax, ymax = geo.bbox_around(point, rayon_km)
-    in_box = RawSQL(  # noqa: S611 (table name from the model, values as parameters)
-        f"SELECT pkid FROM idx_{table}_point WHERE xmax >= %s AND xmin <= %s AND ymax >= %s AND ymin <= %s",
-        (xmin, xmax, ymin, ymax),
+    in_circle = RawSQL(  # noqa: S611 (table name from the model, values as parameters)
+        f"SELECT pkid FROM idx_{table}_point WHERE xmax >= %s AND xmin <= %s AND ymax >= %s AND ymin <= %s"
+        " AND 6371.0088 * 2 * asin(sqrt(power(sin(radians(ymin - %s) / 2), 2)"
+        " + cos(radians(%s)) * cos(radians(ymin)) * power(sin(radians(xmin - %s) / 2), 2))) <= %s",
+        (xmin, xmax, ymin, ymax, point.y, point.y, point.x, rayon_km * 1.006 + 0.05),
     )
-    return queryset.filter(pk__in=in_box, point__distance_lte=(point, D(km=rayon_km), "spheroid"))
+    return queryset.filter(pk__in=in_circle, point__distance_lte=(point, D(km=rayon_km), "spheroid"))
 
 
 def search_structures(criteres: Criteres, *, using: str = "default"):
     """Published structures within the radius, nearest first (ties by id), with `distance`."""
-    qs = _within_radius(Structure.objects.using(using).published(), criteres.point, criteres.rayon_km)
+    qs = Structure.objects.using(using).published()
+    # Cheap tests first: SQLite evaluates the WHERE clause in order, the distance last.
     if criteres.rubriques:
         qs = qs.filter(rubrique__in=criteres.rubriques)
     if criteres.age_mois is not None:
@@ -112,6 +118,7 @@ def search_structures(criteres: Criteres, *, using: str = "default"):
         qs = qs.filter(horaires_atypiques=True)
     if criteres.ouvert_samedi:
         qs = qs.filter(pk__in=Horaire.objects.filter(jour=Jour.SAMEDI).values("structure"))
+    qs = _within_radius(qs, criteres.point, criteres.rayon_km)
     return (
         qs.annotate(distance=Distance("point", criteres.point, spheroid=True))
         .select_related("commune")

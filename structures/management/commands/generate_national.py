@@ -1,0 +1,21 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from structures.models import Commune
+from structures.national import generate
+
+
+class Command(BaseCommand):
+    help = "Génère un annuaire à l'échelle nationale (~300 000 fiches) pour les mesures de performance."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--total", type=int, default=300_000, help="Nombre de fiches (300 000 par défaut).")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, total, seed, **options):
+        if Commune.objects.count() < 30_000:
+            raise CommandError("Importez d'abord toutes les communes : python manage.py import_geographie")
+        started = time.monotonic()
+        count = generate(total=total, seed=seed)
+        self.stdout.write(self.style.SUCCESS(f"{count} fiches générées en {time.monotonic() - started:.1f} s."))
