@@ -16,6 +16,7 @@ FRANCE_BBOXES = {
 
 MAX_KM_FROM_COMMUNE = 40
 EARTH_KM_PER_DEGREE = 111.32
+EARTH_RADIUS_KM = 6371.0088  # mean radius of the WGS84 ellipsoid
 
 
 def is_in_france(point: Point) -> bool:
@@ -35,4 +36,4 @@ def bbox_around(point: Point, km: float) -> tuple[float, float, float, float]:
 def haversine_km(a: Point, b: Point) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))

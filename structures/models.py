@@ -166,6 +166,10 @@ class Structure(models.Model):
     code_postal = models.CharField("code postal", max_length=5, validators=[code_postal_validator])
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="structures")
     point = models.PointField("position", srid=4326, geography=True, spatial_index=True)
+    # Copies of the point's coordinates as plain floats, kept by save(): distances are computed
+    # on them with the same arithmetic on both backends (see selectors.great_circle_km).
+    lon = models.FloatField(editable=False)
+    lat = models.FloatField(editable=False)
     telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[telephone_validator])
     email = models.EmailField("courriel", blank=True)
     site_web = models.URLField("site internet", blank=True)
@@ -250,6 +254,9 @@ class Structure(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        self.lon, self.lat = self.point.x, self.point.y
+        if kwargs.get("update_fields") is not None and "point" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "lon", "lat"}
         if self.places_disponibles is not None and self.places_mises_a_jour_le is None:
             self.places_mises_a_jour_le = timezone.now()
         super().save(*args, **kwargs)

@@ -24,13 +24,19 @@ COLUMNS = [
     "rubrique", "type_accueil", "financement_psu", "nom", "organisme_id", "adresse", "complement_adresse",
     "code_postal", "commune_id", "telephone", "email", "site_web", "presentation", "age_min_mois",
     "age_max_mois", "capacite", "accueil_handicap", "horaires_atypiques", "places_disponibles",
-    "places_mises_a_jour_le", "cree_le", "modifie_le",
+    "places_mises_a_jour_le", "cree_le", "modifie_le", "lon", "lat",
 ]
 
 
-def _rows(total: int, organisme_id: int, seed: int):
+def _communes() -> list[tuple]:
+    return list(
+        Commune.objects.filter(point__isnull=False).values_list("code_insee", "codes_postaux", "point", "population")
+    )
+
+
+def _rows(communes: list[tuple], total: int, organisme_id: int, seed: int):
+    # `communes` is read before any COPY starts: the connection cannot run a query during one.
     rng = random.Random(seed)
-    communes = list(Commune.objects.filter(point__isnull=False).values_list("code_insee", "codes_postaux", "point", "population"))
     weights = [max(p, 1) for *_, p in communes]
     scale = total / sum(PROPORTIONS.values())
     now = timezone.now()
@@ -47,7 +53,7 @@ def _rows(total: int, organisme_id: int, seed: int):
                     f"{rubrique.label} {i + 1}", organisme_id, f"{rng.randint(1, 120)} rue de la Mairie", "",
                     (codes_postaux.split() or ["00000"])[0], code, "", "", "", "", 0, 72 if not eaje else 48,
                     rng.randint(3, 60), rng.random() < 0.3, rng.random() < 0.15, rng.choice([0, 0, 1, 2, 3]),
-                    now, now, now,
+                    now, now, now, lon, lat,
                 ],
                 lon, lat,
             )
@@ -64,11 +70,12 @@ def generate(total: int = 300_000, seed: int = 2026) -> int:
 
 
 def _copy_postgis(organisme_id: int, total: int, seed: int) -> int:
+    communes = _communes()
     count = 0
     table = Structure._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}, point) FROM STDIN") as copy:
-            for values, lon, lat in _rows(total, organisme_id, seed):
+            for values, lon, lat in _rows(communes, total, organisme_id, seed):
                 copy.write_row([*values, f"SRID=4326;POINT({lon:.6f} {lat:.6f})"])
                 count += 1
         cursor.execute(f"ANALYZE {table}")
@@ -79,12 +86,13 @@ def _insert_spatialite(organisme_id: int, total: int, seed: int) -> int:
     table = Structure._meta.db_table
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}, point) VALUES ({placeholders}, MakePoint(%s, %s, 4326))"
+    communes = _communes()
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         # Loading first and indexing afterwards is about four times faster than a live R*Tree.
         cursor.execute("SELECT DisableSpatialIndex(%s, 'point')", [table])
         batch = []
-        for values, lon, lat in _rows(total, organisme_id, seed):
+        for values, lon, lat in _rows(communes, total, organisme_id, seed):
             batch.append([*values, lon, lat])
             if len(batch) == 5000:
                 cursor.executemany(sql, batch)

@@ -39,7 +39,7 @@ def _feature(structure) -> dict:
             "commune": structure.commune.nom,
             "code_insee": structure.commune_id,
             "adresse": f"{structure.adresse}, {structure.code_postal} {structure.commune.nom}",
-            "distance_km": round(structure.distance.km, 2),
+            "distance_km": round(structure.distance_km, 2),
             "places_disponibles": structure.places_disponibles,
             "url": structure.get_absolute_url(),
         },

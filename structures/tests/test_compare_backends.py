@@ -25,16 +25,12 @@ def test_same_results_in_the_same_order_on_both_backends():
     rng_points = [(rng.uniform(-40, 40), rng.uniform(-40, 40)) for _ in range(400)]
     for alias in ("default", "postgis"):
         commune = Commune.objects.using(alias).get()
-        Structure.objects.using(alias).bulk_create(
-            [
-                Structure(
-                    pk=i + 1, rubrique=["EAJE", "RPE", "ASSMAT"][i % 3], nom=f"S{i}", commune=commune,
-                    code_postal="43000", adresse="x", point=point_at_km(commune.point, east, north),
-                    places_disponibles=i % 4, type_accueil="collectif" if i % 3 == 0 else "",
-                )
-                for i, (east, north) in enumerate(rng_points)
-            ]
-        )
+        for i, (east, north) in enumerate(rng_points):
+            Structure(
+                pk=i + 1, rubrique=["EAJE", "RPE", "ASSMAT"][i % 3], nom=f"S{i}", commune=commune,
+                code_postal="43000", adresse="x", point=point_at_km(commune.point, east, north),
+                places_disponibles=i % 4, type_accueil="collectif" if i % 3 == 0 else "",
+            ).save(using=alias)
     origins = [point_at_km(Commune.objects.get().point, e, n) for e, n in [(0, 0), (10, -5), (-20, 15), (30, 30)]]
     searches = [
         Criteres(point=origin, rayon_km=rayon, rubriques=rubriques, places_disponibles=places)
@@ -44,8 +40,8 @@ def test_same_results_in_the_same_order_on_both_backends():
     ]
     total = 0
     for criteres in searches:
-        spatialite = [(s.pk, round(s.distance.m)) for s in search_structures(criteres, using="default")]
-        postgis = [(s.pk, round(s.distance.m)) for s in search_structures(criteres, using="postgis")]
+        spatialite = [(s.pk, round(s.distance_km * 1000, 3)) for s in search_structures(criteres, using="default")]
+        postgis = [(s.pk, round(s.distance_km * 1000, 3)) for s in search_structures(criteres, using="postgis")]
         assert spatialite == postgis, f"différence pour {criteres}"
         total += len(spatialite)
     assert total > 1000, "les recherches doivent trouver des structures pour que la comparaison ait un sens"

@@ -24,7 +24,7 @@ def test_results_are_nearest_first_with_their_distance(le_puy):
     results = list(search_structures(Criteres(point=le_puy.point, rayon_km=10)))
 
     assert [s.nom for s in results] == [near.nom, middle.nom, far.nom]
-    assert [round(s.distance.km) for s in results] == [1, 4, 8]
+    assert [round(s.distance_km, 1) for s in results] == [1.0, 4.0, 8.0]
 
 
 def test_the_radius_is_a_circle_not_a_box(le_puy):
