@@ -78,7 +78,8 @@ def parse_lat_lon(lat, lon) -> Point:
 
 def commune_by_code(code: str) -> Commune:
     code = (code or "").strip().upper()
-    commune = Commune.objects.filter(code_insee=code).first() if len(code) == 5 else None
+    # INSEE codes are 5 letters or digits (2A/2B for Corsica); anything else never reaches the database.
+    commune = Commune.objects.filter(code_insee=code).first() if len(code) == 5 and code.isalnum() else None
     if commune is None or commune.point is None:
         raise SearchError(f"Commune inconnue : « {code[:10]} ». Indiquez un code INSEE à 5 caractères.")
     return commune
@@ -177,7 +178,8 @@ def criteres_from_params(params, *, point: Point) -> Criteres:
 
 def communes_for_text(text: str, limit: int = 10) -> list[Commune]:
     """Autocomplete and the no-JavaScript fallback: "Le Puy-en-Velay (43000)" finds that commune."""
-    text = (text or "").strip()[:100]
+    # PostgreSQL refuses NUL characters in text: drop them rather than fail.
+    text = (text or "").replace("\x00", "").strip()[:100]
     hint = ""
     if text.endswith(")") and "(" in text:
         text, hint = text[:-1].rsplit("(", 1)

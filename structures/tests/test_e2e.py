@@ -6,7 +6,23 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_accessible(page):
+    """No serious or critical violation found by axe-core (WCAG 2 A/AA rules)."""
+    page.add_script_tag(path=AXE)
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+    )
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} élément(s), ex. {v['nodes'][0]['target']})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(serious)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +49,7 @@ def test_parent_finds_a_creche_near_le_puy_and_opens_its_fiche(page, live_server
         page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+    assert_accessible(page)
 
     page.get_by_label("Commune ou code postal").press_sequentially("Le Puy", delay=30)
     option = page.get_by_role("option", name="Le Puy-en-Velay (43000)")
@@ -57,6 +74,7 @@ def test_parent_finds_a_creche_near_le_puy_and_opens_its_fiche(page, live_server
         assert badge == "Crèche et autre accueil collectif (EAJE)"
     expect(page.locator("#carte .leaflet-marker-icon").first).to_be_attached()
     page.screenshot(path=ARTIFACTS / f"2-resultats-{ecran}.png", full_page=True)
+    assert_accessible(page)
 
     first_name = results.first.locator("h2").inner_text()
     results.first.locator("h2 a").click()
@@ -64,3 +82,4 @@ def test_parent_finds_a_creche_near_le_puy_and_opens_its_fiche(page, live_server
     expect(page.get_by_role("heading", name="Contact")).to_be_visible()
     expect(page.get_by_role("heading", name="Jours et horaires d'ouverture")).to_be_visible()
     page.screenshot(path=ARTIFACTS / f"3-fiche-{ecran}.png", full_page=True)
+    assert_accessible(page)

@@ -118,6 +118,8 @@ class TestApi:
             ({"commune": "43157", "limite": "100000"}, "limite"),
             ({"commune": "43157' OR 1=1 --"}, "Commune inconnue"),
             ({"commune": "<script>alert(1)</script>"}, "Commune inconnue"),
+            ({"commune": "4315\x00"}, "Commune inconnue"),
+            ({"lat": "45\x00", "lon": "3.9"}, "nombres décimaux"),
         ],
     )
     def test_bad_parameters_answer_400_with_a_french_message(self, client, le_puy, params, message):
@@ -133,3 +135,4 @@ class TestApi:
         by_code = client.get("/api/communes/", {"q": "43000"}).json()["communes"]
         assert [c["nom"] for c in by_code] == ["Le Puy-en-Velay", "Espaly-Saint-Marcel"]
         assert client.get("/api/communes/", {"q": "l"}).status_code == 400
+        assert client.get("/api/communes/", {"q": "le\x00 puy"}).json()["communes"][0]["code_insee"] == "43157"

@@ -47,6 +47,14 @@ def test_unknown_commune_says_so(client, le_puy):
     assert "Aucune commune ne correspond à « Atlantide »" in response.content.decode()
 
 
+def test_hostile_input_on_the_page_is_a_message_not_an_error(client, le_puy):
+    response = client.get("/recherche/", {"code_insee": "4315\x00", "rayon_km": "1e309", "page": "x"})
+    assert response.status_code == 400
+    assert "Commune inconnue" in response.content.decode()
+    response = client.get("/recherche/", {"code_insee": "43157", "rayon_km": "1e309"})
+    assert "Le rayon doit être compris entre 1 et 50 km." in response.content.decode()
+
+
 def test_no_result_offers_a_wider_radius(client, le_puy):
     StructureFactory(point=point_at_km(le_puy.point, 15))
     html = client.get("/recherche/", {"code_insee": "43157", "rayon_km": "10"}).content.decode()
