@@ -65,8 +65,9 @@ def _near(rng: random.Random, point: Point, max_km: float = 1.5) -> Point:
 
 
 def _phone(rng: random.Random, departement: str, mobile: bool = False) -> str:
-    prefix = "06" if mobile else {"43": "04", "64": "05"}[departement]
-    return prefix + "".join(f" {rng.randint(10, 99)}" for _ in range(4))
+    # Real numbering zones: 04 71 in Haute-Loire, 05 59 in Pyrénées-Atlantiques.
+    prefix = f"06 {rng.randint(10, 99)}" if mobile else {"43": "04 71", "64": "05 59"}[departement]
+    return prefix + "".join(f" {rng.randint(10, 99)}" for _ in range(3))
 
 
 def _upsert(*, rubrique, nom, commune, horaires, communes_desservies=(), **fields) -> Structure:

@@ -95,12 +95,13 @@ def test_when_the_ban_is_down_the_commune_centre_is_used(client, le_puy, fake_ba
 def test_fiche_shows_what_a_parent_needs(client, le_puy):
     structure = StructureFactory(
         nom="Crèche Les Oursons", creche=True, telephone="04 71 00 00 00", email="oursons@example.fr",
-        presentation="Une crèche au pied du rocher.", places_disponibles=3,
+        presentation="Une crèche au pied du rocher.", places_disponibles=3, age_min_mois=3, age_max_mois=42,
     )
     HoraireFactory(structure=structure)
     html = client.get(f"/structures/{structure.pk}/").content.decode()
     for text in ["Crèche Les Oursons", "04 71 00 00 00", "oursons@example.fr", "Une crèche au pied du rocher.",
-                 "Lundi", "08h00 – 18h00", "3 places disponibles", 'id="carte"', "barème national"]:
+                 "Lundi", "08h00 – 18h00", "3 places disponibles", 'id="carte"', "barème national",
+                 "à partir de 3 mois, jusqu'à 3 ans et demi"]:
         assert text in html
 
 
