@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "dsfr",
     "widget_tweaks",
     "structures",
+    "simulateur",
 ]
 
 MIDDLEWARE = [

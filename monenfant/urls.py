@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("administration/", admin.site.urls),
     path("", include("structures.urls")),
+    path("", include("simulateur.urls")),
 ]

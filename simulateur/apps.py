@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SimulateurConfig(AppConfig):
+    name = "simulateur"
+    verbose_name = "Simulateur de coût"
