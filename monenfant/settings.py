@@ -31,9 +31,34 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "dsfr",
     "widget_tweaks",
+    "simple_history",
+    "axes",
+    "captcha",
     "structures",
     "simulateur",
+    "habilitations",
 ]
+
+AUTH_USER_MODEL = "habilitations.User"
+AUTHENTICATION_BACKENDS = [
+    # Lockout after repeated failures, then the usual email + password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "habilitations/verrouille.html"
+AXES_RESET_ON_SUCCESS = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=4 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LOGIN_URL = "/pro/connexion/"
+LOGIN_REDIRECT_URL = "/pro/"
+LOGOUT_REDIRECT_URL = "/"
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+CAPTCHA_FONT_SIZE = 32
+CAPTCHA_LENGTH = 5
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -44,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "monenfant.urls"
@@ -103,7 +131,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="monenfant <ne-pas-re
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "habilitations.passwords.LettersAndDigitsValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -140,7 +169,12 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # Debian 12 ships GDAL 3.6; we never read spatial references supplied by users.
-SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    "gis.W001",
+    # Lockout by account on purpose: the agents of a CAF share one address behind its proxy,
+    # locking by address would lock them all out at once.
+    "axes.W006",
+]
 if HTTPS and not SECURE_HSTS_PRELOAD:
     # Preloading is a commitment for the whole domain, taken by whoever runs production.
     SILENCED_SYSTEM_CHECKS.append("security.W021")

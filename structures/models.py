@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from . import geo
 from .enums import Jour, Rubrique, TypeAccueil
@@ -126,6 +127,8 @@ class Organisme(models.Model):
     telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[telephone_validator])
     email = models.EmailField("courriel", blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["nom"]
         verbose_name = "organisme gestionnaire"
@@ -196,6 +199,8 @@ class Structure(models.Model):
     modifie_le = models.DateTimeField(auto_now=True)
 
     objects = StructureQuerySet.as_manager()
+    # Who changed what and when, readable in the back office; lon/lat only mirror the point.
+    history = HistoricalRecords(excluded_fields=["lon", "lat", "modifie_le"])
 
     class Meta:
         ordering = ["nom", "pk"]

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_next_year_period_added_in_the_back_office_is_used_at_once(client):
-    admin = get_user_model().objects.create_superuser("cnaf", "cnaf@example.fr", "motdepasse-solide-2026")
+    admin = get_user_model().objects.create_superuser("cnaf@example.fr", "motdepasse-solide-2026")
     client.force_login(admin)
     assert client.get("/api/simulateur/creche/", {
         "date": "2027-02-01", "ressources_mensuelles": "3000", "enfants_a_charge": "1",
@@ -38,7 +38,7 @@ def test_next_year_period_added_in_the_back_office_is_used_at_once(client):
 
 
 def test_overlapping_period_is_refused_with_a_message(client):
-    admin = get_user_model().objects.create_superuser("cnaf", "cnaf@example.fr", "motdepasse-solide-2026")
+    admin = get_user_model().objects.create_superuser("cnaf@example.fr", "motdepasse-solide-2026")
     client.force_login(admin)
     response = client.post("/administration/simulateur/bareme/add/", {
         "dispositif": "psu", "debut": "2026-06-01", "plancher": "830.00", "plafond": "8600.00", "source": "x",

@@ -1,0 +1,118 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from structures.models import Caf, Structure
+
+from .enums import ROLES_CAF, ROLES_STRUCTURE, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("Une adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who logs in, by email. What they may do comes from their affectations."""
+
+    username = None
+    email = models.EmailField("adresse électronique", unique=True)
+    doit_changer_mot_de_passe = models.BooleanField(
+        "doit changer son mot de passe", default=False,
+        help_text="Un mot de passe généré doit être changé à la première connexion.",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        name = self.get_full_name()
+        return f"{name} <{self.email}>" if name else self.email
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").lower()
+        super().save(*args, **kwargs)
+
+    # What structures/ and the other apps ask of a user, without importing this app.
+    def has_role(self, *roles) -> bool:
+        return self.is_active and any(a.role in roles for a in self._affectations())
+
+    def _affectations(self):
+        if not hasattr(self, "_affectations_cache"):
+            self._affectations_cache = list(self.affectations.select_related("caf", "structure"))
+        return self._affectations_cache
+
+    @property
+    def is_cnaf(self) -> bool:
+        return self.is_active and (self.is_superuser or self.has_role(Role.CNAF_ADMIN))
+
+    def departements_geres(self) -> set[str] | None:
+        """Départements this person manages in the back office: None means the whole country."""
+        if self.is_cnaf:
+            return None
+        return {a.caf.departement_id for a in self._affectations() if a.role in ROLES_CAF and a.caf_id}
+
+    def structures_habilitees(self, *roles) -> set[int]:
+        roles = roles or tuple(ROLES_STRUCTURE)
+        return {a.structure_id for a in self._affectations() if a.role in roles and a.structure_id}
+
+
+class Affectation(models.Model):
+    """One role of one person: at a CAF (agents, CAF administrators) or on a structure."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affectations", verbose_name="personne")
+    role = models.CharField("rôle", max_length=14, choices=Role.choices)
+    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, null=True, blank=True, related_name="affectations")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, null=True, blank=True, related_name="affectations"
+    )
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rôle"
+        verbose_name_plural = "rôles"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "caf", "structure"], name="affectation_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=[Role.CAF_ADMIN, Role.CAF_AGENT], caf__isnull=False, structure__isnull=True)
+                | Q(role__in=[Role.GESTIONNAIRE, Role.ASSMAT, Role.LINF], structure__isnull=False, caf__isnull=True)
+                | Q(role=Role.CNAF_ADMIN, caf__isnull=True, structure__isnull=True),
+                name="affectation_portee_coherente",
+                violation_error_message="Un rôle CAF désigne une CAF, un rôle de structure désigne une structure.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} — {self.caf or self.structure or 'France entière'}"
+
+    def clean(self):
+        if self.role == Role.ASSMAT and self.structure_id and self.structure.rubrique != "ASSMAT":
+            raise ValidationError({"structure": "Un assistant maternel est rattaché à sa propre fiche d'assistant maternel."})
+        if self.role == Role.LINF and self.structure_id and self.structure.rubrique != "LINF":
+            raise ValidationError({"structure": "Une personne habilitée LINF est rattachée à une fiche de lieu d'information."})
