@@ -21,7 +21,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "monenfant.apps.MonenfantAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "structures",
     "simulateur",
     "habilitations",
+    "linf",
 ]
 
 AUTH_USER_MODEL = "habilitations.User"
@@ -51,6 +52,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "habilitations/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# History is read in the back office, never replayed: a revert would bypass the forms' checks.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=4 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "/pro/connexion/"
@@ -195,4 +199,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True

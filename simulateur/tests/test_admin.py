@@ -46,3 +46,4 @@ def test_overlapping_period_is_refused_with_a_message(client):
     })
     assert response.status_code == 200
     assert "Cette période chevauche" in response.content.decode()
+

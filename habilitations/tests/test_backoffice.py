@@ -1,0 +1,199 @@
+"""/administration/: each CAF sees and changes its own territory only; the CNAF sees the country."""
+
+import pytest
+from django.urls import reverse
+
+from habilitations.enums import Role
+from habilitations.models import Affectation, User
+from habilitations.tests.factories import PASSWORD, make_person
+from linf.models import ContratCafCnaf
+from structures.enums import Rubrique
+from structures.models import Organisme, Structure
+from structures.tests.factories import CommuneFactory, OrganismeFactory, StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+PAU = ("64445", "Pau", "64000", 77000, -0.350337918181, 43.3200189773)
+
+
+@pytest.fixture
+def territoires():
+    from structures.tests import factories
+
+    factories.COMMUNES.setdefault("64445", PAU[1:])
+    le_puy, pau = CommuneFactory(code_insee="43157"), CommuneFactory(code_insee="64445")
+    org43, org64 = OrganismeFactory(nom="Agglo du Puy", commune=le_puy), OrganismeFactory(nom="Agglo de Pau", commune=pau)
+    s43 = StructureFactory(nom="Crèche du Puy", commune=le_puy, organisme=org43, creche=True)
+    s64 = StructureFactory(nom="Crèche de Pau", commune=pau, organisme=org64, creche=True)
+    return {
+        "43": {"commune": le_puy, "organisme": org43, "structure": s43},
+        "64": {"commune": pau, "organisme": org64, "structure": s64},
+    }
+
+
+@pytest.fixture
+def agent43(client, territoires):
+    agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent43@caf43.example.fr")
+    client.force_login(agent)
+    return agent
+
+
+def objects_of(territoires, code):
+    t = territoires[code]
+    gestionnaire = make_person(Role.GESTIONNAIRE, structure=t["structure"], email=f"gestion{code}@example.fr")
+    contrat = ContratCafCnaf.objects.create(departement_id=code, signe_le="2026-01-05", actif=True)
+    return {
+        "structure": t["structure"], "organisme": t["organisme"], "user": gestionnaire,
+        "contratcafcnaf": contrat, "caf": t["structure"].commune.departement.caf, "commune": t["commune"],
+    }
+
+
+@pytest.mark.parametrize("model", ["structure", "organisme", "user", "contratcafcnaf", "caf", "commune"])
+def test_an_agent_of_caf_43_never_sees_anything_of_64(client, territoires, agent43, model):
+    mine, theirs = objects_of(territoires, "43")[model], objects_of(territoires, "64")[model]
+    app = type(theirs)._meta.app_label
+    name = type(theirs)._meta.model_name
+    listing = client.get(reverse(f"admin:{app}_{name}_changelist"))
+    assert listing.status_code == 200
+    assert str(mine.pk) in listing.content.decode() or str(mine) in listing.content.decode()
+    for url in (
+        reverse(f"admin:{app}_{name}_change", args=[theirs.pk]),
+        reverse(f"admin:{app}_{name}_history", args=[theirs.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse(f"admin:{app}_{name}_change", args=[theirs.pk]), {"nom": "piraté"}).status_code == 404
+    assert client.get(reverse(f"admin:{app}_{name}_change", args=[mine.pk])).status_code == 200
+
+
+def test_lists_are_scoped(client, territoires, agent43):
+    html = client.get(reverse("admin:structures_structure_changelist")).content.decode()
+    assert "Crèche du Puy" in html and "Crèche de Pau" not in html
+    html = client.get(reverse("admin:structures_organisme_changelist")).content.decode()
+    assert "Agglo du Puy" in html and "Agglo de Pau" not in html
+
+
+def test_the_cnaf_sees_the_country(client, territoires):
+    client.force_login(make_person(Role.CNAF_ADMIN))
+    html = client.get(reverse("admin:structures_structure_changelist")).content.decode()
+    assert "Crèche du Puy" in html and "Crèche de Pau" in html
+
+
+@pytest.mark.parametrize("role", [Role.GESTIONNAIRE, Role.ASSMAT])
+def test_structure_people_do_not_enter_the_back_office(client, territoires, role):
+    structure = territoires["43"]["structure"]
+    if role == Role.ASSMAT:
+        structure = StructureFactory(commune=territoires["43"]["commune"])
+    client.force_login(make_person(role, structure=structure))
+    response = client.get(reverse("admin:structures_structure_changelist"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def structure_post(commune_code, **overrides):
+    data = {
+        "rubrique": "LINF", "type_accueil": "", "nom": "Point info familles du Velay", "organisme": "",
+        "telephone": "04 71 00 00 00", "email": "pif@example.fr", "site_web": "",
+        "adresse": "1 place du Breuil", "complement_adresse": "", "code_postal": "43000", "commune": commune_code,
+        "latitude": "", "longitude": "", "presentation": "Informer les familles.", "age_min_mois": "",
+        "age_max_mois": "", "capacite": "", "places_disponibles": "", "fermee_le": "",
+        "communes_desservies": [commune_code],
+        "horaires-TOTAL_FORMS": "1", "horaires-INITIAL_FORMS": "0", "horaires-MIN_NUM_FORMS": "0",
+        "horaires-MAX_NUM_FORMS": "1000", "horaires-0-jour": "1", "horaires-0-ouverture": "09:00",
+        "horaires-0-fermeture": "12:00",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_agent_creates_a_linf_fiche_in_five_parts_and_finds_it_under_linf(client, territoires, agent43, fake_ban):
+    fake_ban.add("1 place du Breuil", lon=3.8853, lat=45.0434, citycode="43157")
+    response = client.post(reverse("admin:structures_structure_add"), structure_post("43157"))
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    fiche = Structure.objects.get(nom="Point info familles du Velay")
+    assert fiche.rubrique == Rubrique.LINF
+    assert (round(fiche.point.x, 4), round(fiche.point.y, 4)) == (3.8853, 45.0434)  # geocoded by the BAN
+    assert list(fiche.communes_desservies.values_list("code_insee", flat=True)) == ["43157"]
+    assert fiche.horaires.count() == 1
+    html = client.get(reverse("admin:structures_structure_changelist"), {"rubrique__exact": "LINF"}).content.decode()
+    assert "Point info familles du Velay" in html and "Crèche du Puy" not in html
+    history = fiche.history.first()
+    assert history.history_user == agent43 and history.history_type == "+"
+
+
+def test_mandatory_fields_and_territory_are_checked(client, territoires, agent43):
+    response = client.post(reverse("admin:structures_structure_add"), structure_post("64445", code_postal="64000"))
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    response = client.post(reverse("admin:structures_structure_add"), structure_post("43157", nom="", communes_desservies=[]))
+    html = response.content.decode()
+    assert "Ce champ est obligatoire." in html
+    assert "dessert au moins une commune." in html
+    assert not Structure.objects.filter(rubrique="LINF").exists()
+
+
+def test_every_change_is_recorded_with_who_and_what(client, territoires, agent43):
+    structure = territoires["43"]["structure"]
+    data = structure_post(
+        "43157", rubrique="EAJE", type_accueil="collectif", nom=structure.nom, communes_desservies=[],
+        places_disponibles="4", latitude=str(structure.point.y), longitude=str(structure.point.x),
+        **{"horaires-TOTAL_FORMS": "0"},
+    )
+    assert client.post(reverse("admin:structures_structure_change", args=[structure.pk]), data).status_code == 302
+    last = structure.history.first()
+    assert last.history_user == agent43
+    assert last.places_disponibles == 4
+    delta = last.diff_against(last.prev_record)
+    assert "places_disponibles" in delta.changed_fields
+    html = client.get(reverse("admin:structures_structure_history", args=[structure.pk])).content.decode()
+    assert agent43.email in html
+
+
+def test_an_agent_may_not_make_agents_but_a_caf_admin_may_for_their_caf_only(client, territoires, agent43):
+    def add_person(email, role, caf=None, structure=None):
+        return client.post(reverse("admin:habilitations_user_add"), {
+            "email": email, "first_name": "Léa", "last_name": "Durand",
+            "affectations-TOTAL_FORMS": "1", "affectations-INITIAL_FORMS": "0", "affectations-MIN_NUM_FORMS": "0",
+            "affectations-MAX_NUM_FORMS": "1000", "affectations-0-role": role,
+            "affectations-0-caf": caf.pk if caf else "", "affectations-0-structure": structure.pk if structure else "",
+        })
+
+    caf43 = territoires["43"]["structure"].commune.departement.caf
+    caf64 = territoires["64"]["structure"].commune.departement.caf
+    assert "gérés par l&#x27;administrateur" in add_person("a@example.fr", Role.CAF_AGENT, caf=caf43).content.decode()
+    assert add_person("g@example.fr", Role.GESTIONNAIRE, structure=territoires["43"]["structure"]).status_code == 302
+    assert "pas de votre territoire" in add_person(
+        "g64@example.fr", Role.GESTIONNAIRE, structure=territoires["64"]["structure"]
+    ).content.decode()
+
+    client.force_login(make_person(Role.CAF_ADMIN, caf_code="43"))
+    assert add_person("b@example.fr", Role.CAF_AGENT, caf=caf43).status_code == 302
+    assert User.objects.get(email="b@example.fr").is_staff
+    assert "pas de votre territoire" in add_person("c@example.fr", Role.CAF_AGENT, caf=caf64).content.decode()
+    assert not User.objects.filter(email__in=["a@example.fr", "g64@example.fr", "c@example.fr"]).exists()
+    assert Affectation.objects.filter(user__email="g@example.fr", role=Role.GESTIONNAIRE).exists()
+
+
+def test_repeated_failures_lock_the_account(client, territoires):
+    make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
+    url = reverse("admin:login")
+    for _ in range(5):
+        client.post(url, {"username": "agent@caf43.example.fr", "password": "mauvais"})
+    response = client.post(url, {"username": "agent@caf43.example.fr", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "verrouillé" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_organisme_without_structure_is_seen_by_the_caf_of_its_seat(client, territoires, agent43):
+    seat43 = Organisme.objects.create(nom="Association nouvelle", commune=territoires["43"]["commune"])
+    assert client.get(reverse("admin:structures_organisme_change", args=[seat43.pk])).status_code == 200
+
+
+def test_a_caf_agent_reads_the_bareme_but_cannot_change_it(client):
+    from simulateur.models import Bareme
+
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="43"))
+    bareme = Bareme.objects.get(dispositif="psu", debut="2026-01-01")
+    url = f"/administration/simulateur/bareme/{bareme.pk}/change/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"plancher": "1.00"}).status_code == 403
+    assert client.get("/administration/simulateur/bareme/add/").status_code == 403

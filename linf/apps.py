@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LinfConfig(AppConfig):
+    name = "linf"
+    verbose_name = "Lieux d'information"

@@ -1,0 +1,104 @@
+"""The back office at /administration/: Django's admin, for CAF and CNAF people only."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+
+
+class AdministrationSite(admin.AdminSite):
+    site_header = "monenfant — administration"
+    site_title = "monenfant administration"
+    index_title = "Gestion"
+
+    def has_permission(self, request):
+        user = request.user
+        if not (user.is_active and user.is_authenticated):
+            return False
+        # The CNAF, or a person with a CAF role; structure managers work in /pro/.
+        departements = user.departements_geres()
+        return departements is None or bool(departements)
+
+
+class ScopedAdminMixin:
+    """Lists and objects restricted to the territory of the person, and 404 outside it.
+
+    `territory_lookup` names the département of an object, e.g. "commune__departement".
+    """
+
+    territory_lookup: str = ""
+    # Choices of communes (foreign keys or many-to-many) limited to the person's départements.
+    commune_fields: tuple[str, ...] = ()
+
+    def scope(self, request, queryset):
+        departements = request.user.departements_geres()
+        if departements is None:
+            return queryset
+        return queryset.filter(**{f"{self.territory_lookup}__in": departements}).distinct()
+
+    def _limit_communes(self, db_field, field, request):
+        departements = request.user.departements_geres()
+        if field is not None and db_field.name in self.commune_fields and departements is not None:
+            field.queryset = field.queryset.filter(departement__in=departements)
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._limit_communes(db_field, super().formfield_for_foreignkey(db_field, request, **kwargs), request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._limit_communes(db_field, super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+    def get_queryset(self, request):
+        return self.scope(request, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        # Another territory's object does not exist for this person: a plain 404, no hint,
+        # before any permission check could answer 403 and confirm that it exists.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("Objet introuvable.")
+        return obj
+
+    def _in_scope_or_404(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404("Objet introuvable.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's and django-simple-history's history pages load the object without get_queryset.
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Fiches are closed, not deleted: only the CNAF deletes (duplicates, mistakes).
+        return request.user.is_active and request.user.is_cnaf
+
+
+class InlinePermissionsMixin:
+    """Inlines follow the back-office roles, not Django's per-model permissions."""
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)

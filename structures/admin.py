@@ -1,0 +1,141 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.gis.geos import Point
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from monenfant.admin import InlinePermissionsMixin, ScopedAdminMixin
+
+from .enums import Rubrique
+from .geocoding import geocode_address
+from .models import Caf, Commune, Horaire, Organisme, Structure
+
+
+@admin.register(Commune)
+class CommuneAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: the reference geography comes from the import; here for searching."""
+
+    territory_lookup = "departement"
+    search_fields = ["nom", "nom_normalise", "code_insee", "codes_postaux"]
+    list_display = ["nom", "code_insee", "codes_postaux", "departement", "population"]
+    list_filter = ["departement"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete as the public site does: "le puy", "43000".
+        if search_term:
+            return queryset & Commune.objects.matching(search_term), False
+        return queryset, False
+
+
+class HoraireInline(InlinePermissionsMixin, admin.TabularInline):
+    model = Horaire
+    extra = 1
+    verbose_name_plural = "5. Jours et horaires d'ouverture au public"
+
+
+class StructureForm(forms.ModelForm):
+    latitude = forms.FloatField(
+        label="Latitude", required=False,
+        help_text="Laissez vide : l'adresse est géolocalisée (Base Adresse Nationale) à l'enregistrement.",
+    )
+    longitude = forms.FloatField(label="Longitude", required=False, help_text="Ou déplacez le point sur la carte.")
+
+    class Meta:
+        model = Structure
+        exclude = ["point"]  # noqa: DJ006 (the fieldsets list the fields; the point comes from lat/lon)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.point:
+            self.fields["latitude"].initial = round(self.instance.point.y, 6)
+            self.fields["longitude"].initial = round(self.instance.point.x, 6)
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        commune = data.get("commune")
+        if (lat is None) != (lon is None):
+            self.add_error("latitude", "Indiquez la latitude et la longitude, ou aucune des deux.")
+        elif lat is not None:
+            self.instance.point = Point(lon, lat, srid=4326)
+        elif commune is not None:
+            # Same rule as search: the BAN when it answers, otherwise the commune's centre.
+            self.instance.point = geocode_address(data.get("adresse", ""), commune) or commune.point
+        rubrique = data.get("rubrique")
+        if data.get("communes_desservies") and rubrique not in (Rubrique.RPE, Rubrique.LINF):
+            self.add_error("communes_desservies", "Seuls les relais et les lieux d'information desservent des communes.")
+        if rubrique == Rubrique.LINF and commune is not None and not data.get("communes_desservies"):
+            self.add_error("communes_desservies", "Un lieu d'information dessert au moins une commune.")
+        return data
+
+
+@admin.register(Structure)
+class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    territory_lookup = "commune__departement"
+    commune_fields = ("commune", "communes_desservies")
+    form = StructureForm
+    list_display = ["nom", "rubrique", "commune", "places_disponibles", "places_mises_a_jour_le", "fermee_le"]
+    list_filter = ["rubrique", "type_accueil", "fermee_le", "commune__departement"]
+    search_fields = ["nom", "commune__nom", "code_postal", "organisme__nom", "email"]
+    autocomplete_fields = ["commune", "organisme", "communes_desservies"]
+    list_select_related = ["commune"]
+    inlines = [HoraireInline]
+    history_list_display = ["places_disponibles", "fermee_le"]
+    fieldsets = [
+        ("1. Informations générales", {"fields": [
+            "rubrique", "type_accueil", "financement_psu", "nom", "organisme", "telephone", "email", "site_web",
+        ]}),
+        ("2. Localisation", {"fields": [
+            "adresse", "complement_adresse", "code_postal", "commune", "latitude", "longitude",
+        ]}),
+        ("3. Présentation", {"fields": [
+            "presentation", "age_min_mois", "age_max_mois", "capacite", "accueil_handicap", "horaires_atypiques",
+            "places_disponibles", "fermee_le",
+        ]}),
+        ("4. Communes desservies", {"fields": ["communes_desservies"],
+                                    "description": "Pour les relais petite enfance et les lieux d'information."}),
+    ]
+
+    class Media:
+        css = {"all": ["vendor/leaflet/leaflet.css"]}
+        js = ["vendor/leaflet/leaflet.js", "js/admin-carte.js"]
+
+
+@admin.register(Organisme)
+class OrganismeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    # An organisme belongs to the territories of its seat and of its structures.
+    territory_lookup = "structures__commune__departement"
+    commune_fields = ("commune",)
+    list_display = ["nom", "siret", "commune", "email"]
+    search_fields = ["nom", "siret", "email"]
+    autocomplete_fields = ["commune"]
+
+    def scope(self, request, queryset):
+        departements = request.user.departements_geres()
+        if departements is None:
+            return queryset
+        return queryset.filter(
+            Q(structures__commune__departement__in=departements) | Q(commune__departement__in=departements)
+        ).distinct()
+
+
+@admin.register(Caf)
+class CafAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    territory_lookup = "departement"
+    list_display = ["nom", "departement", "email_habilitations"]
+    search_fields = ["nom", "departement__code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_cnaf
