@@ -50,6 +50,7 @@ data: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py import_geographie
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_accounts
 
 benchmark: setup
 	$(PY) manage.py benchmark

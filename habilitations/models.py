@@ -25,6 +25,10 @@ class UserManager(BaseUserManager):
         fields.setdefault("is_superuser", False)
         return self._create(email, password, **fields)
 
+    def get_by_natural_key(self, username):
+        # People type their address with capitals now and then.
+        return self.get(email__iexact=username)
+
     def create_superuser(self, email, password=None, **fields):
         fields.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **fields)

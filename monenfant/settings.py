@@ -125,12 +125,19 @@ else:
 
 # Celery: Redis when configured, otherwise tasks run in-process (the embedded default).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/Paris"
+# Every periodic task, in one place (celery beat: exactly one in production).
+CELERY_BEAT_SCHEDULE = {
+    "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
 vars().update(EMAIL_CONFIG)
+# Absolute links in emails (activation, reminders).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="monenfant <ne-pas-repondre@monenfant.localhost>")
 
 AUTH_PASSWORD_VALIDATORS = [

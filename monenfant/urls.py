@@ -5,4 +5,6 @@ urlpatterns = [
     path("administration/", admin.site.urls),
     path("", include("structures.urls")),
     path("", include("simulateur.urls")),
+    path("pro/", include("habilitations.urls")),
+    path("captcha/", include("captcha.urls")),
 ]

@@ -30,9 +30,9 @@ POSTGIS_URL="postgis://postgres@127.0.0.1:$PG_PORT/monenfant"
 mkdir -p test-artifacts
 
 echo "== Suite sur SpatiaLite (avec les parcours navigateur et la comparaison avec PostGIS)"
-POSTGIS_COMPARE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $PY -m pytest "$@"
+POSTGIS_COMPARE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $PY -m pytest -m "not redis" "$@"
 
-echo "== Suite sur PostGIS avec Redis"
+echo "== Suite sur PostGIS avec Redis et un vrai worker Celery"
 DATABASE_URL="$POSTGIS_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
   $PY -m pytest -m "not e2e and not compare" "$@"
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -13,6 +15,7 @@ MSG_PLACES_NEGATIVES = "Le nombre de places disponibles ne peut pas être négat
 MSG_CAPACITE_NEGATIVE = "La capacité ne peut pas être négative."
 MSG_AGES = "L'âge minimum doit être inférieur ou égal à l'âge maximum."
 MSG_HORAIRE = "L'heure de fermeture doit être après l'heure d'ouverture."
+DELAI_DISPONIBILITE_OBSOLETE = datetime.timedelta(days=90)
 
 code_postal_validator = RegexValidator(r"^\d{5}$", "Un code postal compte cinq chiffres.")
 telephone_validator = RegexValidator(
@@ -194,13 +197,21 @@ class Structure(models.Model):
         Commune, blank=True, related_name="structures_desservantes", verbose_name="communes desservies",
         help_text="Pour les relais petite enfance et les lieux d'information.",
     )
+    # Assistant maternel: conditions of accueil and availability, kept by the person themself.
+    disponible_a_partir_du = models.DateField("place disponible à partir du", null=True, blank=True)
+    disponibilite_mise_a_jour_le = models.DateTimeField("disponibilité mise à jour le", null=True, blank=True)
+    jardin = models.BooleanField("jardin ou espace extérieur", default=False)
+    animaux = models.CharField("animaux au domicile", max_length=200, blank=True)
+    langues = models.CharField("langues parlées", max_length=200, blank=True)
+    pedagogie = models.TextField("pédagogie, activités", blank=True)
+    rappel_disponibilite_envoye_le = models.DateTimeField(null=True, blank=True, editable=False)
     fermee_le = models.DateField("fermée le", null=True, blank=True)
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
     objects = StructureQuerySet.as_manager()
     # Who changed what and when, readable in the back office; lon/lat only mirror the point.
-    history = HistoricalRecords(excluded_fields=["lon", "lat", "modifie_le"])
+    history = HistoricalRecords(excluded_fields=["lon", "lat", "modifie_le", "rappel_disponibilite_envoye_le"])
 
     class Meta:
         ordering = ["nom", "pk"]
@@ -269,6 +280,40 @@ class Structure(models.Model):
     @property
     def ouvert_le_samedi(self) -> bool:
         return any(h.jour == Jour.SAMEDI for h in self.horaires.all())
+
+    @property
+    def derniere_mise_a_jour_disponibilite(self):
+        dates = [d for d in (self.places_mises_a_jour_le, self.disponibilite_mise_a_jour_le) if d]
+        return max(dates) if dates else None
+
+    @property
+    def disponibilite_peut_etre_obsolete(self) -> bool:
+        """Places or availability not confirmed for three months may no longer be true."""
+        last = self.derniere_mise_a_jour_disponibilite
+        return last is not None and last < timezone.now() - DELAI_DISPONIBILITE_OBSOLETE
+
+
+class DemiJournee(models.TextChoices):
+    MATIN = "matin", "matin"
+    APRES_MIDI = "apres_midi", "après-midi"
+
+
+class CreneauDisponible(models.Model):
+    """A half-day of the week when an assistant maternel has a place."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="creneaux_disponibles")
+    jour = models.PositiveSmallIntegerField("jour", choices=Jour.choices)
+    demi_journee = models.CharField("demi-journée", max_length=10, choices=DemiJournee.choices)
+
+    class Meta:
+        ordering = ["jour", "-demi_journee"]
+        verbose_name = "créneau disponible"
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "jour", "demi_journee"], name="creneau_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_jour_display()} {self.get_demi_journee_display()}"
 
 
 class Horaire(models.Model):

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -41,6 +42,8 @@ def _feature(structure) -> dict:
             "adresse": f"{structure.adresse}, {structure.code_postal} {structure.commune.nom}",
             "distance_km": round(structure.distance_km, 2),
             "places_disponibles": structure.places_disponibles,
+            "places_mises_a_jour_le": structure.places_mises_a_jour_le.isoformat() if structure.places_mises_a_jour_le else None,
+            "disponible_a_partir_du": structure.disponible_a_partir_du.isoformat() if structure.disponible_a_partir_du else None,
             "url": structure.get_absolute_url(),
         },
     }
@@ -83,7 +86,7 @@ def recherche(request):
     query["code_insee"] = commune.code_insee
     query["commune"] = str(commune)
     context.update(
-        commune=commune, criteres=criteres, page=page, querystring=query.urlencode(),
+        commune=commune, criteres=criteres, today=timezone.localdate(), page=page, querystring=query.urlencode(),
         adresse_trouvee=adresse_trouvee, adresse_ignoree=bool(params.get("adresse", "").strip()) and not adresse_trouvee,
         plus_large=next((r for r in context["rayons"] if r > criteres.rayon_km), None),
         carte={"centre": [point.y, point.x], "features": [_feature(s) for s in page.object_list]},
@@ -97,7 +100,9 @@ def fiche(request, pk: int):
     jours = {}
     for horaire in structure.horaires.all():
         jours.setdefault(horaire.get_jour_display(), []).append(horaire)
-    return render(request, "structures/fiche.html", {"structure": structure, "jours": jours})
+    return render(
+        request, "structures/fiche.html", {"structure": structure, "jours": jours, "today": timezone.localdate()}
+    )
 
 
 def _api_error(message: str, status: int = 400) -> JsonResponse:

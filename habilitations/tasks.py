@@ -1,0 +1,42 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from structures.models import DELAI_DISPONIBILITE_OBSOLETE, Structure
+
+from .enums import Role
+
+RAPPEL_TOUS_LES = DELAI_DISPONIBILITE_OBSOLETE / 3  # once a month at most while it stays unconfirmed
+
+
+@shared_task
+def remind_stale_availability() -> int:
+    """Ask the people of a fiche to confirm places or availability older than three months."""
+    now = timezone.now()
+    stale_before = now - DELAI_DISPONIBILITE_OBSOLETE
+    structures = (
+        Structure.objects.published()
+        .filter(Q(places_mises_a_jour_le__lt=stale_before) | Q(disponibilite_mise_a_jour_le__lt=stale_before))
+        .exclude(places_mises_a_jour_le__gte=stale_before)
+        .exclude(disponibilite_mise_a_jour_le__gte=stale_before)
+        .filter(Q(rappel_disponibilite_envoye_le__isnull=True) | Q(rappel_disponibilite_envoye_le__lt=now - RAPPEL_TOUS_LES))
+        .prefetch_related("affectations__user")
+    )
+    sent = 0
+    for structure in structures:
+        emails = sorted({
+            a.user.email for a in structure.affectations.all()
+            if a.role in (Role.GESTIONNAIRE, Role.ASSMAT) and a.user.is_active
+        })
+        if not emails:
+            continue
+        body = render_to_string("habilitations/emails/rappel_disponibilites.txt", {
+            "structure": structure, "url": f"{settings.SITE_URL}/pro/structures/{structure.pk}/",
+        })
+        send_mail("monenfant : vos disponibilités sont-elles à jour ?", body, None, emails)
+        Structure.objects.filter(pk=structure.pk).update(rappel_disponibilite_envoye_le=now)
+        sent += 1
+    return sent

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "pro"
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("connexion/", views.Connexion.as_view(), name="connexion"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("mot-de-passe/", views.ChangementMotDePasse.as_view(), name="mot_de_passe"),
+    path("mot-de-passe-oublie/", views.MotDePasseOublie.as_view(), name="mot_de_passe_oublie"),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(template_name="habilitations/mot_de_passe_oublie_envoye.html"),
+        name="mot_de_passe_oublie_envoye",
+    ),
+    path("nouveau-mot-de-passe/<uidb64>/<token>/", views.NouveauMotDePasse.as_view(), name="nouveau_mot_de_passe"),
+    path("structures/<int:pk>/", views.fiche, name="fiche"),
+]

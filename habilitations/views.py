@@ -1,0 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+
+from structures.enums import Rubrique
+from structures.models import Structure
+
+from . import services
+from .enums import Role
+from .forms import ConnexionForm, FicheAssmatForm, FicheGestionnaireForm, HoraireFormSet, MotDePasseOublieForm
+
+PRO_ROLES = (Role.GESTIONNAIRE, Role.ASSMAT)
+
+
+def _my_structures(user):
+    return Structure.objects.filter(pk__in=user.structures_habilitees(*PRO_ROLES)).select_related("commune")
+
+
+def _password_change_first(view):
+    def wrapped(request, *args, **kwargs):
+        if request.user.doit_changer_mot_de_passe:
+            messages.info(request, "Choisissez votre mot de passe avant de continuer.")
+            return redirect("pro:mot_de_passe")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@_password_change_first
+def accueil(request):
+    user = request.user
+    roles = {a.role for a in user.affectations.all()}
+    return render(request, "habilitations/accueil.html", {
+        "structures": _my_structures(user), "back_office": user.departements_geres() != set(),
+        "roles": [Role(r).label for r in sorted(roles)],
+    })
+
+
+@_password_change_first
+def fiche(request, pk: int):
+    structure = get_object_or_404(_my_structures(request.user), pk=pk)
+    assmat = structure.rubrique == Rubrique.ASSMAT
+    form_class = FicheAssmatForm if assmat else FicheGestionnaireForm
+    form = form_class(request.POST or None, instance=structure)
+    horaires = None if assmat else HoraireFormSet(request.POST or None, instance=structure)
+    if request.method == "POST" and form.is_valid() and (horaires is None or horaires.is_valid()):
+        services.update_fiche(
+            structure=structure, form=form, creneaux=form.cleaned_data.get("creneaux") if assmat else None,
+            confirme="confirmer" in request.POST,
+        )
+        if horaires is not None:
+            horaires.save()
+        messages.success(request, "Votre fiche est à jour. Les familles voient déjà ces informations.")
+        return redirect("pro:accueil")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "habilitations/fiche_form.html",
+                  {"structure": structure, "form": form, "horaires": horaires, "assmat": assmat}, status=status)
+
+
+class Connexion(auth_views.LoginView):
+    template_name = "habilitations/connexion.html"
+    authentication_form = ConnexionForm
+    redirect_authenticated_user = True
+
+
+class MotDePasseOublie(auth_views.PasswordResetView):
+    template_name = "habilitations/mot_de_passe_oublie.html"
+    form_class = MotDePasseOublieForm
+    email_template_name = "habilitations/emails/mot_de_passe_oublie.txt"
+    subject_template_name = "habilitations/emails/mot_de_passe_oublie_sujet.txt"
+    success_url = reverse_lazy("pro:mot_de_passe_oublie_envoye")
+
+
+class NouveauMotDePasse(auth_views.PasswordResetConfirmView):
+    template_name = "habilitations/nouveau_mot_de_passe.html"
+    success_url = reverse_lazy("pro:connexion")
+
+    def form_valid(self, form):
+        form.user.doit_changer_mot_de_passe = False
+        messages.success(self.request, "Votre mot de passe est enregistré : connectez-vous.")
+        return super().form_valid(form)
+
+
+class ChangementMotDePasse(auth_views.PasswordChangeView):
+    template_name = "habilitations/mot_de_passe.html"
+    success_url = reverse_lazy("pro:accueil")
+
+    def form_valid(self, form):
+        form.user.doit_changer_mot_de_passe = False
+        messages.success(self.request, "Votre mot de passe est changé.")
+        return super().form_valid(form)
