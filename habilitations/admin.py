@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -98,3 +100,35 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         if user.is_staff != staff and not user.is_superuser:
             user.is_staff = staff
             user.save(update_fields=["is_staff"])
+
+
+# Connection log (django-axes): logins, failures and lockouts of the people of one's territory.
+class ConnexionLogScopeMixin:
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        departements = request.user.departements_geres()
+        if departements is None:
+            return queryset
+        emails = User.objects.filter(
+            Q(affectations__caf__departement__in=departements)
+            | Q(affectations__structure__commune__departement__in=departements)
+        ).values("email")
+        return queryset.filter(username__in=emails)
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request) and (
+            request.user.is_cnaf or request.user.has_role(Role.CAF_ADMIN)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Unlocking an account is deleting its failed attempts: the CAF administrator may.
+        return self.has_module_permission(request)
+
+
+for _model, _admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
+                       (AccessFailureLog, AccessFailureLogAdmin)):
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_admin.__name__, (ConnexionLogScopeMixin, _admin), {}))

@@ -10,6 +10,31 @@ class AdministrationSite(admin.AdminSite):
     site_title = "monenfant administration"
     index_title = "Gestion"
 
+    # The sections as CAF agents know them, rather than one per Django app.
+    SECTIONS = [
+        ("Gestion des structures", ["Structure"]),
+        ("Gestion des organismes", ["Organisme", "User"]),
+        ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
+        ("Référentiel", ["Caf", "Commune", "Bareme"]),
+        ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
+    ]
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        if app_label:
+            return apps
+        models = {m["object_name"]: m for app in apps for m in app["models"]}
+        sections = []
+        for name, object_names in self.SECTIONS:
+            found = [models.pop(n) for n in object_names if n in models]
+            if found:
+                sections.append({"name": name, "app_label": found[0]["object_name"].lower(), "app_url": "",
+                                 "has_module_perms": True, "models": found})
+        if models:
+            sections.append({"name": "Autres", "app_label": "autres", "app_url": "", "has_module_perms": True,
+                             "models": list(models.values())})
+        return sections
+
     def has_permission(self, request):
         user = request.user
         if not (user.is_active and user.is_authenticated):
@@ -33,7 +58,7 @@ class ScopedAdminMixin:
         departements = request.user.departements_geres()
         if departements is None:
             return queryset
-        return queryset.filter(**{f"{self.territory_lookup}__in": departements}).distinct()
+        return queryset.filter(**{f"{self.territory_lookup}__in": departements})
 
     def _limit_communes(self, db_field, field, request):
         departements = request.user.departements_geres()

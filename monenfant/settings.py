@@ -53,6 +53,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "habilitations/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures are part of the CAF connection log
 # History is read in the back office, never replayed: a revert would bypass the forms' checks.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=4 * 3600)

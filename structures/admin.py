@@ -32,7 +32,7 @@ class CommuneAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete as the public site does: "le puy", "43000".
         if search_term:
-            return queryset & Commune.objects.matching(search_term), False
+            return self.scope(request, Commune.objects.matching(search_term)), False
         return queryset, False
 
 

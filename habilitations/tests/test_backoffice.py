@@ -72,6 +72,18 @@ def test_lists_are_scoped(client, territoires, agent43):
     assert "Agglo du Puy" in html and "Agglo de Pau" not in html
 
 
+def test_commune_autocomplete_of_the_fiche_form_stays_in_the_territory(client, territoires, agent43):
+    def names(term):
+        response = client.get("/administration/autocomplete/", {
+            "term": term, "app_label": "structures", "model_name": "structure", "field_name": "commune",
+        })
+        assert response.status_code == 200
+        return [r["text"] for r in response.json()["results"]]
+
+    assert names("le puy") == ["Le Puy-en-Velay (43000)"]
+    assert names("pau") == []
+
+
 def test_the_cnaf_sees_the_country(client, territoires):
     client.force_login(make_person(Role.CNAF_ADMIN))
     html = client.get(reverse("admin:structures_structure_changelist")).content.decode()
@@ -197,3 +209,18 @@ def test_a_caf_agent_reads_the_bareme_but_cannot_change_it(client):
     assert client.get(url).status_code == 200
     assert client.post(url, {"plancher": "1.00"}).status_code == 403
     assert client.get("/administration/simulateur/bareme/add/").status_code == 403
+
+
+def test_the_connection_log_of_a_caf_shows_its_own_people_only(client, territoires):
+    make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
+    make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr")
+    for email in ("agent@caf43.example.fr", "agent@caf64.example.fr"):
+        client.post(reverse("admin:login"), {"username": email, "password": "mauvais"})
+        client.post(reverse("admin:login"), {"username": email, "password": PASSWORD})
+        client.logout()
+    client.force_login(make_person(Role.CAF_ADMIN, caf_code="43"))
+    for url in ("admin:axes_accesslog_changelist", "admin:axes_accessfailurelog_changelist"):
+        html = client.get(reverse(url)).content.decode()
+        assert "agent@caf43.example.fr" in html and "agent@caf64.example.fr" not in html
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="43", email="simple.agent@caf43.example.fr"))
+    assert client.get(reverse("admin:axes_accesslog_changelist")).status_code == 403
