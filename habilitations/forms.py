@@ -26,6 +26,8 @@ class MotDePasseOublieForm(PasswordResetForm):
 
 
 class FicheGestionnaireForm(forms.ModelForm):
+    site_web = forms.URLField(label="Site internet", required=False, assume_scheme="https")
+
     class Meta:
         model = Structure
         fields = ["presentation", "telephone", "email", "site_web", "places_disponibles", "accueil_handicap",

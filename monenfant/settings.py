@@ -209,4 +209,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -43,6 +43,7 @@ class HoraireInline(InlinePermissionsMixin, admin.TabularInline):
 
 
 class StructureForm(forms.ModelForm):
+    site_web = forms.URLField(label="Site internet", required=False, assume_scheme="https")
     latitude = forms.FloatField(
         label="Latitude", required=False,
         help_text="Laissez vide : l'adresse est géolocalisée (Base Adresse Nationale) à l'enregistrement.",
