@@ -34,6 +34,7 @@ def accueil(request):
     roles = {a.role for a in user.affectations.all()}
     return render(request, "habilitations/accueil.html", {
         "structures": _my_structures(user), "back_office": user.departements_geres() != set(),
+        "lieux_information": Structure.objects.filter(pk__in=user.structures_habilitees(Role.LINF)),
         "roles": [Role(r).label for r in sorted(roles)],
     })
 

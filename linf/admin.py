@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from monenfant.admin import ScopedAdminMixin
+from structures.admin import StructureAdmin
+from structures.enums import Rubrique
+from structures.models import Structure
 
 from .models import ContratCafCnaf
 
@@ -19,3 +23,37 @@ class ContratCafCnafAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_cnaf
+
+
+def guichet_badge(structure) -> str:
+    """Red/green, with words: never colour alone."""
+    guichet = getattr(structure, "guichet", None)
+    if guichet is not None and guichet.ouvert:
+        return format_html('<strong style="color:{}">● {}</strong>', "#18753c", "Oui — guichet ouvert")
+    return format_html('<strong style="color:{}">● {}</strong>', "#ce0500", "Non — guichet fermé")
+
+
+# The LINF fiches show whether they receive demandes online; the rules to open the guichet
+# (validated habilitation, active contract) come with the habilitation workflow.
+class StructureAdminWithGuichet(StructureAdmin):
+    list_display = [*StructureAdmin.list_display, "guichet_en_ligne"]
+    list_select_related = [*StructureAdmin.list_select_related, "guichet"]
+
+    @admin.display(description="Guichet pour une demande en ligne")
+    def guichet_en_ligne(self, obj):
+        return guichet_badge(obj) if obj.rubrique == Rubrique.LINF else "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "guichet_en_ligne"] if obj is not None and obj.rubrique == Rubrique.LINF else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.rubrique == Rubrique.LINF:
+            general = fieldsets[0]
+            fieldsets[0] = (general[0], {**general[1], "fields": [*general[1]["fields"], "guichet_en_ligne"]})
+        return fieldsets
+
+
+admin.site.unregister(Structure)
+admin.site.register(Structure, StructureAdminWithGuichet)

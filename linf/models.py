@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -35,3 +36,34 @@ class ContratCafCnaf(models.Model):
     def __str__(self):
         etat = "actif" if self.actif else "inactif"
         return f"Contrat CAF–CNAF {self.departement} ({etat})"
+
+
+class Guichet(models.Model):
+    """The "guichet pour une demande en ligne" of a LINF fiche: closed until the CAF opens it."""
+
+    structure = models.OneToOneField(
+        "structures.Structure", on_delete=models.CASCADE, related_name="guichet",
+        limit_choices_to={"rubrique": "LINF"},
+    )
+    ouvert = models.BooleanField("guichet ouvert", default=False)
+    delai_traitement_jours = models.PositiveSmallIntegerField(
+        "délai pour traiter une demande (jours)", default=10,
+        validators=[MinValueValidator(5, "Le délai est d'au moins 5 jours."),
+                    MaxValueValidator(15, "Le délai est d'au plus 15 jours.")],
+    )
+    ouvert_le = models.DateTimeField("ouvert le", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "guichet pour une demande en ligne"
+        verbose_name_plural = "guichets pour une demande en ligne"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(delai_traitement_jours__gte=5, delai_traitement_jours__lte=15),
+                name="guichet_delai_5_15", violation_error_message="Le délai est compris entre 5 et 15 jours.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Guichet {'ouvert' if self.ouvert else 'fermé'} — {self.structure}"

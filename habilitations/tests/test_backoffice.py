@@ -224,3 +224,14 @@ def test_the_connection_log_of_a_caf_shows_its_own_people_only(client, territoir
         assert "agent@caf43.example.fr" in html and "agent@caf64.example.fr" not in html
     client.force_login(make_person(Role.CAF_AGENT, caf_code="43", email="simple.agent@caf43.example.fr"))
     assert client.get(reverse("admin:axes_accesslog_changelist")).status_code == 403
+
+
+def test_linf_fiches_show_their_online_guichet_in_words_and_colour(client, territoires, agent43):
+    from linf.models import Guichet
+
+    linf = StructureFactory(nom="PIF du Velay", rubrique=Rubrique.LINF, commune=territoires["43"]["commune"])
+    html = client.get(reverse("admin:structures_structure_change", args=[linf.pk])).content.decode()
+    assert "Non — guichet fermé" in html
+    Guichet.objects.create(structure=linf, ouvert=True)
+    html = client.get(reverse("admin:structures_structure_changelist"), {"rubrique__exact": "LINF"}).content.decode()
+    assert "Oui — guichet ouvert" in html

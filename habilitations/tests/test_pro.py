@@ -37,6 +37,15 @@ def test_login_by_email_lands_on_the_pro_home_listing_my_fiches(client, gestionn
     assert "Mettre à jour la fiche" in html
 
 
+def test_a_linf_person_sees_their_information_place_but_cannot_edit_it(client):
+    CommuneFactory(code_insee="43157")
+    linf = StructureFactory(nom="Point info familles", rubrique=Rubrique.LINF)
+    client.force_login(make_person(Role.LINF, structure=linf))
+    html = client.get("/pro/").content.decode()
+    assert "Point info familles" in html and "recevoir les demandes" in html
+    assert client.get(f"/pro/structures/{linf.pk}/").status_code == 404
+
+
 def test_wrong_password_says_so_in_french(client, gestionnaire):
     response = client.post("/pro/connexion/", {"username": gestionnaire.email, "password": "faux"})
     assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
