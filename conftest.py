@@ -83,3 +83,25 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update", "--disable-sync", "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_names_for_the_browser(request):
+    """The live server serves static files from the finders, which know no hashed (manifest) names."""
+    if request.node.get_closest_marker("e2e") is None:
+        return
+    settings = request.getfixturevalue("settings")
+    settings.STORAGES = {
+        **settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
+@pytest.fixture
+def demo_directory():
+    """The real communes of 43 and 64 with the demo directory and the demo accounts."""
+    from django.core.management import call_command
+
+    with open("/dev/null", "w") as devnull:
+        call_command("import_geographie", "--departements", "43", "64", stdout=devnull)
+        call_command("load_demo", stdout=devnull)
+        call_command("load_demo_accounts", stdout=devnull)

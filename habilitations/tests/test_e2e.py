@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from habilitations.demo import DEMO_DOMAIN, DEMO_PASSWORD
@@ -12,21 +11,6 @@ from structures.models import Structure
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def plain_static_names(settings):
-    settings.STORAGES = {
-        **settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
-
-
-@pytest.fixture
-def demo():
-    with open("/dev/null", "w") as devnull:
-        call_command("import_geographie", "--departements", "43", "64", stdout=devnull)
-        call_command("load_demo", stdout=devnull)
-        call_command("load_demo_accounts", stdout=devnull)
 
 
 def login(page, live_server, url, email):
@@ -42,7 +26,7 @@ def pick(page, container_selector, text, option):
     page.locator(".select2-results__option", has_text=option).first.click()
 
 
-def test_caf_agent_creates_a_linf_fiche_and_finds_it_under_linf(page, live_server, demo):
+def test_caf_agent_creates_a_linf_fiche_and_finds_it_under_linf(page, live_server, demo_directory):
     ARTIFACTS.mkdir(exist_ok=True)
     login(page, live_server, "/administration/", f"agent.caf43@{DEMO_DOMAIN}")
     page.goto(live_server.url + "/administration/structures/structure/add/")
@@ -69,7 +53,7 @@ def test_caf_agent_creates_a_linf_fiche_and_finds_it_under_linf(page, live_serve
     assert fiche.commune_id == "43268" and fiche.horaires.count() == 1
 
 
-def test_manager_updates_places_and_a_parent_sees_them(page, live_server, demo):
+def test_manager_updates_places_and_a_parent_sees_them(page, live_server, demo_directory):
     login(page, live_server, "/pro/connexion/", f"gestionnaire43@{DEMO_DOMAIN}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     page.get_by_role("link", name="Mettre à jour la fiche").first.click()
@@ -87,7 +71,7 @@ def test_manager_updates_places_and_a_parent_sees_them(page, live_server, demo):
     parent.screenshot(path=ARTIFACTS / "parent-voit-les-places.png", full_page=True)
 
 
-def test_assistant_maternel_sets_availability(page, live_server, demo):
+def test_assistant_maternel_sets_availability(page, live_server, demo_directory):
     login(page, live_server, "/pro/connexion/", f"assmat43@{DEMO_DOMAIN}")
     page.get_by_role("link", name="Mettre à jour la fiche").click()
     page.get_by_label("Place disponible à partir du").fill("2027-02-01")

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,21 +24,6 @@ def assert_accessible(page):
     assert not serious, "\n".join(serious)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def plain_static_names(settings):
-    # The live server serves static files from the finders, which know no hashed (manifest) names.
-    settings.STORAGES = {
-        **settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
-
-
-@pytest.fixture
-def demo_directory():
-    with open("/dev/null", "w") as devnull:
-        call_command("import_geographie", "--departements", "43", "64", stdout=devnull)
-        call_command("load_demo", stdout=devnull)
 
 
 @pytest.mark.parametrize("ecran", ["ordinateur", "telephone"])
