@@ -1,16 +1,26 @@
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django_fsm import TransitionNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from monenfant.admin import InlinePermissionsMixin, ScopedAdminMixin
 
+from . import services
 from .enums import Role
+from .forms import PersonneForm
 from .models import Affectation, User
+from .workflow import DemandeHabilitation, PersonneHabilitee, TransitionHabilitation
+
+AvenantPersonnesFormSet = forms.formset_factory(PersonneForm, extra=2, max_num=20)
 
 
 class AffectationFormSet(forms.BaseInlineFormSet):
@@ -132,3 +142,126 @@ for _model, _admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLo
                        (AccessFailureLog, AccessFailureLogAdmin)):
     admin.site.unregister(_model)
     admin.site.register(_model, type(_admin.__name__, (ConnexionLogScopeMixin, _admin), {}))
+
+
+class PersonneHabiliteeInline(InlinePermissionsMixin, admin.TabularInline):
+    model = PersonneHabilitee
+    extra = 0
+    can_delete = False
+    fields = ["prenom", "nom", "email", "fonction", "ajoutee_le", "retiree_le", "compte_active"]
+    readonly_fields = fields
+    verbose_name_plural = "Personnes habilitées (changements par avenant)"
+
+    @admin.display(description="compte activé", boolean=True)
+    def compte_active(self, obj):
+        return bool(obj.user_id and obj.user.has_usable_password())
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(InlinePermissionsMixin, admin.TabularInline):
+    model = TransitionHabilitation
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["le", "depuis", "vers", "par", "commentaire"]
+    verbose_name_plural = "Historique des étapes"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DemandeHabilitation)
+class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Gestion des habilitations: oldest first, with how long each request has been waiting."""
+
+    territory_lookup = "caf__departement"
+    change_form_template = "admin/habilitations/demandehabilitation/change_form.html"
+    list_display = ["reference", "organisme_nom", "caf", "statut", "attente", "cree_le"]
+    list_filter = ["statut"]
+    search_fields = ["reference", "organisme_nom", "demandeur_email", "personnes__email"]
+    ordering = ["cree_le"]
+    inlines = [PersonneHabiliteeInline, TransitionInline]
+    fields = ["reference", "statut", "caf", "organisme_nom", "organisme_siret", "organisme_adresse", "demandeur_nom",
+              "demandeur_email", "demandeur_telephone", "structures", "communes", "delai_recuperation_jours",
+              "cree_le", "convention_envoyee_le", "decidee_le", "decidee_par", "motif_refus"]
+    readonly_fields = fields
+
+    @admin.display(description="en attente depuis", ordering="cree_le")
+    def attente(self, obj):
+        return f"{obj.jours_d_attente} jour(s)"
+
+    def has_add_permission(self, request):
+        return False  # requests come from /pro/habilitation/
+
+    def get_urls(self):
+        urls = super().get_urls()
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/convention/", view(self.convention_view), name="habilitations_demande_convention"),
+            path("<int:pk>/valider/", view(self.valider_view), name="habilitations_demande_valider"),
+            path("<int:pk>/refuser/", view(self.refuser_view), name="habilitations_demande_refuser"),
+            path("<int:pk>/avenant/", view(self.avenant_view), name="habilitations_demande_avenant"),
+            path("<int:pk>/documents/<int:document_id>/", view(self.document_view), name="habilitations_demande_document"),
+        ] + urls
+
+    def _demande(self, request, pk):
+        return self.get_object(request, str(pk))  # scoped: 404 outside the territory
+
+    def _run(self, request, pk, action, success):
+        demande = self._demande(request, pk)
+        if request.method != "POST":
+            return redirect("admin:habilitations_demandehabilitation_change", pk)
+        try:
+            action(demande)
+            self.message_user(request, success, messages.SUCCESS)
+        except TransitionNotAllowed:
+            self.message_user(
+                request, f"Impossible : la demande est « {demande.get_statut_display()} ».", messages.ERROR
+            )
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        return redirect("admin:habilitations_demandehabilitation_change", pk)
+
+    def convention_view(self, request, pk):
+        return self._run(request, pk, lambda d: services.send_convention(demande=d, par=request.user),
+                         "Convention générée et envoyée au demandeur.")
+
+    def valider_view(self, request, pk):
+        return self._run(request, pk, lambda d: services.validate(demande=d, par=request.user),
+                         "Habilitation validée : les personnes reçoivent leur lien d'activation.")
+
+    def refuser_view(self, request, pk):
+        return self._run(request, pk, lambda d: services.refuse(demande=d, par=request.user, motif=request.POST.get("motif", "")),
+                         "Demande refusée : le demandeur reçoit le motif.")
+
+    def document_view(self, request, pk, document_id):
+        demande = self._demande(request, pk)
+        document = get_object_or_404(demande.documents, pk=document_id)
+        response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{document.nom_fichier}"'
+        return response
+
+    def avenant_view(self, request, pk):
+        demande = self._demande(request, pk)
+        actives = demande.personnes.filter(retiree_le__isnull=True)
+        ajouts = AvenantPersonnesFormSet(request.POST or None, prefix="ajouts")
+        retraits = request.POST.getlist("retraits")
+        if request.method == "POST" and ajouts.is_valid():
+            added = [f.cleaned_data for f in ajouts.forms if f.cleaned_data]
+            known = {p.email.lower() for p in actives}
+            doublons = [a["email"] for a in added if a["email"].lower() in known]
+            if doublons:
+                self.message_user(request, f"Déjà habilitée : {', '.join(doublons)}.", messages.ERROR)
+            else:
+                try:
+                    services.make_avenant(demande=demande, par=request.user, ajouts=added,
+                                          retraits=list(actives.filter(pk__in=retraits)))
+                    self.message_user(request, "Avenant généré et envoyé ; les accès sont à jour.", messages.SUCCESS)
+                    return redirect("admin:habilitations_demandehabilitation_change", pk)
+                except ValueError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+        return TemplateResponse(request, "admin/habilitations/demandehabilitation/avenant.html", {
+            **self.admin_site.each_context(request), "demande": demande, "actives": actives, "ajouts": ajouts,
+            "opts": self.model._meta, "title": f"Avenant — {demande.reference}",
+        })

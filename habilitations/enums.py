@@ -14,3 +14,15 @@ class Role(models.TextChoices):
 
 ROLES_CAF = {Role.CAF_ADMIN, Role.CAF_AGENT}
 ROLES_STRUCTURE = {Role.GESTIONNAIRE, Role.ASSMAT, Role.LINF}
+
+
+class StatutHabilitation(models.TextChoices):
+    NON_TRAITEE = "non_traitee", "non traitée"
+    CONVENTION_ENVOYEE = "convention_envoyee", "convention envoyée"
+    VALIDEE = "validee", "validée"
+    REFUSEE = "refusee", "refusée"
+
+
+class TypeDocument(models.TextChoices):
+    CONVENTION = "convention", "Convention d'engagement de service et d'habilitation informatique"
+    AVENANT = "avenant", "Avenant à la convention"

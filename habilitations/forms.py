@@ -1,9 +1,12 @@
 from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 
-from structures.enums import Jour
-from structures.models import DemiJournee, Horaire, Structure
+from structures.enums import Jour, Rubrique
+from structures.models import Caf, Commune, DemiJournee, Horaire, Structure
+from structures.text import normalize
 
 CRENEAUX = [
     (f"{jour.value}-{demi.value}", f"{jour.label} {demi.label}")
@@ -74,3 +77,78 @@ HoraireFormSet = forms.inlineformset_factory(
     widgets={"ouverture": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
              "fermeture": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")},
 )
+
+
+class ChoixCafForm(forms.Form):
+    departement = forms.ChoiceField(label="Département de la CAF à laquelle vous vous adressez")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [("", "Choisissez")] + [
+            (c.departement_id, f"{c.departement_id} — {c.nom}") for c in Caf.objects.order_by("departement")
+        ]
+
+
+class DemandeHabilitationForm(forms.Form):
+    organisme_nom = forms.CharField(label="Nom de l'organisme gestionnaire", max_length=200)
+    organisme_siret = forms.RegexField(label="SIRET (facultatif)", regex=r"^\d{14}$", required=False,
+                                       error_messages={"invalid": "Un SIRET compte 14 chiffres."})
+    organisme_adresse = forms.CharField(label="Adresse de l'organisme", max_length=255)
+    demandeur_nom = forms.CharField(label="Vos prénom et nom", max_length=150)
+    demandeur_email = forms.EmailField(label="Votre adresse électronique")
+    demandeur_telephone = forms.CharField(label="Votre téléphone (facultatif)", max_length=20, required=False)
+    structures = forms.ModelMultipleChoiceField(
+        label="Lieux d'information concernés", queryset=Structure.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins un lieu d'information."},
+    )
+    communes = forms.CharField(
+        label="Communes pour lesquelles vous demandez l'habilitation", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Noms ou codes INSEE, séparés par des virgules. Par exemple : Le Puy-en-Velay, Espaly-Saint-Marcel, 43041",
+    )
+    delai_recuperation_jours = forms.IntegerField(
+        label="Délai pour récupérer les demandes des familles (jours)", min_value=5, max_value=15, initial=10,
+    )
+
+    def __init__(self, *args, caf, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caf = caf
+        self.fields["structures"].queryset = Structure.objects.published().filter(
+            rubrique=Rubrique.LINF, commune__departement=caf.departement_id
+        ).select_related("commune")
+
+    def clean_communes(self):
+        found, unknown = [], []
+        communes = Commune.objects.filter(departement=self.caf.departement_id)
+        for item in [i.strip() for i in self.cleaned_data["communes"].replace(";", ",").split(",") if i.strip()]:
+            match = communes.filter(Q(code_insee=item.upper()) | Q(nom_normalise=normalize(item))).first()
+            (found if match else unknown).append(match or item)
+        if unknown:
+            raise ValidationError(
+                f"Hors du territoire de la {self.caf.nom} ou inconnue(s) : {', '.join(unknown)}. "
+                "Indiquez des communes de ce département."
+            )
+        if not found:
+            raise ValidationError("Indiquez au moins une commune.")
+        return found
+
+
+class PersonneForm(forms.Form):
+    prenom = forms.CharField(label="Prénom", max_length=100)
+    nom = forms.CharField(label="Nom", max_length=100)
+    email = forms.EmailField(label="Adresse électronique")
+    fonction = forms.CharField(label="Fonction", max_length=150)
+
+
+class BasePersonnesFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        emails = [f.cleaned_data["email"].lower() for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        if not emails:
+            raise ValidationError("Nommez au moins une personne à habiliter.")
+        duplicates = sorted({e for e in emails if emails.count(e) > 1})
+        if duplicates:
+            raise ValidationError(f"Chaque personne a sa propre adresse : {', '.join(duplicates)} est indiquée deux fois.")
+
+
+PersonnesFormSet = forms.formset_factory(PersonneForm, formset=BasePersonnesFormSet, extra=3, max_num=20)

@@ -120,3 +120,12 @@ class Affectation(models.Model):
             raise ValidationError({"structure": "Un assistant maternel est rattaché à sa propre fiche d'assistant maternel."})
         if self.role == Role.LINF and self.structure_id and self.structure.rubrique != "LINF":
             raise ValidationError({"structure": "Une personne habilitée LINF est rattachée à une fiche de lieu d'information."})
+
+
+from .workflow import (  # noqa: E402,F401 (the workflow models live in their own module)
+    DemandeHabilitation,
+    Document,
+    Notification,
+    PersonneHabilitee,
+    TransitionHabilitation,
+)

@@ -1,9 +1,20 @@
-"""Writes of the professional area: a structure's people keep their fiche current."""
+"""Writes of the professional area and of the habilitation workflow (services write, views stay thin)."""
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from structures.models import CreneauDisponible, Structure
+
+from .documents import DUREE_CONSERVATION_MOIS, render_pdf
+from .enums import Role, StatutHabilitation, TypeDocument
+from .models import Affectation, User
+from .notifications import notify
+from .workflow import DemandeHabilitation, Document, PersonneHabilitee, TransitionHabilitation
 
 AVAILABILITY_FIELDS = ("places_disponibles", "disponible_a_partir_du")
 
@@ -31,3 +42,140 @@ def update_fiche(*, structure: Structure, form, creneaux: list[str] | None = Non
             [CreneauDisponible(structure=structure, jour=j, demi_journee=d) for j, d in sorted(new_creneaux)]
         )
     return structure
+
+
+# The habilitation workflow ---------------------------------------------------------------
+
+
+
+
+def _context(demande, **extra):
+    return {"demande": demande, "site_url": settings.SITE_URL, **extra}
+
+
+def _log(demande, depuis, *, par, commentaire=""):
+    TransitionHabilitation.objects.create(demande=demande, depuis=depuis, vers=demande.statut, par=par, commentaire=commentaire)
+
+
+@transaction.atomic
+def submit_demande(*, caf, organisme_nom, organisme_siret, organisme_adresse, demandeur_nom, demandeur_email,
+                   demandeur_telephone, structures, communes, delai_recuperation_jours, personnes) -> DemandeHabilitation:
+    demande = DemandeHabilitation.objects.create(
+        caf=caf, organisme_nom=organisme_nom, organisme_siret=organisme_siret, organisme_adresse=organisme_adresse,
+        demandeur_nom=demandeur_nom, demandeur_email=demandeur_email, demandeur_telephone=demandeur_telephone,
+        delai_recuperation_jours=delai_recuperation_jours,
+    )
+    demande.structures.set(structures)
+    demande.communes.set(communes)
+    PersonneHabilitee.objects.bulk_create([PersonneHabilitee(demande=demande, **p) for p in personnes])
+    notify(to=[demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} reçue",
+           template="habilitations/emails/accuse_reception.txt", context=_context(demande))
+    notify(to=[caf.email_habilitations], sujet=f"Nouvelle demande d'habilitation {demande.reference}",
+           template="habilitations/emails/notification_caf.txt", context=_context(demande))
+    return demande
+
+
+@transaction.atomic
+def send_convention(*, demande: DemandeHabilitation, par: User) -> Document:
+    demande = DemandeHabilitation.objects.select_for_update().get(pk=demande.pk)
+    depuis = demande.statut
+    demande.envoyer_convention()
+    demande.save()
+    pdf = render_pdf("habilitations/pdf/convention.html", {
+        "demande": demande, "personnes": demande.personnes.filter(retiree_le__isnull=True),
+        "duree_conservation_mois": DUREE_CONSERVATION_MOIS,
+    })
+    document = Document.objects.create(demande=demande, type=TypeDocument.CONVENTION, pdf=pdf)
+    _log(demande, depuis, par=par)
+    notify(to=[demande.demandeur_email], sujet=f"monenfant : votre convention {demande.reference} à signer",
+           template="habilitations/emails/convention_envoyee.txt", context=_context(demande), document=document)
+    return document
+
+
+def _activate(personne: PersonneHabilitee, demande: DemandeHabilitation):
+    user = User.objects.filter(email__iexact=personne.email).first()
+    if user is None:
+        user = User(email=personne.email, first_name=personne.prenom, last_name=personne.nom)
+        user.set_unusable_password()
+        user.save()
+    elif not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    for structure in demande.structures.all():
+        Affectation.objects.get_or_create(user=user, role=Role.LINF, structure=structure)
+    personne.user = user
+    personne.save(update_fields=["user"])
+    lien = settings.SITE_URL + reverse("pro:nouveau_mot_de_passe", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
+    })
+    notify(to=[personne.email], sujet="monenfant : activez votre compte de personne habilitée",
+           template="habilitations/emails/activation.txt", context=_context(demande, personne=personne, lien=lien))
+
+
+@transaction.atomic
+def validate(*, demande: DemandeHabilitation, par: User) -> DemandeHabilitation:
+    demande = DemandeHabilitation.objects.select_for_update().get(pk=demande.pk)
+    depuis = demande.statut
+    demande.valider(par=par)
+    demande.save()
+    _log(demande, depuis, par=par)
+    for personne in demande.personnes.filter(retiree_le__isnull=True):
+        _activate(personne, demande)
+    notify(to=[demande.demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} validée",
+           template="habilitations/emails/validee.txt", context=_context(demande))
+    return demande
+
+
+@transaction.atomic
+def refuse(*, demande: DemandeHabilitation, par: User, motif: str) -> DemandeHabilitation:
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValueError("Indiquez le motif du refus : il est envoyé au demandeur.")
+    demande = DemandeHabilitation.objects.select_for_update().get(pk=demande.pk)
+    depuis = demande.statut
+    demande.refuser(par=par, motif=motif)
+    demande.save()
+    _log(demande, depuis, par=par, commentaire=motif)
+    notify(to=[demande.demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} refusée",
+           template="habilitations/emails/refusee.txt", context=_context(demande))
+    return demande
+
+
+def _withdraw(personne: PersonneHabilitee, demande: DemandeHabilitation):
+    personne.retiree_le = timezone.now()
+    personne.save(update_fields=["retiree_le"])
+    user = personne.user
+    if user is None:
+        return
+    Affectation.objects.filter(user=user, role=Role.LINF, structure__in=demande.structures.all()).delete()
+    if not user.affectations.exists():
+        # Nothing left to do here: the account closes, and with it every open session.
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def make_avenant(*, demande: DemandeHabilitation, par: User, ajouts: list[dict], retraits: list[PersonneHabilitee]) -> Document:
+    demande = DemandeHabilitation.objects.select_for_update().get(pk=demande.pk)
+    if demande.statut != StatutHabilitation.VALIDEE:
+        raise ValueError("Un avenant modifie une habilitation validée.")
+    if not ajouts and not retraits:
+        raise ValueError("Ajoutez ou retirez au moins une personne.")
+    ajoutees = [PersonneHabilitee.objects.create(demande=demande, **a) for a in ajouts]
+    for personne in retraits:
+        _withdraw(personne, demande)
+    for personne in ajoutees:
+        _activate(personne, demande)
+    numero = demande.documents.filter(type=TypeDocument.AVENANT).count() + 1
+    context = {"demande": demande, "numero": numero, "ajoutees": ajoutees, "retirees": retraits}
+    document = Document.objects.create(
+        demande=demande, type=TypeDocument.AVENANT, numero=numero, pdf=render_pdf("habilitations/pdf/avenant.html", context),
+        texte=f"{len(ajoutees)} ajoutée(s), {len(retraits)} retirée(s)",
+    )
+    TransitionHabilitation.objects.create(
+        demande=demande, depuis=demande.statut, vers=demande.statut, par=par,
+        commentaire=f"Avenant n° {numero} : {document.texte}",
+    )
+    notify(to=[demande.demandeur_email], sujet=f"monenfant : avenant n° {numero} à la convention {demande.reference}",
+           template="habilitations/emails/avenant.txt", context=_context(**context), document=document)
+    return document

@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     path("nouveau-mot-de-passe/<uidb64>/<token>/", views.NouveauMotDePasse.as_view(), name="nouveau_mot_de_passe"),
     path("structures/<int:pk>/", views.fiche, name="fiche"),
+    path("habilitation/", views.demande_habilitation, name="demande_habilitation"),
+    path("habilitation/suivi/<str:jeton>/", views.suivi_habilitation, name="suivi_habilitation"),
 ]

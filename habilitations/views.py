@@ -5,11 +5,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 
 from structures.enums import Rubrique
-from structures.models import Structure
+from structures.models import Caf, Structure
 
 from . import services
 from .enums import Role
-from .forms import ConnexionForm, FicheAssmatForm, FicheGestionnaireForm, HoraireFormSet, MotDePasseOublieForm
+from .forms import (
+    ChoixCafForm,
+    ConnexionForm,
+    DemandeHabilitationForm,
+    FicheAssmatForm,
+    FicheGestionnaireForm,
+    HoraireFormSet,
+    MotDePasseOublieForm,
+    PersonnesFormSet,
+)
+from .workflow import DemandeHabilitation
 
 PRO_ROLES = (Role.GESTIONNAIRE, Role.ASSMAT)
 
@@ -92,3 +102,35 @@ class ChangementMotDePasse(auth_views.PasswordChangeView):
         form.user.doit_changer_mot_de_passe = False
         messages.success(self.request, "Votre mot de passe est changé.")
         return super().form_valid(form)
+
+
+def demande_habilitation(request):
+    """Public: a structure manager, logged in or not, asks a CAF for an habilitation."""
+    choix = ChoixCafForm(request.GET or None)
+    caf = None
+    if choix.is_valid():
+        caf = Caf.objects.get(departement=choix.cleaned_data["departement"])
+    if caf is None:
+        return render(request, "habilitations/demande_habilitation.html", {"choix": choix})
+    form = DemandeHabilitationForm(request.POST or None, caf=caf)
+    personnes = PersonnesFormSet(request.POST or None, prefix="personnes")
+    if request.method == "POST" and form.is_valid() and personnes.is_valid():
+        data = form.cleaned_data
+        demande = services.submit_demande(
+            caf=caf, organisme_nom=data["organisme_nom"], organisme_siret=data["organisme_siret"],
+            organisme_adresse=data["organisme_adresse"], demandeur_nom=data["demandeur_nom"],
+            demandeur_email=data["demandeur_email"], demandeur_telephone=data["demandeur_telephone"],
+            structures=data["structures"], communes=data["communes"],
+            delai_recuperation_jours=data["delai_recuperation_jours"],
+            personnes=[f.cleaned_data for f in personnes.forms if f.cleaned_data],
+        )
+        return redirect("pro:suivi_habilitation", jeton=demande.jeton_suivi)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "habilitations/demande_habilitation.html",
+                  {"choix": choix, "caf": caf, "form": form, "personnes": personnes}, status=status)
+
+
+def suivi_habilitation(request, jeton: str):
+    demande = get_object_or_404(DemandeHabilitation.objects.select_related("caf"), jeton_suivi=jeton)
+    etape = {"non_traitee": 1, "convention_envoyee": 2}.get(demande.statut, 3)
+    return render(request, "habilitations/suivi_habilitation.html", {"demande": demande, "etape": etape})

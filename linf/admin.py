@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -8,6 +8,7 @@ from structures.enums import Rubrique
 from structures.models import Structure
 
 from .models import ContratCafCnaf
+from .services import GuichetRefuse, close_guichet, open_guichet
 
 
 @admin.register(ContratCafCnaf)
@@ -33,11 +34,30 @@ def guichet_badge(structure) -> str:
     return format_html('<strong style="color:{}">● {}</strong>', "#ce0500", "Non — guichet fermé")
 
 
+@admin.action(description="Ouvrir le guichet pour une demande en ligne")
+def ouvrir_guichet(modeladmin, request, queryset):
+    for structure in queryset:
+        try:
+            open_guichet(structure=structure)
+            modeladmin.message_user(request, f"{structure.nom} : guichet ouvert.", messages.SUCCESS)
+        except GuichetRefuse as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+
+
+@admin.action(description="Fermer le guichet pour une demande en ligne")
+def fermer_guichet(modeladmin, request, queryset):
+    for structure in queryset:
+        close_guichet(structure=structure)
+    modeladmin.message_user(request, f"{queryset.count()} guichet(s) fermé(s).", messages.SUCCESS)
+
+
+
 # The LINF fiches show whether they receive demandes online; the rules to open the guichet
-# (validated habilitation, active contract) come with the habilitation workflow.
+# (validated habilitation, active contract, communes) live in linf.services.
 class StructureAdminWithGuichet(StructureAdmin):
     list_display = [*StructureAdmin.list_display, "guichet_en_ligne"]
     list_select_related = [*StructureAdmin.list_select_related, "guichet"]
+    actions = [ouvrir_guichet, fermer_guichet]
 
     @admin.display(description="Guichet pour une demande en ligne")
     def guichet_en_ligne(self, obj):

@@ -14,6 +14,7 @@ class AdministrationSite(admin.AdminSite):
     SECTIONS = [
         ("Gestion des structures", ["Structure"]),
         ("Gestion des organismes", ["Organisme", "User"]),
+        ("Gestion des habilitations", ["DemandeHabilitation"]),
         ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),

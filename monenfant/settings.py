@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "captcha",
+    "django_fsm",
     "structures",
     "simulateur",
     "habilitations",
@@ -61,7 +62,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "/pro/connexion/"
 LOGIN_REDIRECT_URL = "/pro/"
 LOGOUT_REDIRECT_URL = "/"
-PASSWORD_RESET_TIMEOUT = 24 * 3600
+# Reset and activation links: single use, valid three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 CAPTCHA_FONT_SIZE = 32
 CAPTCHA_LENGTH = 5
 
@@ -133,6 +135,7 @@ CELERY_TIMEZONE = "Europe/Paris"
 # Every periodic task, in one place (celery beat: exactly one in production).
 CELERY_BEAT_SCHEDULE = {
     "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},
+    "boite-d-envoi": {"task": "habilitations.tasks.flush_outbox", "schedule": 300},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
@@ -207,5 +210,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

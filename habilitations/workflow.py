@@ -1,0 +1,161 @@
+"""The habilitation request, its state machine (django-fsm-2), its persons, documents and log."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from structures.models import Caf, Commune, Structure
+
+from .enums import StatutHabilitation, TypeDocument
+
+S = StatutHabilitation
+
+
+def _reference() -> str:
+    return "HAB-" + secrets.token_hex(4).upper()
+
+
+class DemandeHabilitationQuerySet(models.QuerySet):
+    def for_departements(self, departements):
+        return self if departements is None else self.filter(caf__departement__in=departements)
+
+    def oldest_first(self):
+        return self.order_by("cree_le")
+
+
+class DemandeHabilitation(ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField("référence", max_length=12, unique=True, default=_reference, editable=False)
+    # Lets the requester follow the request without an account (link in the acknowledgement).
+    jeton_suivi = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
+    caf = models.ForeignKey(Caf, on_delete=models.PROTECT, related_name="demandes_habilitation", verbose_name="CAF")
+    organisme_nom = models.CharField("organisme", max_length=200)
+    organisme_siret = models.CharField("SIRET", max_length=14, blank=True)
+    organisme_adresse = models.CharField("adresse de l'organisme", max_length=255)
+    demandeur_nom = models.CharField("nom du demandeur", max_length=150)
+    demandeur_email = models.EmailField("courriel du demandeur")
+    demandeur_telephone = models.CharField("téléphone du demandeur", max_length=20, blank=True)
+    structures = models.ManyToManyField(Structure, related_name="demandes_habilitation", verbose_name="lieux d'information")
+    communes = models.ManyToManyField(Commune, related_name="+", verbose_name="communes demandées")
+    delai_recuperation_jours = models.PositiveSmallIntegerField(
+        "délai pour récupérer les demandes (jours)", default=10,
+        validators=[MinValueValidator(5, "Le délai est d'au moins 5 jours."), MaxValueValidator(15, "Le délai est d'au plus 15 jours.")],
+    )
+    statut = FSMField("statut", max_length=20, choices=S.choices, default=S.NON_TRAITEE, protected=True)
+    cree_le = models.DateTimeField("reçue le", default=timezone.now)
+    convention_envoyee_le = models.DateTimeField("convention envoyée le", null=True, blank=True)
+    decidee_le = models.DateTimeField("décidée le", null=True, blank=True)
+    decidee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="décidée par"
+    )
+    motif_refus = models.TextField("motif du refus", blank=True)
+
+    objects = DemandeHabilitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cree_le"]
+        verbose_name = "demande d'habilitation"
+        verbose_name_plural = "demandes d'habilitation"
+
+    def __str__(self):
+        return f"{self.reference} — {self.organisme_nom}"
+
+    @property
+    def jours_d_attente(self) -> int:
+        end = self.decidee_le or timezone.now()
+        return (end - self.cree_le).days
+
+    # Transitions: the services call them with the agent, log them and send the emails.
+    @transition(field=statut, source=S.NON_TRAITEE, target=S.CONVENTION_ENVOYEE)
+    def envoyer_convention(self):
+        self.convention_envoyee_le = timezone.now()
+
+    @transition(field=statut, source=S.CONVENTION_ENVOYEE, target=S.VALIDEE)
+    def valider(self, *, par):
+        self.decidee_le, self.decidee_par = timezone.now(), par
+
+    @transition(field=statut, source=[S.NON_TRAITEE, S.CONVENTION_ENVOYEE], target=S.REFUSEE)
+    def refuser(self, *, par, motif: str):
+        self.decidee_le, self.decidee_par, self.motif_refus = timezone.now(), par, motif
+
+
+class PersonneHabilitee(models.Model):
+    demande = models.ForeignKey(DemandeHabilitation, on_delete=models.CASCADE, related_name="personnes")
+    prenom = models.CharField("prénom", max_length=100)
+    nom = models.CharField("nom", max_length=100)
+    email = models.EmailField("courriel")
+    fonction = models.CharField("fonction", max_length=150)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ajoutee_le = models.DateTimeField(default=timezone.now)
+    retiree_le = models.DateTimeField("retirée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["nom", "prenom"]
+        verbose_name = "personne habilitée"
+        verbose_name_plural = "personnes habilitées"
+        constraints = [models.UniqueConstraint(fields=["demande", "email"], name="personne_email_unique_par_demande")]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom} ({self.fonction})"
+
+
+class TransitionHabilitation(models.Model):
+    demande = models.ForeignKey(DemandeHabilitation, on_delete=models.CASCADE, related_name="transitions")
+    depuis = models.CharField(max_length=20, choices=S.choices)
+    vers = models.CharField(max_length=20, choices=S.choices)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    le = models.DateTimeField(default=timezone.now)
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["le"]
+        verbose_name = "étape"
+
+    def __str__(self):
+        return f"{self.get_depuis_display()} → {self.get_vers_display()} le {self.le:%d/%m/%Y %H:%M}"
+
+
+class Document(models.Model):
+    """PDFs in the database: every app server of production reads the same ones."""
+
+    demande = models.ForeignKey(DemandeHabilitation, on_delete=models.CASCADE, related_name="documents")
+    type = models.CharField(max_length=12, choices=TypeDocument.choices)
+    numero = models.PositiveSmallIntegerField(default=0, help_text="0 pour la convention, 1, 2… pour les avenants.")
+    pdf = models.BinaryField()
+    cree_le = models.DateTimeField(default=timezone.now)
+    texte = models.TextField(blank=True, help_text="Résumé : personnes ajoutées et retirées pour un avenant.")
+
+    class Meta:
+        ordering = ["cree_le"]
+        constraints = [models.UniqueConstraint(fields=["demande", "type", "numero"], name="document_unique")]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.numero or ''} — {self.demande.reference}".strip()
+
+    @property
+    def nom_fichier(self) -> str:
+        suffix = f"-avenant-{self.numero}" if self.type == TypeDocument.AVENANT else "-convention"
+        return f"{self.demande.reference}{suffix}.pdf"
+
+
+class Notification(models.Model):
+    """The outbox: written in the transaction of the event, sent by Celery, retried until sent."""
+
+    destinataires = models.TextField(help_text="Adresses séparées par des virgules.")
+    sujet = models.CharField(max_length=255)
+    corps = models.TextField()
+    document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True)
+    cree_le = models.DateTimeField(default=timezone.now)
+    envoyee_le = models.DateTimeField(null=True, blank=True)
+    tentatives = models.PositiveSmallIntegerField(default=0)
+    derniere_erreur = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["cree_le"]
+        indexes = [models.Index(fields=["envoyee_le"], name="notification_a_envoyer")]
+
+    def __str__(self):
+        return f"{self.sujet} → {self.destinataires}"
