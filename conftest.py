@@ -105,3 +105,15 @@ def demo_directory():
         call_command("import_geographie", "--departements", "43", "64", stdout=devnull)
         call_command("load_demo", stdout=devnull)
         call_command("load_demo_accounts", stdout=devnull)
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Tasks run in-process in tests, as on the embedded default; the `redis` tests use a real worker."""
+    from monenfant.celery import app
+
+    eager = request.node.get_closest_marker("redis") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous

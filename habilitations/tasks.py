@@ -53,7 +53,7 @@ def send_notification(self, notification_id: int) -> bool:
     from .workflow import Notification
 
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().select_related("document").filter(
+        notification = Notification.objects.select_for_update(of=("self",)).select_related("document").filter(
             pk=notification_id, envoyee_le__isnull=True
         ).first()
         if notification is None:

@@ -115,7 +115,7 @@ class TransitionHabilitation(models.Model):
         verbose_name = "étape"
 
     def __str__(self):
-        return f"{self.get_depuis_display()} → {self.get_vers_display()} le {self.le:%d/%m/%Y %H:%M}"
+        return f"{self.get_depuis_display()} → {self.get_vers_display()} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"
 
 
 class Document(models.Model):

@@ -1,22 +1,45 @@
 from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from habilitations.documents import render_pdf
 from monenfant.admin import ScopedAdminMixin
 from structures.admin import StructureAdmin
 from structures.enums import Rubrique
 from structures.models import Structure
 
-from .models import ContratCafCnaf
+from .models import ContratCafCnaf, Guichet
 from .services import GuichetRefuse, close_guichet, open_guichet
 
 
 @admin.register(ContratCafCnaf)
 class ContratCafCnafAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     territory_lookup = "departement"
-    list_display = ["departement", "signe_le", "actif"]
+    list_display = ["departement", "signe_le", "actif", "pdf"]
     list_filter = ["actif"]
     search_fields = ["departement__code", "departement__nom"]
+    readonly_fields = ["pdf"]
+
+    @admin.display(description="document")
+    def pdf(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html('<a href="{}">Télécharger le contrat (PDF)</a>', reverse("admin:linf_contrat_pdf", args=[obj.pk]))
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="linf_contrat_pdf"),
+        ] + super().get_urls()
+
+    def pdf_view(self, request, pk):
+        contrat = self.get_object(request, str(pk))  # scoped: 404 outside the territory
+        ouverts = Guichet.objects.filter(ouvert=True, structure__commune__departement=contrat.departement_id).count()
+        pdf = render_pdf("linf/pdf/contrat.html", {"contrat": contrat, "guichets_ouverts": ouverts})
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="contrat-caf-cnaf-{contrat.departement_id}.pdf"'
+        return response
 
     # The CNAF signs and manages the contracts; a CAF reads its own.
     def has_add_permission(self, request):

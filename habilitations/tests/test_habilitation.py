@@ -260,3 +260,18 @@ def test_a_notification_survives_a_failed_send_and_the_outbox_sends_it_later(cli
     assert flush_outbox() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["claire.vidal@agglo43.example.fr", "linf@caf43.example.fr"]
     assert flush_outbox() == 0
+
+
+def test_the_caf_cnaf_contract_is_downloadable_as_pdf_in_its_territory_only(client, linf):
+    contrat = ContratCafCnaf.objects.create(departement_id="43", signe_le=datetime.date(2026, 1, 5), actif=True)
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr"))
+    response = client.get(reverse("admin:linf_contrat_pdf", args=[contrat.pk]))
+    assert response["Content-Type"] == "application/pdf"
+
+    class Doc:
+        pdf = response.content
+
+    text = pdf_text(Doc)
+    assert "Caf de la Haute-Loire" in text and "5 janvier 2026" in text
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr"))
+    assert client.get(reverse("admin:linf_contrat_pdf", args=[contrat.pk])).status_code == 404
