@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+pytest_plugins = ["habilitations.tests.fixtures"]
+
 
 class FakeBan:
     """Answers /search/ like api-adresse.data.gouv.fr for the addresses a test registers."""

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import subprocess
 
 import pytest
 from django.core import mail
@@ -15,55 +14,11 @@ from habilitations.enums import Role, StatutHabilitation
 from habilitations.models import User
 from habilitations.tasks import flush_outbox
 from habilitations.tests.factories import make_person
+from habilitations.tests.fixtures import pdf_text, submit
 from habilitations.workflow import DemandeHabilitation, Notification
-from linf.models import ContratCafCnaf
-from linf.services import GuichetRefuse, open_guichet
-from structures.enums import Rubrique
-from structures.tests.factories import CommuneFactory, StructureFactory
 
 # Real commits: notifications leave the outbox after the transaction, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def pdf_text(document) -> str:
-    result = subprocess.run(["/usr/bin/pdftotext", "-", "-"], input=bytes(document.pdf), capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())  # lines wrap where the page needs
-
-
-@pytest.fixture
-def linf():
-    le_puy, espaly = CommuneFactory(code_insee="43157"), CommuneFactory(code_insee="43089")
-    caf = le_puy.departement.caf
-    caf.email_habilitations = "linf@caf43.example.fr"
-    caf.save()
-    fiche = StructureFactory(nom="Point info familles du Velay", rubrique=Rubrique.LINF, commune=le_puy)
-    fiche.communes_desservies.set([le_puy, espaly])
-    return fiche
-
-
-FORM = {
-    "organisme_nom": "Communauté d'agglomération du Puy", "organisme_siret": "20004000000012",
-    "organisme_adresse": "16 place de la Libération, 43000 Le Puy-en-Velay", "demandeur_nom": "Claire Vidal",
-    "demandeur_email": "claire.vidal@agglo43.example.fr", "demandeur_telephone": "04 71 04 37 30",
-    "communes": "Le Puy-en-Velay, 43089", "delai_recuperation_jours": "7",
-    "personnes-TOTAL_FORMS": "3", "personnes-INITIAL_FORMS": "0", "personnes-MIN_NUM_FORMS": "0",
-    "personnes-MAX_NUM_FORMS": "20",
-    "personnes-0-prenom": "Julie", "personnes-0-nom": "Roche", "personnes-0-email": "julie.roche@agglo43.example.fr",
-    "personnes-0-fonction": "Animatrice du relais",
-    "personnes-1-prenom": "Paul", "personnes-1-nom": "Brun", "personnes-1-email": "paul.brun@agglo43.example.fr",
-    "personnes-1-fonction": "Coordinateur petite enfance",
-}
-
-
-def submit(client, linf, **changes):
-    return client.post(f"{reverse('pro:demande_habilitation')}?departement=43", {**FORM, "structures": [linf.pk], **changes})
-
-
-@pytest.fixture
-def demande(client, linf):
-    submit(client, linf)
-    mail.outbox.clear()
-    return DemandeHabilitation.objects.get()
 
 
 def test_a_manager_requests_an_habilitation_and_both_sides_are_told(client, linf):
@@ -172,23 +127,6 @@ def test_a_refusal_tells_the_requester_why(client, demande):
     assert "Le relais n'est pas référencé comme lieu d'information." in mail.outbox[0].body
 
 
-def test_the_guichet_opens_only_with_a_validated_habilitation_an_active_contract_and_matching_communes(demande, linf):
-    agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
-    with pytest.raises(GuichetRefuse, match="aucune habilitation validée"):
-        open_guichet(structure=linf)
-    services.send_convention(demande=demande, par=agent)
-    services.validate(demande=demande, par=agent)
-    with pytest.raises(GuichetRefuse, match="contrat CAF–CNAF du département 43 n'est pas actif"):
-        open_guichet(structure=linf)
-    ContratCafCnaf.objects.create(departement_id="43", signe_le=datetime.date(2026, 1, 5), actif=True)
-    linf.communes_desservies.add(CommuneFactory(code_insee="43041"))
-    with pytest.raises(GuichetRefuse, match="absentes de l'habilitation : Brives-Charensac"):
-        open_guichet(structure=linf)
-    linf.communes_desservies.remove("43041")
-    guichet = open_guichet(structure=linf)
-    assert guichet.ouvert and guichet.delai_traitement_jours == 7
-
-
 def test_an_avenant_adds_and_withdraws_people_at_once(client, demande):
     agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
     services.send_convention(demande=demande, par=agent)
@@ -260,18 +198,3 @@ def test_a_notification_survives_a_failed_send_and_the_outbox_sends_it_later(cli
     assert flush_outbox() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["claire.vidal@agglo43.example.fr", "linf@caf43.example.fr"]
     assert flush_outbox() == 0
-
-
-def test_the_caf_cnaf_contract_is_downloadable_as_pdf_in_its_territory_only(client, linf):
-    contrat = ContratCafCnaf.objects.create(departement_id="43", signe_le=datetime.date(2026, 1, 5), actif=True)
-    client.force_login(make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr"))
-    response = client.get(reverse("admin:linf_contrat_pdf", args=[contrat.pk]))
-    assert response["Content-Type"] == "application/pdf"
-
-    class Doc:
-        pdf = response.content
-
-    text = pdf_text(Doc)
-    assert "Caf de la Haute-Loire" in text and "5 janvier 2026" in text
-    client.force_login(make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr"))
-    assert client.get(reverse("admin:linf_contrat_pdf", args=[contrat.pk])).status_code == 404

@@ -1,0 +1,55 @@
+"""Fixtures and helpers of the habilitation workflow, shared by the apps that build on it.
+
+Loaded for every test by the root conftest (pytest_plugins).
+"""
+
+import subprocess
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from habilitations.workflow import DemandeHabilitation
+from structures.enums import Rubrique
+from structures.tests.factories import CommuneFactory, StructureFactory
+
+
+def pdf_text(document) -> str:
+    result = subprocess.run(["/usr/bin/pdftotext", "-", "-"], input=bytes(document.pdf), capture_output=True, check=True)
+    return " ".join(result.stdout.decode().split())  # lines wrap where the page needs
+
+
+@pytest.fixture
+def linf():
+    le_puy, espaly = CommuneFactory(code_insee="43157"), CommuneFactory(code_insee="43089")
+    caf = le_puy.departement.caf
+    caf.email_habilitations = "linf@caf43.example.fr"
+    caf.save()
+    fiche = StructureFactory(nom="Point info familles du Velay", rubrique=Rubrique.LINF, commune=le_puy)
+    fiche.communes_desservies.set([le_puy, espaly])
+    return fiche
+
+
+FORM = {
+    "organisme_nom": "Communauté d'agglomération du Puy", "organisme_siret": "20004000000012",
+    "organisme_adresse": "16 place de la Libération, 43000 Le Puy-en-Velay", "demandeur_nom": "Claire Vidal",
+    "demandeur_email": "claire.vidal@agglo43.example.fr", "demandeur_telephone": "04 71 04 37 30",
+    "communes": "Le Puy-en-Velay, 43089", "delai_recuperation_jours": "7",
+    "personnes-TOTAL_FORMS": "3", "personnes-INITIAL_FORMS": "0", "personnes-MIN_NUM_FORMS": "0",
+    "personnes-MAX_NUM_FORMS": "20",
+    "personnes-0-prenom": "Julie", "personnes-0-nom": "Roche", "personnes-0-email": "julie.roche@agglo43.example.fr",
+    "personnes-0-fonction": "Animatrice du relais",
+    "personnes-1-prenom": "Paul", "personnes-1-nom": "Brun", "personnes-1-email": "paul.brun@agglo43.example.fr",
+    "personnes-1-fonction": "Coordinateur petite enfance",
+}
+
+
+def submit(client, linf, **changes):
+    return client.post(f"{reverse('pro:demande_habilitation')}?departement=43", {**FORM, "structures": [linf.pk], **changes})
+
+
+@pytest.fixture
+def demande(client, linf):
+    submit(client, linf)
+    mail.outbox.clear()
+    return DemandeHabilitation.objects.get()
