@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "simulateur",
     "habilitations",
     "linf",
+    "demandes",
 ]
 
 AUTH_USER_MODEL = "habilitations.User"

@@ -5,6 +5,8 @@ urlpatterns = [
     path("administration/", admin.site.urls),
     path("", include("structures.urls")),
     path("", include("simulateur.urls")),
+    path("pro/demandes/", include("demandes.pro_urls")),
     path("pro/", include("habilitations.urls")),
+    path("demande-information/", include("demandes.urls")),
     path("captcha/", include("captcha.urls")),
 ]

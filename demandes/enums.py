@@ -1,0 +1,36 @@
+from django.db import models
+
+
+class StatutDemande(models.TextChoices):
+    NOUVELLE = "nouvelle", "nouvelle"
+    TRAITEE = "traitee", "traitée"
+
+
+class Qualite(models.TextChoices):
+    PARENT = "parent", "Parent"
+    FUTUR_PARENT = "futur_parent", "Futur parent"
+
+
+class Besoin(models.TextChoices):
+    CRECHE = "creche", "Une crèche"
+    ASSMAT = "assmat", "Un assistant maternel"
+    GARDE_DOMICILE = "garde_domicile", "Une garde à domicile"
+    INDECIS = "indecis", "Je ne sais pas encore"
+
+
+class Situation(models.TextChoices):
+    EMPLOI = "emploi", "En emploi"
+    RECHERCHE = "recherche", "En recherche d'emploi"
+    FORMATION = "formation", "En formation"
+    AUTRE = "autre", "Autre"
+
+
+class MoyenContact(models.TextChoices):
+    EMAIL = "email", "Par courriel"
+    TELEPHONE = "telephone", "Par téléphone"
+
+
+class ActionAcces(models.TextChoices):
+    LECTURE = "lecture", "lecture"
+    EXPORT_PDF = "export_pdf", "export PDF"
+    EXPORT_XML = "export_xml", "export XML"

@@ -1,0 +1,95 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from structures.models import Commune, Structure
+
+from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
+
+
+def _reference() -> str:
+    return "DI-" + secrets.token_hex(4).upper()
+
+
+class DemandeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the persons habilitated on a LINF that received the demande, while they are."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(linfs__in=user.structures_habilitees("linf")).distinct()
+
+
+class Demande(models.Model):
+    """A family's demande d'information: personal data, kept six months at most."""
+
+    reference = models.CharField("référence", max_length=12, unique=True, default=_reference, editable=False)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    linfs = models.ManyToManyField(Structure, related_name="demandes_information", verbose_name="lieux d'information")
+    statut = models.CharField("statut", max_length=10, choices=StatutDemande.choices, default=StatutDemande.NOUVELLE)
+    qualite = models.CharField("vous êtes", max_length=12, choices=Qualite.choices)
+    allocataire = models.BooleanField("allocataire CAF", default=False)
+    numero_allocataire = models.CharField("numéro d'allocataire", max_length=20, blank=True)
+    situation = models.CharField("situation", max_length=10, choices=Situation.choices, blank=True)
+    besoin = models.CharField("mode d'accueil souhaité", max_length=15, choices=Besoin.choices)
+    a_partir_du = models.DateField("à partir du")
+    jours_horaires = models.CharField("jours et horaires", max_length=300, blank=True)
+    horaires_atypiques = models.BooleanField("horaires atypiques", default=False)
+    handicap = models.BooleanField("enfant en situation de handicap", default=False)
+    prenom = models.CharField("prénom", max_length=100)
+    nom = models.CharField("nom", max_length=100)
+    email = models.EmailField("courriel")
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    moyen_prefere = models.CharField("être contacté", max_length=10, choices=MoyenContact.choices, default=MoyenContact.EMAIL)
+    moment_prefere = models.CharField("moment préféré", max_length=100, blank=True)
+    message = models.TextField("message", blank=True)
+    consentement_le = models.DateTimeField("consentement donné le")
+    cree_le = models.DateTimeField("envoyée le", default=timezone.now, db_index=True)
+    traitee_le = models.DateTimeField("traitée le", null=True, blank=True)
+    traitee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = DemandeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cree_le"]
+        verbose_name = "demande d'information"
+        verbose_name_plural = "demandes d'information"
+
+    def __str__(self):
+        return self.reference
+
+
+class Enfant(models.Model):
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="enfants")
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    date_prevue = models.DateField("date de naissance prévue", null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_naissance__isnull=False) | models.Q(date_prevue__isnull=False),
+                name="enfant_date_connue", violation_error_message="Indiquez une date de naissance ou la date prévue.",
+            )
+        ]
+
+    def __str__(self):
+        if self.date_naissance:
+            return f"né(e) le {self.date_naissance:%d/%m/%Y}"
+        return f"naissance prévue le {self.date_prevue:%d/%m/%Y}"
+
+
+class AccesDemande(models.Model):
+    """Every read and export of a demande, by whom and when (deleted with the demande)."""
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="acces")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=10, choices=ActionAcces.choices)
+    le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["le"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} de {self.demande} par {self.user} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"

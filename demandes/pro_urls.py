@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "demandes_pro"
+urlpatterns = [
+    path("", views.pro_liste, name="liste"),
+    path("<str:reference>/", views.pro_detail, name="detail"),
+]

@@ -1,0 +1,54 @@
+"""Writes of the demande d'information: submission, then its first opening by the LINF."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from habilitations.notifications import notify
+from linf.selectors import linfs_serving, persons_of
+from structures.models import Commune
+
+from .enums import StatutDemande
+from .models import AccesDemande, Demande, Enfant
+
+
+class AucunLieuInformation(ValueError):
+    """Nobody would receive this demande: the family must be told before filling the form."""
+
+
+@transaction.atomic
+def submit_demande(*, commune: Commune, enfants: list[dict], **fields) -> Demande:
+    linfs = list(linfs_serving(commune))
+    if not linfs:
+        raise AucunLieuInformation(f"Aucun lieu d'information ne reçoit encore les demandes en ligne pour {commune.nom}.")
+    demande = Demande.objects.create(commune=commune, consentement_le=timezone.now(), **fields)
+    demande.linfs.set(linfs)
+    Enfant.objects.bulk_create([Enfant(demande=demande, **e) for e in enfants])
+    notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est enregistrée",
+           template="demandes/emails/enregistree.txt", context={"demande": demande, "linfs": linfs})
+    persons = persons_of(linfs)
+    if persons:
+        # No personal data of the family here: the email points to the professional area.
+        notify(to=[p.email for p in persons], sujet="monenfant : une nouvelle demande d'information",
+               template="demandes/emails/nouvelle_pour_linf.txt",
+               context={"demande": demande, "site_url": settings.SITE_URL})
+    return demande
+
+
+@transaction.atomic
+def open_demande(*, demande: Demande, user) -> Demande:
+    """Reading a demande is logged; the first reading marks it traitée and tells the family."""
+    demande = Demande.objects.select_for_update().get(pk=demande.pk)
+    AccesDemande.objects.create(demande=demande, user=user, action="lecture")
+    if demande.statut == StatutDemande.NOUVELLE:
+        demande.statut, demande.traitee_le, demande.traitee_par = StatutDemande.TRAITEE, timezone.now(), user
+        demande.save(update_fields=["statut", "traitee_le", "traitee_par"])
+        notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est prise en charge",
+               template="demandes/emails/accuse_traitement.txt", context={"demande": demande})
+    return demande
+
+
+def age_jours(demande: Demande) -> int:
+    return (timezone.now() - demande.cree_le) // datetime.timedelta(days=1)

@@ -1,0 +1,140 @@
+"""A family's demande d'information: the steps, the routing, the LINF's reading, nobody else."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from demandes.models import AccesDemande, Demande
+from demandes.tests.conftest import open_linf
+from habilitations.tests.fixtures import pdf_text
+from structures.tests.factories import CommuneFactory
+
+# Real commits: the notifications leave the outbox after the transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+IN_A_MONTH = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+BORN = (timezone.localdate() - datetime.timedelta(days=400)).isoformat()
+STEPS = {
+    "commune": {"commune": "Le Puy-en-Velay (43000)", "code_insee": "43157"},
+    "vous": {"qualite": "parent", "allocataire": "1", "numero_allocataire": "1234567", "situation": "recherche"},
+    "enfants": {"enfants-TOTAL_FORMS": "2", "enfants-INITIAL_FORMS": "0", "enfants-MIN_NUM_FORMS": "0",
+                "enfants-MAX_NUM_FORMS": "6", "enfants-0-date_naissance": BORN},
+    "besoin": {"besoin": "creche", "a_partir_du": IN_A_MONTH, "jours_horaires": "lundi au jeudi 8 h – 18 h"},
+    "contact": {"prenom": "Sarah", "nom": "Martin", "email": "sarah.martin@example.fr", "telephone": "06 12 34 56 78",
+                "moyen_prefere": "telephone", "moment_prefere": "le midi"},
+    "message": {"message": "Nous arrivons au Puy en janvier."},
+}
+
+
+def go_through(client, until="recapitulatif", **changes):
+    for name, data in STEPS.items():
+        if name == until:
+            break
+        response = client.post(f"/demande-information/etape/{name}/", {**data, **changes.get(name, {})})
+        assert response.status_code == 302, (name, response.content.decode()[-2000:])
+    return response
+
+
+def test_a_family_sends_a_demande_the_linf_is_told_without_personal_data(client, velay):
+    go_through(client)
+    recap = client.get("/demande-information/etape/recapitulatif/").content.decode()
+    assert "Sarah Martin" in recap and "six mois" in recap
+    response = client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    demande = Demande.objects.get()
+    assert response["Location"] == f"/demande-information/confirmation/{demande.reference}/"
+    assert list(demande.linfs.all()) == [velay["linf"]]
+    assert demande.situation == "recherche" and demande.enfants.count() == 1
+    family, linf = sorted(mail.outbox, key=lambda m: m.to[0] != "sarah.martin@example.fr")
+    assert family.to == ["sarah.martin@example.fr"] and demande.reference in family.body
+    assert linf.to == ["julie@pif43.example.fr"]
+    for private in ("Sarah", "Martin", "06 12 34 56 78", "sarah.martin"):
+        assert private not in linf.body + linf.subject
+    page = client.get(response["Location"]).content.decode()
+    assert demande.reference in page
+    download = client.get(f"/demande-information/confirmation/{demande.reference}/pdf/")
+    assert download["Content-Type"] == "application/pdf"
+    text = pdf_text(type("Doc", (), {"pdf": download.content}))
+    assert "Sarah Martin" in text and "lundi au jeudi" in text
+    other = type(client)()
+    assert other.get(f"/demande-information/confirmation/{demande.reference}/").status_code == 404
+
+
+def test_a_commune_nobody_serves_is_said_at_once_with_help_nearby(client, velay):
+    response = client.post("/demande-information/etape/commune/", {"commune": "Yssingeaux (43200)", "code_insee": "43268"})
+    html = response.content.decode()
+    assert "Pas encore de demande en ligne pour Yssingeaux" in html
+    assert "Relais des Sucs" in html and "04 71 59 00 00" in html
+    assert client.get("/demande-information/etape/vous/")["Location"] == "/demande-information/etape/commune/"
+
+
+def test_errors_are_on_the_field_and_going_back_keeps_what_was_typed(client, velay):
+    go_through(client, until="besoin")
+    response = client.post("/demande-information/etape/besoin/", {"besoin": "creche", "a_partir_du": "2020-01-01"})
+    assert "Choisissez une date à venir." in response.content.decode()
+    client.post("/demande-information/etape/besoin/", {"besoin": "assmat", "a_partir_du": "", "precedent": "1"})
+    assert 'value="1234567"' in client.get("/demande-information/etape/vous/").content.decode()
+    back = client.get("/demande-information/etape/besoin/").content.decode()
+    assert re.search(r'value="assmat"[^>]*checked', back)
+
+
+def test_children_must_be_under_six(client, velay):
+    go_through(client, until="enfants")
+    old = (timezone.localdate() - datetime.timedelta(days=7 * 365)).isoformat()
+    response = client.post("/demande-information/etape/enfants/", {**STEPS["enfants"], "enfants-0-date_naissance": old})
+    assert "moins de 6 ans" in response.content.decode()
+
+
+def test_honeypot_and_rate_limit(client, velay):
+    go_through(client, until="contact")
+    robot = client.post("/demande-information/etape/contact/", {**STEPS["contact"], "site_web": "http://spam.example"})
+    assert "n&#x27;a pas pu être enregistrée" in robot.content.decode()
+    for _ in range(5):
+        go_through(client)
+        assert client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"}).status_code == 302
+    go_through(client)
+    limited = client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    assert limited.status_code == 429 and "Trop de demandes depuis cette connexion" in limited.content.decode()
+    assert Demande.objects.count() == 5
+
+
+def test_the_linf_person_reads_it_which_marks_it_traitee_and_tells_the_family(client, velay):
+    go_through(client)
+    client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    demande = Demande.objects.get()
+    mail.outbox.clear()
+    client.force_login(velay["person"])
+    listing = client.get("/pro/demandes/").content.decode()
+    assert demande.reference in listing and "nouvelle" in listing
+    detail = client.get(f"/pro/demandes/{demande.reference}/").content.decode()
+    assert "Sarah Martin" in detail and "Nous arrivons au Puy" in detail
+    demande.refresh_from_db()
+    assert demande.statut == "traitee" and demande.traitee_par == velay["person"]
+    assert [m.to for m in mail.outbox] == [["sarah.martin@example.fr"]]
+    client.get(f"/pro/demandes/{demande.reference}/")
+    assert len(mail.outbox) == 1, "l'accusé de traitement part une seule fois"
+    assert AccesDemande.objects.filter(demande=demande, action="lecture").count() == 2
+
+
+def test_nobody_else_reads_a_demande(client, velay):
+    go_through(client)
+    client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    demande = Demande.objects.get()
+    _, other_linf_person = open_linf("PIF de Brioude", CommuneFactory(code_insee="43040"), person_email="autre@pif.example.fr")
+    from habilitations.enums import Role
+    from habilitations.tests.factories import make_person
+
+    intruders = [other_linf_person, make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr"),
+                 make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr")]
+    for intruder in intruders:
+        client.force_login(intruder)
+        assert client.get(f"/pro/demandes/{demande.reference}/").status_code == 404
+        assert demande.reference not in client.get("/pro/demandes/").content.decode()
+    velay["person"].affectations.all().delete()  # withdrawn by an avenant
+    client.force_login(velay["person"])
+    assert client.get(f"/pro/demandes/{demande.reference}/").status_code == 404
+    client.logout()
+    assert client.get(f"/pro/demandes/{demande.reference}/").status_code == 302
+    assert Demande.objects.get().statut == "nouvelle"
