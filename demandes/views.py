@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from habilitations.documents import render_pdf
@@ -11,9 +12,9 @@ from linf.selectors import linfs_serving
 from structures import selectors as structures_selectors
 from structures.models import Commune
 
-from . import forms, services
+from . import exports, forms, services
 from .enums import StatutDemande
-from .models import Demande
+from .models import AccesDemande, Demande
 
 SESSION_KEY = "demande_information"
 SUBMITTED_KEY = "demandes_envoyees"
@@ -191,3 +192,28 @@ def pro_detail(request, reference):
     demande = services.open_demande(demande=demande, user=request.user)
     return render(request, "demandes/pro_detail.html", {"demande": demande, "today": timezone.localdate(),
                                                          "liste": reverse("demandes_pro:liste")})
+
+
+@login_required
+@require_POST
+def pro_export(request):
+    """Selected demandes (checkboxes) as XML or PDF; each export is logged per demande."""
+    references = request.POST.getlist("references")
+    demandes = Demande.objects.visible_to(request.user).filter(reference__in=references).order_by("cree_le")
+    ids = list(demandes.values_list("pk", flat=True))
+    if not ids:
+        messages.error(request, "Cochez au moins une demande à exporter.")
+        return redirect("demandes_pro:liste")
+    fmt = request.POST.get("format")
+    action = "export_xml" if fmt == "xml" else "export_pdf"
+    AccesDemande.objects.bulk_create([AccesDemande(demande_id=pk, user=request.user, action=action) for pk in ids])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    selection = Demande.objects.filter(pk__in=ids).order_by("cree_le")
+    if fmt == "xml":
+        response = StreamingHttpResponse(exports.stream_xml(selection), content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="demandes-{stamp}.xml"'
+        return response
+    pdf = render_pdf("demandes/pdf/demande.html", {"demandes": selection.select_related("commune").prefetch_related("enfants")})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="demandes-{stamp}.pdf"'
+    return response
