@@ -93,3 +93,32 @@ class AccesDemande(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} de {self.demande} par {self.user} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"
+
+
+class StatistiqueDemande(models.Model):
+    """Anonymous counts that outlive the six-month purge: no person, only categories and a number."""
+
+    mois = models.DateField("mois")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    linf = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, related_name="+")
+    besoin = models.CharField(max_length=15, choices=Besoin.choices)
+    tranche_age = models.CharField("âge de l'enfant", max_length=10)
+    horaires_atypiques = models.BooleanField(default=False)
+    handicap = models.BooleanField(default=False)
+    situation = models.CharField(max_length=10, choices=Situation.choices, blank=True)
+    statut = models.CharField(max_length=10, choices=StatutDemande.choices)
+    delai_jours = models.PositiveIntegerField("délai avant traitement (jours)", null=True)
+    nombre = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "statistique anonyme de demandes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mois", "commune", "linf", "besoin", "tranche_age", "horaires_atypiques", "handicap",
+                        "situation", "statut", "delai_jours"],
+                name="statistique_demande_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.mois:%m/%Y} {self.commune_id} {self.besoin} : {self.nombre}"

@@ -17,12 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def make_demandes(linf, commune, count, **fields):
     now = timezone.now()
+    start = Demande.objects.count()
     demandes = Demande.objects.bulk_create([
-        Demande(
-            reference=f"DI-{i:08X}", commune=commune, qualite="parent", besoin="creche",
-            a_partir_du=datetime.date(2027, 1, 4), prenom="Léa", nom=f"Famille <{i}> & co", email=f"f{i}@example.fr",
-            message="Question : « horaires ? »" if i % 2 else "", consentement_le=now, **fields,
-        ) for i in range(count)
+        Demande(**{
+            "reference": f"DI-{start + i:08X}", "commune": commune, "qualite": "parent", "besoin": "creche",
+            "a_partir_du": datetime.date(2027, 1, 4), "prenom": "Léa", "nom": f"Famille <{i}> & co",
+            "email": f"f{i}@example.fr", "message": "Question : « horaires ? »" if i % 2 else "",
+            "consentement_le": now, **fields,
+        }) for i in range(count)
     ])
     Enfant.objects.bulk_create([Enfant(demande=d, date_naissance=datetime.date(2025, 3, 1)) for d in demandes])
     for d in demandes:
