@@ -15,6 +15,7 @@ class AdministrationSite(admin.AdminSite):
         ("Gestion des structures", ["Structure"]),
         ("Gestion des organismes", ["Organisme", "User"]),
         ("Gestion des habilitations", ["DemandeHabilitation"]),
+        ("Gestion des demandes d'information", ["Demande"]),
         ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),

@@ -138,3 +138,22 @@ def test_nobody_else_reads_a_demande(client, velay):
     client.logout()
     assert client.get(f"/pro/demandes/{demande.reference}/").status_code == 302
     assert Demande.objects.get().statut == "nouvelle"
+
+
+def test_the_caf_follows_statuses_and_delays_without_personal_data(client, velay):
+    from habilitations.enums import Role
+    from habilitations.tests.factories import make_person
+
+    go_through(client)
+    client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    demande = Demande.objects.get()
+    Demande.objects.filter(pk=demande.pk).update(cree_le=timezone.now() - datetime.timedelta(days=8))
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr"))
+    html = client.get("/administration/demandes/demande/").content.decode()
+    assert demande.reference in html and "PIF du Velay" in html
+    assert re.search(r"<td>PIF du Velay</td><td>1</td><td>0</td>\s*<td>—</td><td>1 \(délai 5 j\)</td>", html)
+    for private in ("Sarah", "sarah.martin@example.fr", "06 12 34 56 78", "Nous arrivons"):
+        assert private not in html
+    assert client.get(f"/administration/demandes/demande/{demande.pk}/change/").status_code in (403, 404)
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr"))
+    assert demande.reference not in client.get("/administration/demandes/demande/").content.decode()
