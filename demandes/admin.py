@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from monenfant.admin import ScopedAdminMixin
+from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from structures.models import Structure
 
 from .enums import StatutDemande
@@ -12,7 +12,7 @@ from .models import Demande
 
 
 @admin.register(Demande)
-class DemandeSuiviAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Gestion des demandes d'information: statuses and dates per LINF, never the family's data."""
 
     territory_lookup = "linfs__commune__departement"
@@ -28,15 +28,6 @@ class DemandeSuiviAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct().select_related("commune").prefetch_related("linfs")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return obj is None and self.admin_site.has_permission(request)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from habilitations.enums import Role
 from structures.models import Commune, Structure
 
 from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
@@ -18,7 +19,7 @@ class DemandeQuerySet(models.QuerySet):
         """Only the persons habilitated on a LINF that received the demande, while they are."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        return self.filter(linfs__in=user.structures_habilitees("linf")).distinct()
+        return self.filter(linfs__in=user.structures_habilitees(Role.LINF)).distinct()
 
 
 class Demande(models.Model):

@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -97,10 +96,7 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         departements = request.user.departements_geres()
         if departements is None:
             return queryset
-        return queryset.filter(
-            Q(affectations__caf__departement__in=departements)
-            | Q(affectations__structure__commune__departement__in=departements)
-        ).distinct()
+        return queryset.filter(pk__in=User.objects.of_departements(departements).values("pk"))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -119,10 +115,7 @@ class ConnexionLogScopeMixin:
         departements = request.user.departements_geres()
         if departements is None:
             return queryset
-        emails = User.objects.filter(
-            Q(affectations__caf__departement__in=departements)
-            | Q(affectations__structure__commune__departement__in=departements)
-        ).values("email")
+        emails = User.objects.of_departements(departements).values("email")
         return queryset.filter(username__in=emails)
 
     def has_module_permission(self, request):

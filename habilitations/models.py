@@ -25,6 +25,13 @@ class UserManager(BaseUserManager):
         fields.setdefault("is_superuser", False)
         return self._create(email, password, **fields)
 
+    def of_departements(self, departements):
+        """People holding a role in these départements: at their CAF or on one of their structures."""
+        return self.filter(
+            Q(affectations__caf__departement__in=departements)
+            | Q(affectations__structure__commune__departement__in=departements)
+        ).distinct()
+
     def get_by_natural_key(self, username):
         # People type their address with capitals now and then.
         return self.get(email__iexact=username)

@@ -115,6 +115,19 @@ class ScopedAdminMixin:
         return request.user.is_active and request.user.is_cnaf
 
 
+class ReadOnlyAdminMixin:
+    """Lists to read; nothing is added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class InlinePermissionsMixin:
     """Inlines follow the back-office roles, not Django's per-model permissions."""
 

@@ -4,7 +4,7 @@ from django.contrib.gis.geos import Point
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
-from monenfant.admin import InlinePermissionsMixin, ScopedAdminMixin
+from monenfant.admin import InlinePermissionsMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 
 from .enums import Rubrique
 from .geocoding import geocode_address
@@ -12,22 +12,13 @@ from .models import Caf, Commune, Horaire, Organisme, Structure
 
 
 @admin.register(Commune)
-class CommuneAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CommuneAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: the reference geography comes from the import; here for searching."""
 
     territory_lookup = "departement"
     search_fields = ["nom", "nom_normalise", "code_insee", "codes_postaux"]
     list_display = ["nom", "code_insee", "codes_postaux", "departement", "population"]
     list_filter = ["departement"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete as the public site does: "le puy", "43000".

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from . import geo
 from .enums import Jour, Rubrique, TypeAccueil
+from .text import normalize
 
 MSG_PLACES_NEGATIVES = "Le nombre de places disponibles ne peut pas être négatif."
 MSG_CAPACITE_NEGATIVE = "La capacité ne peut pas être négative."
@@ -65,8 +66,6 @@ class Caf(models.Model):
 class CommuneQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Communes whose name starts with (then contains) text, or whose postal code starts with it."""
-        from .text import normalize
-
         text = (text or "").strip()
         if text.isdigit():
             return self.filter(codes_postaux__contains=text[:5]).filter(

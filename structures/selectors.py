@@ -162,6 +162,10 @@ def parse_age(raw) -> int | None:
     return age
 
 
+def _flag(params, name: str) -> bool:
+    return str(params.get(name, "")).lower() in TRUE_VALUES
+
+
 def criteres_from_params(params, *, point: Point) -> Criteres:
     """Filters shared by the search page and the API (same names in both)."""
     return Criteres(
@@ -169,10 +173,10 @@ def criteres_from_params(params, *, point: Point) -> Criteres:
         rayon_km=parse_rayon(params.get("rayon_km")),
         rubriques=parse_rubriques(",".join(params.getlist("rubrique"))),
         age_mois=parse_age(params.get("age_mois")),
-        places_disponibles=str(params.get("places_disponibles", "")).lower() in TRUE_VALUES,
-        accueil_handicap=str(params.get("accueil_handicap", "")).lower() in TRUE_VALUES,
-        horaires_atypiques=str(params.get("horaires_atypiques", "")).lower() in TRUE_VALUES,
-        ouvert_samedi=str(params.get("ouvert_samedi", "")).lower() in TRUE_VALUES,
+        places_disponibles=_flag(params, "places_disponibles"),
+        accueil_handicap=_flag(params, "accueil_handicap"),
+        horaires_atypiques=_flag(params, "horaires_atypiques"),
+        ouvert_samedi=_flag(params, "ouvert_samedi"),
     )
 
 
