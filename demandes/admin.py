@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from linf.selectors import delai_traitement
 from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from structures.models import Structure
 
 from .enums import StatutDemande
-from .models import Demande
+from .models import Demande, en_retard
 
 
 @admin.register(Demande)
@@ -43,10 +44,10 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
             nouvelles=Count("demandes_information", filter=Q(demandes_information__statut=StatutDemande.NOUVELLE)),
             traitees=Count("demandes_information", filter=Q(demandes_information__statut=StatutDemande.TRAITEE)),
         ).order_by("nom"):
-            delai = getattr(getattr(linf, "guichet", None), "delai_traitement_jours", 10)
+            delai = delai_traitement(linf)
             dates = linf.demandes_information.values_list("cree_le", "traitee_le")
             delays = [(t - c).total_seconds() / 86400 for c, t in dates if t]
-            overdue = sum(1 for c, t in dates if t is None and (now - c).days > delai)
+            overdue = sum(1 for c, t in dates if t is None and en_retard(c, delai, now=now))
             resume.append({"linf": linf, "nouvelles": linf.nouvelles, "traitees": linf.traitees, "delai": delai,
                            "mediane": round(statistics.median(delays), 1) if delays else None, "en_retard": overdue})
         return super().changelist_view(request, {**(extra_context or {}), "resume": resume})

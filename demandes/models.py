@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.conf import settings
@@ -5,9 +6,19 @@ from django.db import models
 from django.utils import timezone
 
 from habilitations.enums import Role
+from linf.selectors import DELAI_PAR_DEFAUT, delai_traitement
 from structures.models import Commune, Structure
 
 from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
+
+
+def age_jours(cree_le: datetime.datetime, now: datetime.datetime | None = None) -> int:
+    return ((now or timezone.now()) - cree_le) // datetime.timedelta(days=1)
+
+
+def en_retard(cree_le: datetime.datetime, delai: int, *, now: datetime.datetime | None = None, facteur: int = 1) -> bool:
+    """Overdue: still new after the LINF's delay (times facteur: the CAF is told at twice the delay)."""
+    return age_jours(cree_le, now) > delai * facteur
 
 
 def _reference() -> str:
@@ -49,6 +60,9 @@ class Demande(models.Model):
     cree_le = models.DateTimeField("envoyée le", default=timezone.now, db_index=True)
     traitee_le = models.DateTimeField("traitée le", null=True, blank=True)
     traitee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Each reminder goes once: to the LINF past its delay, to the CAF past twice the delay.
+    rappel_linf_le = models.DateTimeField("rappel envoyé au lieu d'information le", null=True, blank=True)
+    alerte_caf_le = models.DateTimeField("signalée à la CAF le", null=True, blank=True)
 
     objects = DemandeQuerySet.as_manager()
 
@@ -59,6 +73,16 @@ class Demande(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def delai_jours(self) -> int:
+        """The shortest delay among the LINF that received it (prefetch linfs__guichet)."""
+        return min((delai_traitement(linf) for linf in self.linfs.all()), default=DELAI_PAR_DEFAUT)
+
+    def age_jours(self, now: datetime.datetime | None = None) -> int:
+        return age_jours(self.cree_le, now)
+
+    def en_retard(self, now: datetime.datetime | None = None, facteur: int = 1) -> bool:
+        return self.statut == StatutDemande.NOUVELLE and en_retard(self.cree_le, self.delai_jours(), now=now, facteur=facteur)
 
 
 class Enfant(models.Model):

@@ -1,7 +1,5 @@
 """Writes of the demande d'information: submission, then its first opening by the LINF."""
 
-import datetime
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -48,7 +46,3 @@ def open_demande(*, demande: Demande, user) -> Demande:
         notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est prise en charge",
                template="demandes/emails/accuse_traitement.txt", context={"demande": demande})
     return demande
-
-
-def age_jours(demande: Demande) -> int:
-    return (timezone.now() - demande.cree_le) // datetime.timedelta(days=1)

@@ -13,7 +13,6 @@ from structures import selectors as structures_selectors
 from structures.models import Commune
 
 from . import exports, forms, services
-from .enums import StatutDemande
 from .models import AccesDemande, Demande
 
 SESSION_KEY = "demande_information"
@@ -172,17 +171,16 @@ def confirmation_pdf(request, reference):
 @login_required
 def pro_liste(request):
     user = request.user
-    lieux = list(user.affectations.filter(role="linf").select_related("structure__guichet"))
-    demandes = Demande.objects.visible_to(user).select_related("commune").prefetch_related("linfs")
+    lieux = list(user.affectations.filter(role="linf").select_related("structure"))
+    demandes = Demande.objects.visible_to(user).select_related("commune").prefetch_related("linfs__guichet")
     lieu = request.GET.get("lieu")
     if lieu and lieu.isdigit():
         demandes = demandes.filter(linfs=int(lieu))
-    delais = {a.structure_id: getattr(getattr(a.structure, "guichet", None), "delai_traitement_jours", 10) for a in lieux}
-    rows = []
-    for d in demandes.order_by("statut", "-cree_le")[:500]:
-        delai = min((delais.get(s.pk, 10) for s in d.linfs.all() if s.pk in delais), default=10)
-        age = services.age_jours(d)
-        rows.append({"demande": d, "age": age, "delai": delai, "en_retard": d.statut == StatutDemande.NOUVELLE and age > delai})
+    now = timezone.now()
+    rows = [
+        {"demande": d, "age": d.age_jours(now), "delai": d.delai_jours(), "en_retard": d.en_retard(now)}
+        for d in demandes.order_by("statut", "-cree_le")[:500]
+    ]
     return render(request, "demandes/pro_liste.html", {"rows": rows, "lieux": lieux, "lieu": lieu})
 
 

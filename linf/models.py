@@ -4,6 +4,8 @@ from simple_history.models import HistoricalRecords
 
 from structures.models import Departement
 
+DELAI_MIN, DELAI_MAX = 5, 15  # days a LINF may take to retrieve a demande, as the CAF sets it
+
 
 class ContratQuerySet(models.QuerySet):
     def actifs(self):
@@ -48,8 +50,8 @@ class Guichet(models.Model):
     ouvert = models.BooleanField("guichet ouvert", default=False)
     delai_traitement_jours = models.PositiveSmallIntegerField(
         "délai pour traiter une demande (jours)", default=10,
-        validators=[MinValueValidator(5, "Le délai est d'au moins 5 jours."),
-                    MaxValueValidator(15, "Le délai est d'au plus 15 jours.")],
+        validators=[MinValueValidator(DELAI_MIN, f"Le délai est d'au moins {DELAI_MIN} jours."),
+                    MaxValueValidator(DELAI_MAX, f"Le délai est d'au plus {DELAI_MAX} jours.")],
     )
     ouvert_le = models.DateTimeField("ouvert le", null=True, blank=True)
 
@@ -60,8 +62,9 @@ class Guichet(models.Model):
         verbose_name_plural = "guichets pour une demande en ligne"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(delai_traitement_jours__gte=5, delai_traitement_jours__lte=15),
-                name="guichet_delai_5_15", violation_error_message="Le délai est compris entre 5 et 15 jours.",
+                condition=models.Q(delai_traitement_jours__gte=DELAI_MIN, delai_traitement_jours__lte=DELAI_MAX),
+                name="guichet_delai_5_15",
+                violation_error_message=f"Le délai est compris entre {DELAI_MIN} et {DELAI_MAX} jours.",
             )
         ]
 

@@ -5,7 +5,9 @@ from habilitations.models import User
 from structures.enums import Rubrique
 from structures.models import Commune, Structure
 
-from .models import ContratCafCnaf
+from .models import ContratCafCnaf, Guichet
+
+DELAI_PAR_DEFAUT = Guichet._meta.get_field("delai_traitement_jours").default
 
 
 def linfs_serving(commune: Commune):
@@ -26,3 +28,9 @@ def persons_of(structures) -> list[User]:
         User.objects.filter(is_active=True, affectations__role=Role.LINF, affectations__structure__in=structures)
         .distinct().order_by("email")
     )
+
+
+def delai_traitement(linf: Structure) -> int:
+    """Days the LINF has to retrieve a demande: its guichet's, or the default while it has none."""
+    guichet = getattr(linf, "guichet", None)
+    return guichet.delai_traitement_jours if guichet else DELAI_PAR_DEFAUT

@@ -138,6 +138,7 @@ CELERY_BEAT_SCHEDULE = {
     "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},
     "boite-d-envoi": {"task": "habilitations.tasks.flush_outbox", "schedule": 300},
     "purge-des-demandes": {"task": "demandes.tasks.purge_demandes", "schedule": 24 * 3600},
+    "rappel-des-demandes-en-retard": {"task": "demandes.tasks.remind_overdue_demandes", "schedule": 24 * 3600},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
