@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -6,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
 
 from habilitations.documents import render_pdf
 from linf.selectors import linfs_serving
@@ -28,6 +31,7 @@ STEPS = [
 ]
 NAMES = [name for name, _, _ in STEPS]
 RATE = "5/h"  # submissions per address and hour
+logger = logging.getLogger(__name__)
 
 
 def _build(form_class, data=None):
@@ -127,8 +131,17 @@ def _cleaned(state) -> dict:
     return data
 
 
+def _too_many(request) -> bool:
+    try:
+        return is_ratelimited(request, group="demande-information", key="ip", rate=RATE, increment=True)
+    except RedisError:
+        # The counters live in Redis: when it is down, a family still sends its demande.
+        logger.warning("Cache indisponible : limite d'envoi des demandes non appliquée", exc_info=True)
+        return False
+
+
 def _submit(request, state, context, form):
-    if is_ratelimited(request, group="demande-information", key="ip", rate=RATE, increment=True):
+    if _too_many(request):
         context.update(form=form, recap=_cleaned(state), limite=True)
         return render(request, "demandes/etape.html", context, status=429)
     data = _cleaned(state)

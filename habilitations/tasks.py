@@ -44,7 +44,8 @@ def remind_stale_availability() -> int:
     return sent
 
 
-@shared_task(bind=True, max_retries=8, default_retry_delay=60)
+# No result to wait for: sending it must not subscribe to Redis (which blocks for 20 s when Redis is down).
+@shared_task(bind=True, max_retries=8, default_retry_delay=60, ignore_result=True)
 def send_notification(self, notification_id: int) -> bool:
     """Send one outbox row; idempotent (a sent row is never sent twice), retried with backoff."""
     from django.core.mail import EmailMessage

@@ -133,6 +133,9 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/Paris"
+# Broker down: give up publishing quickly, the row waits in the outbox and flush_outbox sends it later;
+# a family must not wait for Redis.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Every periodic task, in one place (celery beat: exactly one in production).
 CELERY_BEAT_SCHEDULE = {
     "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},

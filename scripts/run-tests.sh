@@ -33,7 +33,8 @@ echo "== Suite sur SpatiaLite (avec les parcours navigateur et la comparaison av
 POSTGIS_COMPARE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $PY -m pytest -m "not redis" "$@"
 
 echo "== Suite sur PostGIS avec Redis et un vrai worker Celery"
-DATABASE_URL="$POSTGIS_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+# TEST_REDIS_PIDFILE lets the Redis-down test stop this server and start it again, same port.
+DATABASE_URL="$POSTGIS_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" TEST_REDIS_PIDFILE="$WORK/redis.pid" \
   $PY -m pytest -m "not e2e and not compare" "$@"
 
 echo "== Qualité"
