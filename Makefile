@@ -51,6 +51,7 @@ data: setup
 	$(PY) manage.py import_geographie
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_accounts
+	$(PY) manage.py load_demo_guichets
 
 benchmark: setup
 	$(PY) manage.py benchmark

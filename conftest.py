@@ -109,6 +109,15 @@ def demo_directory():
         call_command("load_demo_accounts", stdout=devnull)
 
 
+@pytest.fixture
+def demo_site(demo_directory):
+    """What `make run` serves: the demo directory, with its information places open to families' demandes."""
+    from django.core.management import call_command
+
+    with open("/dev/null", "w") as devnull:
+        call_command("load_demo_guichets", stdout=devnull)
+
+
 @pytest.fixture(autouse=True)
 def _celery_in_process(request):
     """Tasks run in-process in tests, as on the embedded default; the `redis` tests use a real worker."""

@@ -51,6 +51,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# The families' form is limited per address; off only for a load test from one address.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "habilitations/verrouille.html"
 AXES_RESET_ON_SUCCESS = True

@@ -1,0 +1,23 @@
+"""The demo site receives families' demandes: its information places are habilitated and open."""
+
+import pytest
+from django.core.management import call_command
+
+from habilitations.enums import StatutHabilitation
+from habilitations.workflow import DemandeHabilitation
+from linf.selectors import linfs_serving, persons_of
+from structures.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+
+def test_le_puy_and_pau_are_served_by_the_demo_linf_person_and_a_rerun_changes_nothing(demo_site):
+    for code, email in (("43157", "linf43@demo.monenfant.invalid"), ("64445", "linf64@demo.monenfant.invalid")):
+        linfs = list(linfs_serving(Commune.objects.get(code_insee=code)))
+        assert len(linfs) == 1
+        assert [p.email for p in persons_of(linfs)] == [email]
+    assert DemandeHabilitation.objects.filter(statut=StatutHabilitation.VALIDEE).count() == 2
+
+    call_command("load_demo_guichets", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert DemandeHabilitation.objects.count() == 2
