@@ -112,6 +112,13 @@ if env.str("POSTGIS_COMPARE_URL", default=""):
     DATABASES["postgis"] = env.db("POSTGIS_COMPARE_URL")
     DATABASES["postgis"]["TEST"] = {"NAME": "test_monenfant_compare"}
 for _db in DATABASES.values():
+    if "spatialite" in _db["ENGINE"]:
+        # Concurrent families on the embedded database: WAL lets reads go on during a write, writers
+        # queue for the lock (IMMEDIATE, busy timeout) instead of failing with "database is locked".
+        _db.setdefault("OPTIONS", {}).update({
+            "timeout": 30, "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        })
     if "postgis" in _db["ENGINE"]:
         _db.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
         _db.setdefault("CONN_HEALTH_CHECKS", True)

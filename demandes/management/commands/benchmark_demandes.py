@@ -29,7 +29,7 @@ def _steps(commune: Commune, family: str) -> list[tuple[str, dict]]:
     today = timezone.localdate()
     return [
         ("commune", {"commune": str(commune), "code_insee": commune.code_insee}),
-        ("vous", {"qualite": "parent", "situation": "emploi"}),
+        ("vous", {"qualite": "parent", "allocataire": "0", "situation": "emploi"}),
         ("enfants", {"enfants-TOTAL_FORMS": "1", "enfants-INITIAL_FORMS": "0", "enfants-MIN_NUM_FORMS": "0",
                      "enfants-MAX_NUM_FORMS": "6", "enfants-0-date_naissance": (today - datetime.timedelta(days=300)).isoformat()}),
         ("besoin", {"besoin": "creche", "a_partir_du": (today + datetime.timedelta(days=60)).isoformat()}),
