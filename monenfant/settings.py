@@ -102,6 +102,11 @@ TEMPLATES = [
     },
 ]
 
+# Concurrent families on the embedded database: WAL lets reads go on during a write, writers
+# queue for the lock (IMMEDIATE, busy timeout) instead of failing with "database is locked".
+SPATIALITE_OPTIONS = {
+    "timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASES = {
     "default": env.db(
         "DATABASE_URL", default=f"spatialite:///{VAR_DIR / 'db.sqlite3'}"
@@ -113,12 +118,7 @@ if env.str("POSTGIS_COMPARE_URL", default=""):
     DATABASES["postgis"]["TEST"] = {"NAME": "test_monenfant_compare"}
 for _db in DATABASES.values():
     if "spatialite" in _db["ENGINE"]:
-        # Concurrent families on the embedded database: WAL lets reads go on during a write, writers
-        # queue for the lock (IMMEDIATE, busy timeout) instead of failing with "database is locked".
-        _db.setdefault("OPTIONS", {}).update({
-            "timeout": 30, "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        })
+        _db.setdefault("OPTIONS", {}).update(SPATIALITE_OPTIONS)
     if "postgis" in _db["ENGINE"]:
         _db.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
         _db.setdefault("CONN_HEALTH_CHECKS", True)
