@@ -8,6 +8,7 @@ from habilitations.notifications import notify
 from linf.selectors import linfs_serving, persons_of
 from structures.models import Commune
 
+from . import statistiques
 from .enums import StatutDemande
 from .models import AccesDemande, Demande, Enfant
 
@@ -24,6 +25,7 @@ def submit_demande(*, commune: Commune, enfants: list[dict], **fields) -> Demand
     demande = Demande.objects.create(commune=commune, consentement_le=timezone.now(), **fields)
     demande.linfs.set(linfs)
     Enfant.objects.bulk_create([Enfant(demande=demande, **e) for e in enfants])
+    statistiques.count_sent(demande)
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est enregistrée",
            template="demandes/emails/enregistree.txt", context={"demande": demande, "linfs": linfs})
     persons = persons_of(linfs)
@@ -43,6 +45,7 @@ def open_demande(*, demande: Demande, user) -> Demande:
     if demande.statut == StatutDemande.NOUVELLE:
         demande.statut, demande.traitee_le, demande.traitee_par = StatutDemande.TRAITEE, timezone.now(), user
         demande.save(update_fields=["statut", "traitee_le", "traitee_par"])
+        statistiques.count_opened(demande)
         notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est prise en charge",
                template="demandes/emails/accuse_traitement.txt", context={"demande": demande})
     return demande

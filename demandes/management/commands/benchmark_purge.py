@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from demandes.models import Demande
-from demandes.purge import purge_expired
+from demandes.purge import BATCH, purge_expired
 from structures.models import Structure
 
 COLUMNS = ("reference, commune_id, statut, qualite, allocataire, numero_allocataire, situation, besoin, a_partir_du, "
@@ -19,15 +19,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=1_000_000)
+        parser.add_argument("--lot", type=int, default=BATCH, help="demandes par lot (une transaction chacun)")
 
-    def handle(self, *args, count, **options):
+    def handle(self, *args, count, lot, **options):
         linf = Structure.objects.filter(rubrique="LINF").first()
         if linf is None:
             raise CommandError("Chargez d'abord la démo (une fiche LINF est nécessaire).")
         started = time.perf_counter()
         self._insert(count, linf)
         self.stdout.write(f"{count} demandes expirées créées en {time.perf_counter() - started:.1f} s")
-        report = purge_expired()
+        report = purge_expired(batch=lot)
         self.stdout.write(self.style.SUCCESS(
             f"Purge ({connection.vendor}) : {report.demandes} demandes en {report.lots} lots, {report.secondes:.1f} s "
             f"({report.demandes / max(report.secondes, 0.001):,.0f} demandes/s)"
@@ -58,3 +59,5 @@ class Command(BaseCommand):
                 f"INSERT INTO {linfs} (demande_id, structure_id) SELECT id, %s FROM {table} WHERE email = 'benchmark-purge@example.invalid'",
                 [linf.pk],
             )
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE")  # as autovacuum would have, long before such rows expire

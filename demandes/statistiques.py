@@ -1,0 +1,61 @@
+"""Anonymous counts of demandes, kept as they happen: no person, only categories and a number.
+
+They are written with the events (sent, then opened) rather than at the purge, so that the purge
+only deletes, and so that the counts already hold the demandes still alive.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .enums import StatutDemande
+from .models import Demande, StatistiqueDemande
+
+
+def tranche_age(naissance: datetime.date | None, at: datetime.date) -> str:
+    # No birth date: the child is expected.
+    if naissance is None:
+        return "a_naitre"
+    months = (at.year - naissance.year) * 12 + at.month - naissance.month
+    return "0-1" if months < 12 else "1-3" if months < 36 else "3-6"
+
+
+def _lookups(demande: Demande) -> list[dict]:
+    """One row per LINF that received it; the first child gives the age band."""
+    sent_on = timezone.localdate(demande.cree_le)
+    first = demande.enfants.order_by("pk").first()
+    delai = (demande.traitee_le - demande.cree_le).days if demande.traitee_le else None
+    common = {
+        "mois": sent_on.replace(day=1), "commune_id": demande.commune_id, "besoin": demande.besoin,
+        "tranche_age": tranche_age(first.date_naissance if first else None, sent_on),
+        "horaires_atypiques": demande.horaires_atypiques, "handicap": demande.handicap,
+        "situation": demande.situation, "statut": demande.statut, "delai_jours": delai,
+    }
+    return [{**common, "linf_id": linf_id} for linf_id in demande.linfs.values_list("pk", flat=True)]
+
+
+def _add(lookup: dict, nombre: int) -> None:
+    rows = StatistiqueDemande.objects.filter(**lookup)
+    if rows.update(nombre=F("nombre") + nombre):
+        return
+    try:
+        with transaction.atomic():  # two first demandes of a category at once: one creates, the other adds
+            StatistiqueDemande.objects.create(**lookup, nombre=nombre)
+    except IntegrityError:
+        rows.update(nombre=F("nombre") + nombre)
+
+
+def count_sent(demande: Demande) -> None:
+    for lookup in _lookups(demande):
+        _add(lookup, 1)
+
+
+def count_opened(demande: Demande) -> None:
+    """The demande moves from "nouvelle" to "traitée", with its delay."""
+    for lookup in _lookups(demande):
+        before = {**lookup, "statut": StatutDemande.NOUVELLE, "delai_jours": None}
+        StatistiqueDemande.objects.filter(**before, nombre__gt=0).update(nombre=F("nombre") - 1)
+        StatistiqueDemande.objects.filter(**before, nombre=0).delete()
+        _add(lookup, 1)
