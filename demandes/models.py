@@ -74,6 +74,11 @@ class Demande(models.Model):
     def __str__(self):
         return self.reference
 
+    @property
+    def en_insertion(self) -> bool:
+        """Looking for work or in training: the AVIP places are meant for this family."""
+        return self.situation in (Situation.RECHERCHE, Situation.FORMATION)
+
     def delai_jours(self) -> int:
         """The shortest delay among the LINF that received it (prefetch linfs__guichet)."""
         return min((delai_traitement(linf) for linf in self.linfs.all()), default=DELAI_PAR_DEFAUT)

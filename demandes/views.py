@@ -164,7 +164,11 @@ def _own_demande(request, reference) -> Demande:
 
 
 def confirmation(request, reference):
-    return render(request, "demandes/confirmation.html", {"demande": _own_demande(request, reference)})
+    demande = _own_demande(request, reference)
+    avip = structures_selectors.avip_near(demande.commune) if demande.en_insertion else []
+    return render(request, "demandes/confirmation.html", {"demande": demande, "solutions": avip,
+                                                           "rayon_km": structures_selectors.AVIP_RAYON_KM,
+                                                           "today": timezone.localdate()})
 
 
 def _pdf_response(demande: Demande, filename: str) -> HttpResponse:

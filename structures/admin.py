@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from monenfant.admin import InlinePermissionsMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 
+from . import selectors
 from .enums import Rubrique
 from .geocoding import geocode_address
 from .models import Caf, Commune, Horaire, Organisme, Structure
@@ -70,13 +71,28 @@ class StructureForm(forms.ModelForm):
         return data
 
 
+class AvipFilter(admin.SimpleListFilter):
+    title = "label AVIP"
+    parameter_name = "avip"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Labellisée aujourd'hui"), ("0", "Non labellisée")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.avip()
+        if self.value() == "0":
+            return queryset.exclude(pk__in=Structure.objects.avip().values("pk"))
+        return queryset
+
+
 @admin.register(Structure)
 class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     territory_lookup = "commune__departement"
     commune_fields = ("commune", "communes_desservies")
     form = StructureForm
     list_display = ["nom", "rubrique", "commune", "places_disponibles", "places_mises_a_jour_le", "fermee_le"]
-    list_filter = ["rubrique", "type_accueil", "fermee_le", "commune__departement"]
+    list_filter = ["rubrique", "type_accueil", AvipFilter, "fermee_le", "commune__departement"]
     search_fields = ["nom", "commune__nom", "code_postal", "organisme__nom", "email"]
     autocomplete_fields = ["commune", "organisme", "communes_desservies"]
     list_select_related = ["commune"]
@@ -95,7 +111,17 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         ]}),
         ("4. Communes desservies", {"fields": ["communes_desservies"],
                                     "description": "Pour les relais petite enfance et les lieux d'information."}),
+        ("5. Label AVIP (à vocation d'insertion professionnelle)", {
+            "fields": ["avip_depuis", "avip_jusqu_au", "avip_places", "avip_partenaire"],
+            "description": "Crèches et assistants maternels labellisés : places réservées aux parents en recherche "
+                           "d'emploi ou en formation (au moins 20 % des places d'une crèche).",
+        }),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        avip = selectors.avip_par_departement(request.user.departements_geres())
+        extra = {"avip": avip, "avip_ouvert": request.GET.get("avip") == "1"}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css"]}

@@ -4,6 +4,7 @@ Deterministic (a fixed seed), keyed on (rubrique, nom, commune): running it twic
 """
 
 import datetime
+import math
 import random
 
 from django.contrib.gis.geos import Point
@@ -70,6 +71,15 @@ def _phone(rng: random.Random, departement: str, mobile: bool = False) -> str:
     return prefix + "".join(f" {rng.randint(10, 99)}" for _ in range(3))
 
 
+def _avip(i: int, k: int, capacite: int, dep: str) -> dict:
+    """The collective crèches of the first communes are labelled AVIP (20 % of their places or more)."""
+    if (i + k) % 4 != 0 or i > 4:
+        return {"avip_depuis": None, "avip_jusqu_au": None, "avip_places": None, "avip_partenaire": ""}
+    partenaire = {"43": "France Travail Le Puy-en-Velay", "64": "France Travail Pau"}[dep]
+    return {"avip_depuis": datetime.date(2024, 9, 1), "avip_jusqu_au": None,
+            "avip_places": math.ceil(capacite * 0.25), "avip_partenaire": partenaire if i % 2 == 0 else "Mission locale"}
+
+
 def _upsert(*, rubrique, nom, commune, horaires, communes_desservies=(), **fields) -> Structure:
     structure, _ = Structure.objects.update_or_create(
         rubrique=rubrique, nom=nom, commune=commune, defaults=fields
@@ -133,6 +143,7 @@ def build_demo() -> int:
                     accueil_handicap=(i + k) % 2 == 0, horaires_atypiques=atypique,
                     places_disponibles=rng.choice([0, 0, 1, 2, 3, 5]), places_mises_a_jour_le=now,
                     horaires=HORAIRES["creche_samedi" if atypique else "creche"],
+                    **_avip(i, k, capacite, dep),
                 )
                 count += 1
             for k in range(3 if commune == centre else 2):

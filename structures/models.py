@@ -1,4 +1,5 @@
 import datetime
+import math
 
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
@@ -17,6 +18,9 @@ MSG_CAPACITE_NEGATIVE = "La capacité ne peut pas être négative."
 MSG_AGES = "L'âge minimum doit être inférieur ou égal à l'âge maximum."
 MSG_HORAIRE = "L'heure de fermeture doit être après l'heure d'ouverture."
 DELAI_DISPONIBILITE_OBSOLETE = datetime.timedelta(days=90)
+# AVIP (label CNAF, 2016): at least 20 % of a crèche's places kept for parents in insertion.
+AVIP_PART_MIN = 20
+AVIP_RUBRIQUES = (Rubrique.EAJE, Rubrique.ASSMAT)
 
 code_postal_validator = RegexValidator(r"^\d{5}$", "Un code postal compte cinq chiffres.")
 telephone_validator = RegexValidator(
@@ -145,6 +149,11 @@ class StructureQuerySet(models.QuerySet):
         """Fiches shown to the public: not closed."""
         return self.filter(fermee_le__isnull=True)
 
+    def avip(self, on: datetime.date | None = None):
+        """Labelled AVIP on that day (today by default): the label has a start and may have an end."""
+        on = on or timezone.localdate()
+        return self.filter(avip_depuis__lte=on).exclude(avip_jusqu_au__lt=on)
+
     def with_fiche_relations(self):
         return self.select_related("commune", "organisme").prefetch_related("horaires")
 
@@ -204,6 +213,17 @@ class Structure(models.Model):
     langues = models.CharField("langues parlées", max_length=200, blank=True)
     pedagogie = models.TextField("pédagogie, activités", blank=True)
     rappel_disponibilite_envoye_le = models.DateTimeField(null=True, blank=True, editable=False)
+    # "À vocation d'insertion professionnelle": places kept for parents looking for work or in training.
+    avip_depuis = models.DateField("label AVIP depuis le", null=True, blank=True)
+    avip_jusqu_au = models.DateField("label AVIP jusqu'au", null=True, blank=True, help_text="Vide : sans date de fin.")
+    avip_places = models.PositiveSmallIntegerField(
+        "places réservées aux parents en insertion", null=True, blank=True,
+        help_text="Au moins 20 % des places d'une crèche labellisée.",
+    )
+    avip_partenaire = models.CharField(
+        "partenaire emploi", max_length=200, blank=True,
+        help_text="L'agence France Travail, la mission locale… qui accompagne les parents.",
+    )
     fermee_le = models.DateField("fermée le", null=True, blank=True)
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
@@ -249,6 +269,7 @@ class Structure(models.Model):
                 errors["type_accueil"] = "Le type d'accueil ne concerne que les EAJE."
             if self.financement_psu:
                 errors["financement_psu"] = "Seuls les EAJE sont financés par la PSU."
+        errors.update(self._avip_errors())
         if self.commune_id and self.code_postal:
             commune = self.commune
             if commune.codes_postaux and self.code_postal not in commune.liste_codes_postaux:
@@ -267,6 +288,34 @@ class Structure(models.Model):
                     )
         if errors:
             raise ValidationError(errors)
+
+    def _avip_errors(self) -> dict:
+        errors = {}
+        labelled = self.avip_depuis is not None
+        if not labelled:
+            if self.avip_jusqu_au or self.avip_places or self.avip_partenaire:
+                errors["avip_depuis"] = "Indiquez la date du label AVIP, ou videz les autres champs AVIP."
+            return errors
+        if self.rubrique not in AVIP_RUBRIQUES:
+            errors["avip_depuis"] = "Le label AVIP concerne les crèches et les assistants maternels."
+        if self.avip_jusqu_au and self.avip_jusqu_au < self.avip_depuis:
+            errors["avip_jusqu_au"] = "La fin du label AVIP précède son début."
+        if not self.avip_places:
+            errors["avip_places"] = "Indiquez le nombre de places réservées aux parents en insertion."
+        elif self.rubrique == Rubrique.EAJE and self.capacite and self.avip_places * 100 < self.capacite * AVIP_PART_MIN:
+            errors["avip_places"] = (
+                f"Une crèche AVIP réserve au moins {AVIP_PART_MIN} % de ses places : "
+                f"{math.ceil(self.capacite * AVIP_PART_MIN / 100)} sur {self.capacite}."
+            )
+        elif self.capacite is not None and self.avip_places > self.capacite:
+            errors["avip_places"] = "Les places AVIP dépassent la capacité d'accueil."
+        return errors
+
+    @property
+    def est_avip(self) -> bool:
+        today = timezone.localdate()
+        return (self.avip_depuis is not None and self.avip_depuis <= today
+                and (self.avip_jusqu_au is None or self.avip_jusqu_au >= today))
 
     def save(self, *args, **kwargs):
         self.lon, self.lat = self.point.x, self.point.y

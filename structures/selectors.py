@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db import connections
-from django.db.models import ExpressionWrapper, F, FloatField
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
@@ -32,6 +32,7 @@ class Criteres:
     accueil_handicap: bool = False
     horaires_atypiques: bool = False
     ouvert_samedi: bool = False
+    avip: bool = False
 
 
 def parse_rubriques(raw: str | list[str] | None) -> list[str]:
@@ -135,6 +136,8 @@ def search_structures(criteres: Criteres, *, using: str = "default"):
         qs = qs.filter(horaires_atypiques=True)
     if criteres.ouvert_samedi:
         qs = qs.filter(pk__in=Horaire.objects.filter(jour=Jour.SAMEDI).values("structure"))
+    if criteres.avip:
+        qs = qs.avip()
     return (
         _within_radius(qs, criteres.point, criteres.rayon_km)
         .annotate(distance_km=great_circle_km(criteres.point))
@@ -177,6 +180,7 @@ def criteres_from_params(params, *, point: Point) -> Criteres:
         accueil_handicap=_flag(params, "accueil_handicap"),
         horaires_atypiques=_flag(params, "horaires_atypiques"),
         ouvert_samedi=_flag(params, "ouvert_samedi"),
+        avip=_flag(params, "avip"),
     )
 
 
@@ -194,3 +198,20 @@ def communes_for_text(text: str, limit: int = 10) -> list[Commune]:
         if narrowed:
             return narrowed[:limit]
     return list(communes[:limit])
+
+
+AVIP_RAYON_KM = 20
+
+
+def avip_near(commune: Commune, rayon_km: float = AVIP_RAYON_KM, limit: int = 20) -> list[Structure]:
+    """The AVIP solutions around a commune, nearest first: for jobseeker parents."""
+    return list(search_structures(Criteres(point=commune.point, rayon_km=rayon_km, avip=True))[:limit])
+
+
+def avip_par_departement(departements=None):
+    """AVIP solutions and places labelled today, per département (None: all of France)."""
+    qs = Structure.objects.published().avip()
+    if departements is not None:
+        qs = qs.filter(commune__departement__in=departements)
+    return (qs.values("commune__departement", "commune__departement__nom")
+            .annotate(solutions=Count("pk"), places=Sum("avip_places")).order_by("commune__departement"))

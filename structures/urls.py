@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("recherche/", views.recherche, name="recherche"),
     path("structures/<int:pk>/", views.fiche, name="fiche"),
+    path("recherche-d-emploi/", views.avip, name="avip"),
     path("api/structures/", views.api_structures, name="api_structures"),
     path("api/communes/", views.api_communes, name="api_communes"),
 ]

@@ -44,6 +44,8 @@ def _feature(structure) -> dict:
             "places_disponibles": structure.places_disponibles,
             "places_mises_a_jour_le": structure.places_mises_a_jour_le.isoformat() if structure.places_mises_a_jour_le else None,
             "disponible_a_partir_du": structure.disponible_a_partir_du.isoformat() if structure.disponible_a_partir_du else None,
+            "avip": structure.est_avip,
+            "avip_places": structure.avip_places if structure.est_avip else None,
             "url": structure.get_absolute_url(),
         },
     }
@@ -92,6 +94,28 @@ def recherche(request):
         carte={"centre": [point.y, point.x], "features": [_feature(s) for s in page.object_list]},
     )
     return render(request, "structures/recherche.html", context)
+
+
+@require_GET
+def avip(request):
+    """Parents looking for work or in training: what AVIP is, who has priority, the solutions nearby."""
+    params = request.GET
+    context = {"params": params, "rayon_km": selectors.AVIP_RAYON_KM, "today": timezone.localdate()}
+    code, text = params.get("code_insee", "").strip(), params.get("commune", "").strip()
+    try:
+        if code:
+            context["commune"] = selectors.commune_by_code(code)
+        elif text:
+            candidates = selectors.communes_for_text(text)
+            if not candidates:
+                raise selectors.SearchError(f"Aucune commune ne correspond à « {text[:60]} ».")
+            context["commune"] = candidates[0]
+    except selectors.SearchError as error:
+        context["error"] = str(error)
+        return render(request, "structures/avip.html", context, status=400)
+    if "commune" in context:
+        context["solutions"] = selectors.avip_near(context["commune"])
+    return render(request, "structures/avip.html", context)
 
 
 @require_GET

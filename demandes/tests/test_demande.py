@@ -157,3 +157,20 @@ def test_the_caf_follows_statuses_and_delays_without_personal_data(client, velay
     assert client.get(f"/administration/demandes/demande/{demande.pk}/change/").status_code in (403, 404)
     client.force_login(make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr"))
     assert demande.reference not in client.get("/administration/demandes/demande/").content.decode()
+
+
+def test_a_jobseeker_family_gets_the_avip_solutions_of_its_area_on_the_confirmation(client, velay):
+    from structures.tests.factories import StructureFactory
+
+    avip = StructureFactory(avip=True, commune=velay["le_puy"], nom="Multi-accueil Les Capucins")
+    StructureFactory(commune=velay["le_puy"], nom="Crèche sans label")
+    go_through(client)  # situation: en recherche d'emploi
+    response = client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"}, follow=True)
+    html = response.content.decode()
+    assert "Des places pour les parents en recherche d'emploi ou en formation" in html
+    assert avip.nom in html and "Crèche sans label" not in html
+
+    other = type(client)()
+    go_through(other, vous={"situation": "emploi"})
+    html = other.post("/demande-information/etape/recapitulatif/", {"consentement": "on"}, follow=True).content.decode()
+    assert "Votre demande est enregistrée" in html and avip.nom not in html

@@ -235,3 +235,12 @@ def test_linf_fiches_show_their_online_guichet_in_words_and_colour(client, terri
     Guichet.objects.create(structure=linf, ouvert=True)
     html = client.get(reverse("admin:structures_structure_changelist"), {"rubrique__exact": "LINF"}).content.decode()
     assert "Oui — guichet ouvert" in html
+
+
+def test_the_caf_sees_the_avip_solutions_and_places_of_its_own_territory(client, territoires, agent43):
+    StructureFactory(avip=True, commune=territoires["43"]["commune"], avip_places=9)
+    StructureFactory(avip=True, commune=territoires["64"]["commune"], avip_places=12, capacite=60)
+    html = client.get("/administration/structures/structure/?avip=1").content.decode()
+    table = html[html.index('id="resume-avip"'):html.index("</details>")]
+    assert "43 — Haute-Loire" in table and "<td>9</td>" in table
+    assert "Pyrénées" not in table and "<td>12</td>" not in table

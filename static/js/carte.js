@@ -22,7 +22,14 @@
       popup.appendChild(link);
       popup.appendChild(document.createElement("br"));
       popup.appendChild(document.createTextNode(p.rubrique_libelle + " — " + p.distance_km.toLocaleString("fr-FR") + " km"));
-      L.marker([lat, lon], { title: p.nom, alt: p.nom }).bindPopup(popup).addTo(map);
+      // AVIP: its own colour on the map, and always said in words too.
+      const label = p.avip ? p.nom + " (AVIP)" : p.nom;
+      if (p.avip) {
+        popup.appendChild(document.createElement("br"));
+        popup.appendChild(document.createTextNode("Label AVIP : places pour parents en recherche d'emploi ou en formation"));
+      }
+      const marker = L.marker([lat, lon], { title: label, alt: label }).bindPopup(popup).addTo(map);
+      if (p.avip) marker.getElement().classList.add("mf-marker-avip");
       bounds.push([lat, lon]);
     });
     map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });

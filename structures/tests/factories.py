@@ -41,6 +41,7 @@ COMMUNES = {
     "43041": ("Brives-Charensac", "43700", 4200, 3.92583, 45.04653),
     "43268": ("Yssingeaux", "43200", 7000, 4.12352, 45.14203),
     "43040": ("Brioude", "43100", 6700, 3.40116, 45.29383),
+    "64445": ("Pau", "64000", 76000, -0.35084, 43.30189),
 }
 
 
@@ -81,6 +82,10 @@ class StructureFactory(factory.django.DjangoModelFactory):
             )
         )
         fermee = factory.Trait(fermee_le=datetime.date(2026, 1, 1))
+        avip = factory.Trait(
+            rubrique=Rubrique.EAJE, type_accueil=TypeAccueil.COLLECTIF, financement_psu=True, capacite=40,
+            avip_depuis=datetime.date(2024, 9, 1), avip_places=10, avip_partenaire="France Travail",
+        )
 
     rubrique = Rubrique.ASSMAT
     nom = factory.Sequence(lambda n: f"Structure {n}")
