@@ -28,8 +28,9 @@
         popup.appendChild(document.createElement("br"));
         popup.appendChild(document.createTextNode("Label AVIP : places pour parents en recherche d'emploi ou en formation"));
       }
-      const marker = L.marker([lat, lon], { title: label, alt: label }).bindPopup(popup).addTo(map);
-      if (p.avip) marker.getElement().classList.add("mf-marker-avip");
+      const options = { title: label, alt: label };
+      if (p.avip) options.icon = new L.Icon.Default({ className: "mf-marker-avip" });
+      L.marker([lat, lon], options).bindPopup(popup).addTo(map);
       bounds.push([lat, lon]);
     });
     map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });

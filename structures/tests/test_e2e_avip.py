@@ -40,6 +40,10 @@ def test_a_jobseeker_in_pau_finds_the_avip_creches_within_10_km_on_a_phone(page,
         expect(cards.nth(i)).to_contain_text(BADGE)
         distance = float(re.search(r"à ([\d,]+) km", cards.nth(i).inner_text()).group(1).replace(",", "."))
         assert distance <= 10
+    # On the map too, in its own colour and in words (the marker's title).
+    marker = page.locator("#carte .leaflet-marker-icon.mf-marker-avip").first
+    expect(marker).to_be_attached()
+    expect(marker).to_have_attribute("title", re.compile(r"\(AVIP\)$"))
     page.screenshot(path=ARTIFACTS / "avip-2-recherche-pau-telephone.png", full_page=True)
     cards.first.get_by_role("link").click()
     expect(page.get_by_role("heading", name=re.compile("Label AVIP"))).to_be_visible()
