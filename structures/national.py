@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .enums import Rubrique, TypeAccueil
-from .models import Commune, Organisme, Structure
+from .models import CONSENTEMENT_VERSION, Commune, Organisme, Structure
 from .spatial import ensure_spatial_indexes
 
 ORGANISME = "Annuaire national de test (généré pour les mesures)"
@@ -24,7 +24,8 @@ COLUMNS = [
     "rubrique", "type_accueil", "financement_psu", "nom", "organisme_id", "adresse", "complement_adresse",
     "code_postal", "commune_id", "telephone", "email", "site_web", "presentation", "age_min_mois",
     "age_max_mois", "capacite", "accueil_handicap", "horaires_atypiques", "places_disponibles",
-    "places_mises_a_jour_le", "cree_le", "modifie_le", "lon", "lat",
+    "places_mises_a_jour_le", "cree_le", "modifie_le", "lon", "lat", "avip_partenaire",
+    "consentement_publication_le", "consentement_publication_version",
 ]
 
 
@@ -53,7 +54,10 @@ def _rows(communes: list[tuple], total: int, organisme_id: int, seed: int):
                     f"{rubrique.label} {i + 1}", organisme_id, f"{rng.randint(1, 120)} rue de la Mairie", "",
                     (codes_postaux.split() or ["00000"])[0], code, "", "", "", "", 0, 72 if not eaje else 48,
                     rng.randint(3, 60), rng.random() < 0.3, rng.random() < 0.15, rng.choice([0, 0, 1, 2, 3]),
-                    now, now, now, lon, lat,
+                    now, now, now, lon, lat, "",
+                    # The generated assistants maternels have all consented to be listed.
+                    now if rubrique == Rubrique.ASSMAT else None,
+                    CONSENTEMENT_VERSION if rubrique == Rubrique.ASSMAT else "",
                 ],
                 lon, lat,
             )
