@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("nouveau-mot-de-passe/<uidb64>/<token>/", views.NouveauMotDePasse.as_view(), name="nouveau_mot_de_passe"),
     path("structures/<int:pk>/", views.fiche, name="fiche"),
+    path("structures/<int:pk>/consentement/", views.consentement, name="consentement"),
     path("habilitation/", views.demande_habilitation, name="demande_habilitation"),
     path("habilitation/suivi/<str:jeton>/", views.suivi_habilitation, name="suivi_habilitation"),
 ]

@@ -3,9 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
+from structures import services as structures_services
 from structures.enums import Rubrique
-from structures.models import Caf, Structure
+from structures.models import CONSENTEMENT_TEXTE, Caf, Structure
 
 from . import services
 from .enums import Role
@@ -43,7 +45,7 @@ def accueil(request):
     user = request.user
     roles = {a.role for a in user.affectations.all()}
     return render(request, "habilitations/accueil.html", {
-        "structures": _my_structures(user), "back_office": user.departements_geres() != set(),
+        "structures": _my_structures(user), "consentement_texte": CONSENTEMENT_TEXTE, "back_office": user.departements_geres() != set(),
         "lieux_information": Structure.objects.filter(pk__in=user.structures_habilitees(Role.LINF)),
         "roles": [Role(r).label for r in sorted(roles)],
     })
@@ -68,6 +70,19 @@ def fiche(request, pk: int):
     status = 400 if request.method == "POST" else 200
     return render(request, "habilitations/fiche_form.html",
                   {"structure": structure, "form": form, "horaires": horaires, "assmat": assmat}, status=status)
+
+
+@_password_change_first
+@require_POST
+def consentement(request, pk: int):
+    structure = get_object_or_404(_my_structures(request.user).filter(rubrique=Rubrique.ASSMAT), pk=pk)
+    consent = request.POST.get("consentement") == "donner"
+    structures_services.set_consent(structure=structure, consent=consent)
+    if consent:
+        messages.success(request, "Merci : votre fiche est publiée. Les familles vous trouvent dans la recherche.")
+    else:
+        messages.success(request, "Votre consentement est retiré : votre fiche n'apparaît plus sur le site public.")
+    return redirect("pro:accueil")
 
 
 class Connexion(auth_views.LoginView):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "habilitations",
     "linf",
     "demandes",
+    "guide",
 ]
 
 AUTH_USER_MODEL = "habilitations.User"

@@ -8,5 +8,6 @@ urlpatterns = [
     path("pro/demandes/", include("demandes.pro_urls")),
     path("pro/", include("habilitations.urls")),
     path("demande-information/", include("demandes.urls")),
+    path("guide/", include("guide.urls")),
     path("captcha/", include("captcha.urls")),
 ]

@@ -86,13 +86,27 @@ class AvipFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ConsentementFilter(admin.SimpleListFilter):
+    title = "publication (assistants maternels)"
+    parameter_name = "consentement"
+
+    def lookups(self, request, model_admin):
+        return [("0", "Sans consentement : non publiés")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "0":
+            return queryset.filter(pk__in=Structure.objects.assmat_sans_consentement().values("pk"))
+        return queryset
+
+
 @admin.register(Structure)
 class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     territory_lookup = "commune__departement"
     commune_fields = ("commune", "communes_desservies")
     form = StructureForm
     list_display = ["nom", "rubrique", "commune", "places_disponibles", "places_mises_a_jour_le", "fermee_le"]
-    list_filter = ["rubrique", "type_accueil", AvipFilter, "fermee_le", "commune__departement"]
+    list_filter = ["rubrique", "type_accueil", AvipFilter, ConsentementFilter, "fermee_le", "commune__departement"]
+    readonly_fields = ["consentement_publication_le", "consentement_publication_version"]
     search_fields = ["nom", "commune__nom", "code_postal", "organisme__nom", "email"]
     autocomplete_fields = ["commune", "organisme", "communes_desservies"]
     list_select_related = ["commune"]
@@ -109,6 +123,9 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             "presentation", "age_min_mois", "age_max_mois", "capacite", "accueil_handicap", "horaires_atypiques",
             "places_disponibles", "fermee_le",
         ]}),
+        ("Publication", {"fields": ["consentement_publication_le", "consentement_publication_version"],
+                         "description": "Un assistant maternel n'est publié qu'avec son consentement, donné ou retiré "
+                                        "par lui dans son espace professionnel."}),
         ("4. Communes desservies", {"fields": ["communes_desservies"],
                                     "description": "Pour les relais petite enfance et les lieux d'information."}),
         ("5. Label AVIP (à vocation d'insertion professionnelle)", {
@@ -119,8 +136,12 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ]
 
     def changelist_view(self, request, extra_context=None):
-        avip = selectors.avip_par_departement(request.user.departements_geres())
-        extra = {"avip": avip, "avip_ouvert": request.GET.get("avip") == "1"}
+        departements = request.user.departements_geres()
+        sans_consentement = Structure.objects.assmat_sans_consentement()
+        if departements is not None:
+            sans_consentement = sans_consentement.filter(commune__departement__in=departements)
+        extra = {"avip": selectors.avip_par_departement(departements), "avip_ouvert": request.GET.get("avip") == "1",
+                 "assmat_sans_consentement": sans_consentement.count()}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     class Media:

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from . import geo
 from .enums import Jour, Rubrique, TypeAccueil
-from .models import Commune, Horaire, Organisme, Structure
+from .models import CONSENTEMENT_VERSION, Commune, Horaire, Organisme, Structure
 
 SEED = 43064
 
@@ -160,6 +160,9 @@ def build_demo() -> int:
                     horaires_atypiques=k == 0, accueil_handicap=k == 1,
                     places_disponibles=rng.choice([0, 1, 1, 2]), places_mises_a_jour_le=now,
                     horaires=HORAIRES["assmat"],
+                    # Public only with consent: the third one of the central commune has not given it yet.
+                    consentement_publication_le=now if k < 2 else None,
+                    consentement_publication_version=CONSENTEMENT_VERSION if k < 2 else "",
                 )
                 count += 1
 

@@ -21,6 +21,14 @@ DELAI_DISPONIBILITE_OBSOLETE = datetime.timedelta(days=90)
 # AVIP (label CNAF, 2016): at least 20 % of a crèche's places kept for parents in insertion.
 AVIP_PART_MIN = 20
 AVIP_RUBRIQUES = (Rubrique.EAJE, Rubrique.ASSMAT)
+# What an assistant maternel agrees to; a new wording gets a new version (the consent keeps its own).
+CONSENTEMENT_VERSION = "2026-11"
+CONSENTEMENT_TEXTE = (
+    "J'accepte que ma fiche (nom, commune, adresse, téléphone, âges accueillis, places et disponibilités) "
+    "soit publiée sur monenfant, dans la recherche, l'API publique et sa page, pour que les familles me "
+    "trouvent. Je peux retirer ce consentement à tout moment depuis mon espace : ma fiche disparaît alors "
+    "aussitôt du site public."
+)
 
 code_postal_validator = RegexValidator(r"^\d{5}$", "Un code postal compte cinq chiffres.")
 telephone_validator = RegexValidator(
@@ -146,8 +154,13 @@ class Organisme(models.Model):
 
 class StructureQuerySet(models.QuerySet):
     def published(self):
-        """Fiches shown to the public: not closed."""
-        return self.filter(fermee_le__isnull=True)
+        """Fiches shown to the public: not closed, and an assistant maternel only with their consent."""
+        return self.filter(fermee_le__isnull=True).exclude(
+            rubrique=Rubrique.ASSMAT, consentement_publication_le__isnull=True
+        )
+
+    def assmat_sans_consentement(self):
+        return self.filter(rubrique=Rubrique.ASSMAT, fermee_le__isnull=True, consentement_publication_le__isnull=True)
 
     def avip(self, on: datetime.date | None = None):
         """Labelled AVIP on that day (today by default): the label has a start and may have an end."""
@@ -224,6 +237,11 @@ class Structure(models.Model):
         "partenaire emploi", max_length=200, blank=True,
         help_text="L'agence France Travail, la mission locale… qui accompagne les parents.",
     )
+    # An assistant maternel is a person: their fiche is public only with their recorded consent.
+    consentement_publication_le = models.DateTimeField("consentement à la publication le", null=True, blank=True,
+                                                       editable=False)
+    consentement_publication_version = models.CharField("version du texte de consentement", max_length=20,
+                                                        blank=True, editable=False)
     fermee_le = models.DateField("fermée le", null=True, blank=True)
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
@@ -310,6 +328,10 @@ class Structure(models.Model):
         elif self.capacite is not None and self.avip_places > self.capacite:
             errors["avip_places"] = "Les places AVIP dépassent la capacité d'accueil."
         return errors
+
+    @property
+    def a_consenti(self) -> bool:
+        return self.consentement_publication_le is not None
 
     @property
     def est_avip(self) -> bool:

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .enums import Rubrique, TypeAccueil
-from .models import Commune, Organisme, Structure
+from .models import CONSENTEMENT_VERSION, Commune, Organisme, Structure
 from .spatial import ensure_spatial_indexes
 
 ORGANISME = "Annuaire national de test (généré pour les mesures)"
@@ -20,12 +20,27 @@ PROPORTIONS = {
     Rubrique.EAJE: 12_000, Rubrique.RPE: 3_000, Rubrique.LAEP: 1_000, Rubrique.ALSH: 16_000,
     Rubrique.ASSMAT: 240_000, Rubrique.LINF: 1_500,
 }
-COLUMNS = [
+GENERATED = [
     "rubrique", "type_accueil", "financement_psu", "nom", "organisme_id", "adresse", "complement_adresse",
     "code_postal", "commune_id", "telephone", "email", "site_web", "presentation", "age_min_mois",
     "age_max_mois", "capacite", "accueil_handicap", "horaires_atypiques", "places_disponibles",
     "places_mises_a_jour_le", "cree_le", "modifie_le", "lon", "lat",
+    "consentement_publication_le", "consentement_publication_version",
 ]
+
+
+def _other_columns() -> dict[str, object]:
+    """Every other column with the value a new fiche has: fields added later never break the generator."""
+    values = {}
+    for field in Structure._meta.concrete_fields:
+        if field.primary_key or field.column in GENERATED or field.name == "point":
+            continue
+        values[field.column] = field.get_default() if field.has_default() else (None if field.null else "")
+    return values
+
+
+OTHER_COLUMNS = _other_columns()
+COLUMNS = GENERATED + list(OTHER_COLUMNS)
 
 
 def _communes() -> list[tuple]:
@@ -54,6 +69,10 @@ def _rows(communes: list[tuple], total: int, organisme_id: int, seed: int):
                     (codes_postaux.split() or ["00000"])[0], code, "", "", "", "", 0, 72 if not eaje else 48,
                     rng.randint(3, 60), rng.random() < 0.3, rng.random() < 0.15, rng.choice([0, 0, 1, 2, 3]),
                     now, now, now, lon, lat,
+                    # The generated assistants maternels have all consented to be listed.
+                    now if rubrique == Rubrique.ASSMAT else None,
+                    CONSENTEMENT_VERSION if rubrique == Rubrique.ASSMAT else "",
+                    *OTHER_COLUMNS.values(),
                 ],
                 lon, lat,
             )

@@ -94,6 +94,14 @@ class StructureFactory(factory.django.DjangoModelFactory):
     adresse = "1 place du Breuil"
     point = factory.LazyAttribute(lambda o: o.commune.point)
     places_disponibles = 2
+    # An assistant maternel is public only with consent: the factory's ones have given it.
+    consentement_publication_le = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.rubrique == Rubrique.ASSMAT),
+        yes_declaration=datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC), no_declaration=None,
+    )
+    consentement_publication_version = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.rubrique == Rubrique.ASSMAT), yes_declaration="2026-11", no_declaration="",
+    )
 
 
 class HoraireFactory(factory.django.DjangoModelFactory):
