@@ -23,6 +23,15 @@ def linfs_serving(commune: Commune):
     )
 
 
+def linfs_of_departement(code: str):
+    """The information places that answer families' demandes online in a département."""
+    if not ContratCafCnaf.objects.actifs().filter(departement_id=code).exists():
+        return Structure.objects.none()
+    return (Structure.objects.published()
+            .filter(rubrique=Rubrique.LINF, guichet__ouvert=True, commune__departement_id=code)
+            .select_related("commune").order_by("nom", "pk"))
+
+
 def persons_of(structures) -> list[User]:
     return list(
         User.objects.filter(is_active=True, affectations__role=Role.LINF, affectations__structure__in=structures)

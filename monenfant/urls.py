@@ -9,5 +9,6 @@ urlpatterns = [
     path("pro/", include("habilitations.urls")),
     path("demande-information/", include("demandes.urls")),
     path("guide/", include("guide.urls")),
+    path("", include("linf.urls")),
     path("captcha/", include("captcha.urls")),
 ]

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -9,7 +10,8 @@ from monenfant.admin import InlinePermissionsMixin, ReadOnlyAdminMixin, ScopedAd
 from . import selectors
 from .enums import Rubrique
 from .geocoding import geocode_address
-from .models import Caf, Commune, Horaire, Organisme, Structure
+from .images import read_image
+from .models import Caf, Commune, Horaire, InitiativeLocale, Organisme, Structure
 
 
 @admin.register(Commune)
@@ -178,3 +180,53 @@ class CafAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_cnaf
+
+
+class InitiativeForm(forms.ModelForm):
+    fichier_image = forms.FileField(label="Image (facultative)", required=False,
+                                    help_text="JPEG, PNG ou WebP, 1 Mo au plus.")
+    retirer_image = forms.BooleanField(label="Retirer l'image", required=False)
+
+    class Meta:
+        model = InitiativeLocale
+        fields = ["departement", "titre", "texte", "debut", "fin", "communes", "image_alt"]
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("fichier_image")
+        if upload:
+            try:
+                self.instance.image, self.instance.image_type = read_image(upload)
+            except ValidationError as error:
+                self.add_error("fichier_image", error)
+        elif data.get("retirer_image"):
+            self.instance.image, self.instance.image_type = None, ""
+        if self.instance.image and not data.get("image_alt", "").strip():
+            self.add_error("image_alt", "Décrivez l'image en quelques mots : les personnes aveugles l'entendront.")
+        departement, communes = data.get("departement"), data.get("communes")
+        if departement and communes:
+            ailleurs = [c.nom for c in communes if c.departement_id != departement.pk]
+            if ailleurs:
+                self.add_error("communes", f"Communes hors du département : {', '.join(ailleurs[:5])}.")
+        return data
+
+
+@admin.register(InitiativeLocale)
+class InitiativeLocaleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    territory_lookup = "departement"
+    commune_fields = ("communes",)
+    form = InitiativeForm
+    list_display = ["titre", "departement", "debut", "fin"]
+    list_filter = ["departement"]
+    search_fields = ["titre", "texte"]
+    autocomplete_fields = ["communes"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        departements = request.user.departements_geres()
+        if db_field.name == "departement" and departements is not None:
+            field.queryset = field.queryset.filter(pk__in=departements)
+        return field
+
+    def has_delete_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from . import geo
 from .enums import Jour, Rubrique, TypeAccueil
-from .models import CONSENTEMENT_VERSION, Commune, Horaire, Organisme, Structure
+from .models import CONSENTEMENT_VERSION, Commune, Horaire, InitiativeLocale, Organisme, Structure
 
 SEED = 43064
 
@@ -207,4 +207,14 @@ def build_demo() -> int:
             )
             count += 2
         count += 2
+    # One initiative of each demo CAF, shown beside search results and on the département page.
+    for dep, titre, texte in (
+        ("43", "Semaine de la petite enfance au Puy-en-Velay",
+         "Ateliers d'éveil et rencontres avec les professionnels de l'accueil, dans les relais du Velay."),
+        ("64", "Forum de l'accueil du jeune enfant à Pau",
+         "Crèches, relais et assistants maternels répondent à vos questions, au Parvis de Pau."),
+    ):
+        InitiativeLocale.objects.update_or_create(
+            departement_id=dep, titre=titre, defaults={"texte": texte, "debut": datetime.date(2026, 11, 1)},
+        )
     return count

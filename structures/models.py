@@ -408,3 +408,47 @@ class Horaire(models.Model):
 
     def __str__(self):
         return f"{self.get_jour_display()} {self.ouverture:%H:%M}–{self.fermeture:%H:%M}"
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def en_cours(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(debut__lte=on).exclude(fin__lt=on)
+
+    def pour_commune(self, commune: "Commune"):
+        """Current initiatives of the commune's département: for all its communes, or naming this one."""
+        return (self.en_cours().filter(departement_id=commune.departement_id)
+                .filter(Q(communes__isnull=True) | Q(communes=commune)).distinct().order_by("-debut", "pk"))
+
+
+class InitiativeLocale(models.Model):
+    """News and actions a CAF publishes for its département, shown on its page and beside search."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="initiatives",
+                                    verbose_name="département")
+    titre = models.CharField("titre", max_length=150)
+    texte = models.TextField("texte")
+    debut = models.DateField("publiée du")
+    fin = models.DateField("au", null=True, blank=True, help_text="Vide : sans date de fin.")
+    communes = models.ManyToManyField(Commune, blank=True, related_name="+", verbose_name="communes concernées",
+                                      help_text="Vide : tout le département.")
+    image = models.BinaryField("image", null=True, blank=True, editable=False)
+    image_type = models.CharField(max_length=20, blank=True, editable=False)
+    image_alt = models.CharField("texte alternatif de l'image", max_length=200, blank=True,
+                                 help_text="Ce que montre l'image, pour qui ne la voit pas.")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = InitiativeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["image"])
+
+    class Meta:
+        ordering = ["-debut", "pk"]
+        verbose_name = "initiative locale"
+        verbose_name_plural = "initiatives locales"
+
+    def __str__(self):
+        return self.titre
+
+    def clean(self):
+        if self.fin and self.debut and self.fin < self.debut:
+            raise ValidationError({"fin": "La fin de publication précède son début."})

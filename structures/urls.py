@@ -8,6 +8,7 @@ urlpatterns = [
     path("recherche/", views.recherche, name="recherche"),
     path("structures/<int:pk>/", views.fiche, name="fiche"),
     path("recherche-d-emploi/", views.avip, name="avip"),
+    path("initiatives/<int:pk>/image/", views.initiative_image, name="initiative_image"),
     path("api/structures/", views.api_structures, name="api_structures"),
     path("api/communes/", views.api_communes, name="api_communes"),
 ]

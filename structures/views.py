@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from . import selectors
 from .enums import Rubrique
 from .geocoding import geocode_address
-from .models import Structure
+from .models import InitiativeLocale, Structure
 from .text import normalize
 
 PAGE_SIZE = 20
@@ -89,6 +89,7 @@ def recherche(request):
     query["commune"] = str(commune)
     context.update(
         commune=commune, criteres=criteres, today=timezone.localdate(), page=page, querystring=query.urlencode(),
+        initiatives=list(InitiativeLocale.objects.pour_commune(commune)[:3]),
         adresse_trouvee=adresse_trouvee, adresse_ignoree=bool(params.get("adresse", "").strip()) and not adresse_trouvee,
         plus_large=next((r for r in context["rayons"] if r > criteres.rayon_km), None),
         carte={"centre": [point.y, point.x], "features": [_feature(s) for s in page.object_list]},
@@ -116,6 +117,14 @@ def avip(request):
     if "commune" in context:
         context["solutions"] = selectors.avip_near(context["commune"])
     return render(request, "structures/avip.html", context)
+
+
+@require_GET
+def initiative_image(request, pk: int):
+    initiative = get_object_or_404(InitiativeLocale.objects.en_cours().exclude(image=None), pk=pk)
+    response = HttpResponse(bytes(initiative.image), content_type=initiative.image_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @require_GET

@@ -1,5 +1,7 @@
 """/administration/: each CAF sees and changes its own territory only; the CNAF sees the country."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -244,3 +246,18 @@ def test_the_caf_sees_the_avip_solutions_and_places_of_its_own_territory(client,
     table = html[html.index('id="resume-avip"'):html.index("</details>")]
     assert "43 — Haute-Loire" in table and "<td>9</td>" in table
     assert "Pyrénées" not in table and "<td>12</td>" not in table
+
+
+def test_an_agent_of_caf_43_cannot_see_nor_edit_the_initiatives_of_64(client, territoires, agent43):
+    from structures.models import InitiativeLocale
+
+    theirs = InitiativeLocale.objects.create(departement_id="64", titre="Forum de Pau", texte="x", debut=datetime.date(2026, 1, 5))
+    assert "Forum de Pau" not in client.get("/administration/structures/initiativelocale/").content.decode()
+    assert client.get(f"/administration/structures/initiativelocale/{theirs.pk}/change/").status_code == 404
+    response = client.post(f"/administration/structures/initiativelocale/{theirs.pk}/change/", {"titre": "Piraté"})
+    assert response.status_code == 404 and InitiativeLocale.objects.get(pk=theirs.pk).titre == "Forum de Pau"
+    # Nor publish one for 64 from the add form.
+    client.post("/administration/structures/initiativelocale/add/", {
+        "departement": "64", "titre": "Ailleurs", "texte": "x", "debut": "2026-12-01",
+    })
+    assert not InitiativeLocale.objects.filter(titre="Ailleurs").exists()
