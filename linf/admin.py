@@ -10,7 +10,8 @@ from structures.admin import StructureAdmin
 from structures.enums import Rubrique
 from structures.models import Structure
 
-from .models import ContratCafCnaf, Guichet
+from . import selectors
+from .models import ContratCafCnaf, Guichet, ObjectifCouverture
 from .services import GuichetRefuse, close_guichet, open_guichet
 
 
@@ -100,3 +101,36 @@ class StructureAdminWithGuichet(StructureAdmin):
 
 admin.site.unregister(Structure)
 admin.site.register(Structure, StructureAdminWithGuichet)
+
+
+@admin.register(ObjectifCouverture)
+class CouvertureAdmin(SimpleHistoryAdmin):
+    """Coverage of the territory by the online information service; the CNAF sets the target."""
+
+    change_list_template = "admin/linf/objectifcouverture/change_list.html"
+    fields = ["taux_cible"]
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_cnaf
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        departements = request.user.departements_geres()
+        lignes = selectors.couverture(departements)
+        extra = {
+            "objectif": ObjectifCouverture.courant(), "lignes": lignes, "peut_changer": self.has_change_permission(request),
+            "national": selectors.total(lignes) if departements is None else None,
+            "non_couvertes": selectors.communes_non_couvertes(departements),
+        }
+        return super().changelist_view(request, {**(extra_context or {}), **extra})

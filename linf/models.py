@@ -70,3 +70,25 @@ class Guichet(models.Model):
 
     def __str__(self):
         return f"Guichet {'ouvert' if self.ouvert else 'fermé'} — {self.structure}"
+
+
+class ObjectifCouverture(models.Model):
+    """The share of the population the online information service should cover (one row, set by the CNAF)."""
+
+    taux_cible = models.PositiveSmallIntegerField(
+        "objectif de couverture (% de la population)", default=80,
+        validators=[MinValueValidator(1, "Au moins 1 %."), MaxValueValidator(100, "Au plus 100 %.")],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "couverture du service d'information"
+        verbose_name_plural = "couverture du service d'information"
+
+    def __str__(self):
+        return f"Objectif : {self.taux_cible} % de la population"
+
+    @classmethod
+    def courant(cls) -> "ObjectifCouverture":
+        return cls.objects.order_by("pk").first() or cls.objects.create()

@@ -1,5 +1,7 @@
 """Routing: which LINF, and which persons, receive a demande for a commune."""
 
+from django.db.models import Count, Q, Sum
+
 from habilitations.enums import Role
 from habilitations.models import User
 from structures.enums import Rubrique
@@ -43,3 +45,42 @@ def delai_traitement(linf: Structure) -> int:
     """Days the LINF has to retrieve a demande: its guichet's, or the default while it has none."""
     guichet = getattr(linf, "guichet", None)
     return guichet.delai_traitement_jours if guichet else DELAI_PAR_DEFAUT
+
+
+def _codes_couverts():
+    """INSEE codes served by an open guichet, in a département whose contract is active (a subquery)."""
+    active = ContratCafCnaf.objects.actifs().values("departement")
+    return (Structure.objects.published()
+            .filter(rubrique=Rubrique.LINF, guichet__ouvert=True, commune__departement__in=active)
+            .values("communes_desservies"))
+
+
+def couverture(departements=None) -> list[dict]:
+    """Per département: communes and population served online, and their share; one aggregate query."""
+    communes = Commune.objects.filter(commune_parente__isnull=True)  # arrondissements count in their city
+    if departements is not None:
+        communes = communes.filter(departement__in=departements)
+    covered = Q(code_insee__in=_codes_couverts())
+    rows = (communes.values("departement", "departement__nom")
+            .annotate(communes=Count("pk"), communes_couvertes=Count("pk", filter=covered),
+                      population_totale=Sum("population"), population_couverte=Sum("population", filter=covered))
+            .order_by("departement"))
+    return [{**r, "population_couverte": r["population_couverte"] or 0,
+             "part": round(100 * (r["population_couverte"] or 0) / r["population_totale"], 1) if r["population_totale"] else 0.0}
+            for r in rows]
+
+
+def total(rows: list[dict]) -> dict:
+    population = sum(r["population_totale"] for r in rows)
+    couverte = sum(r["population_couverte"] for r in rows)
+    return {"communes": sum(r["communes"] for r in rows), "communes_couvertes": sum(r["communes_couvertes"] for r in rows),
+            "population_totale": population, "population_couverte": couverte,
+            "part": round(100 * couverte / population, 1) if population else 0.0}
+
+
+def communes_non_couvertes(departements=None, limit: int = 50):
+    """Where a CAF should look for a LINF: uncovered communes, most populated first."""
+    communes = Commune.objects.filter(commune_parente__isnull=True).exclude(code_insee__in=_codes_couverts())
+    if departements is not None:
+        communes = communes.filter(departement__in=departements)
+    return communes.order_by("-population", "code_insee")[:limit]

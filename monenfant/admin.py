@@ -16,7 +16,7 @@ class AdministrationSite(admin.AdminSite):
         ("Gestion des organismes", ["Organisme", "User"]),
         ("Gestion des habilitations", ["DemandeHabilitation"]),
         ("Gestion des demandes d'information", ["Demande"]),
-        ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
+        ("Contrats CAF–CNAF", ["ContratCafCnaf", "ObjectifCouverture"]),
         ("Information des familles", ["InitiativeLocale", "PageGuide"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
