@@ -1,7 +1,8 @@
+import datetime
 import statistics
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from linf.selectors import delai_traitement
@@ -9,7 +10,7 @@ from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from structures.models import Structure
 
 from .enums import StatutDemande
-from .models import Demande, en_retard
+from .models import Demande, DemandeNonServie, en_retard
 
 
 @admin.register(Demande)
@@ -50,4 +51,9 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
             overdue = sum(1 for c, t in dates if t is None and en_retard(c, delai, now=now))
             resume.append({"linf": linf, "nouvelles": linf.nouvelles, "traitees": linf.traitees, "delai": delai,
                            "mediane": round(statistics.median(delays), 1) if delays else None, "en_retard": overdue})
-        return super().changelist_view(request, {**(extra_context or {}), "resume": resume})
+        non_servies = DemandeNonServie.objects.filter(mois__gte=(now - datetime.timedelta(days=365)).date().replace(day=1))
+        if departements is not None:
+            non_servies = non_servies.filter(commune__departement__in=departements)
+        non_servies = (non_servies.values("commune__code_insee", "commune__nom", "commune__departement")
+                       .annotate(familles=Sum("nombre")).order_by("-familles", "commune__nom")[:30])
+        return super().changelist_view(request, {**(extra_context or {}), "resume": resume, "non_servies": non_servies})

@@ -154,3 +154,19 @@ class StatistiqueDemande(models.Model):
 
     def __str__(self):
         return f"{self.mois:%m/%Y} {self.commune_id} {self.besoin} : {self.nombre}"
+
+
+class DemandeNonServie(models.Model):
+    """Unmet demand: a family stopped at the first step because nobody serves its commune online.
+    Only the commune and the month: no person, no address, nothing else."""
+
+    mois = models.DateField("mois")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    nombre = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "demande non servie"
+        constraints = [models.UniqueConstraint(fields=["mois", "commune"], name="demande_non_servie_unique")]
+
+    def __str__(self):
+        return f"{self.mois:%m/%Y} {self.commune_id} : {self.nombre}"

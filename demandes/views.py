@@ -15,7 +15,7 @@ from linf.selectors import linfs_serving
 from structures import selectors as structures_selectors
 from structures.models import Commune
 
-from . import exports, forms, services
+from . import exports, forms, services, statistiques
 from .models import AccesDemande, Demande
 
 SESSION_KEY = "demande_information"
@@ -80,6 +80,7 @@ def wizard(request, etape: str = "commune"):
         if commune is None:
             form.add_error("commune", "Commune introuvable : choisissez-la dans la liste ou tapez son code postal.")
         elif not linfs_serving(commune).exists():
+            statistiques.count_unserved(commune)
             context.update(form=form, commune=commune, aucun_linf=True, aide=_nearest_help(commune))
             return render(request, "demandes/etape.html", context)
         else:

@@ -174,3 +174,25 @@ def test_a_jobseeker_family_gets_the_avip_solutions_of_its_area_on_the_confirmat
     go_through(other, vous={"situation": "emploi"})
     html = other.post("/demande-information/etape/recapitulatif/", {"consentement": "on"}, follow=True).content.decode()
     assert "Votre demande est enregistrée" in html and avip.nom not in html
+
+
+def test_a_family_nobody_serves_is_counted_by_commune_and_month_only(client, velay):
+    from demandes.models import DemandeNonServie
+
+    for _ in range(2):
+        client.post("/demande-information/etape/commune/", {"commune": "Yssingeaux (43200)", "code_insee": "43268"})
+    client.post("/demande-information/etape/commune/", {"commune": "Le Puy-en-Velay (43000)", "code_insee": "43157"})
+    row = DemandeNonServie.objects.get()
+    assert (row.commune_id, row.nombre, row.mois) == ("43268", 2, timezone.localdate().replace(day=1))
+    assert {f.name for f in DemandeNonServie._meta.get_fields()} == {"id", "mois", "commune", "nombre"}
+
+    from habilitations.enums import Role
+    from habilitations.tests.factories import make_person
+
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="43"))
+    html = client.get("/administration/demandes/demande/").content.decode()
+    table = html[html.index('id="non-servies"'):]
+    assert "Yssingeaux (43268)</td><td>43</td><td>2</td>" in table
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="64"))
+    html = client.get("/administration/demandes/demande/").content.decode()
+    assert "Yssingeaux" not in html
