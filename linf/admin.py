@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -110,6 +110,10 @@ class CouvertureAdmin(SimpleHistoryAdmin):
     change_list_template = "admin/linf/objectifcouverture/change_list.html"
     fields = ["taux_cible"]
 
+    class Media:
+        css = {"all": ["vendor/leaflet/leaflet.css"]}
+        js = ["vendor/leaflet/leaflet.js", "js/admin-couverture.js"]
+
     def has_module_permission(self, request):
         return self.admin_site.has_permission(request)
 
@@ -124,6 +128,18 @@ class CouvertureAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        extra = [path("carte.json", self.admin_site.admin_view(self.carte), name="linf_couverture_carte")]
+        return extra + super().get_urls()
+
+    def carte(self, request):
+        """The map's data, for one département of the person's territory (404 outside it)."""
+        departement = request.GET.get("departement", "")
+        departements = request.user.departements_geres()
+        if not departement or (departements is not None and departement not in departements):
+            raise Http404("Département introuvable.")
+        return JsonResponse({"departement": departement, "communes": selectors.carte_couverture(departement)})
 
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()

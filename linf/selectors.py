@@ -84,3 +84,13 @@ def communes_non_couvertes(departements=None, limit: int = 50):
     if departements is not None:
         communes = communes.filter(departement__in=departements)
     return communes.order_by("-population", "code_insee")[:limit]
+
+
+def carte_couverture(departement: str) -> list[list]:
+    """The communes of a département for the coverage map: code, name, latitude, longitude, population, covered."""
+    covered = set(_codes_couverts().filter(communes_desservies__departement=departement)
+                  .values_list("communes_desservies", flat=True))
+    communes = (Commune.objects.filter(departement=departement, commune_parente__isnull=True, point__isnull=False)
+                .order_by("-population", "code_insee"))
+    return [[c.code_insee, c.nom, round(c.point.y, 5), round(c.point.x, 5), c.population, c.code_insee in covered]
+            for c in communes]

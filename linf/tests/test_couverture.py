@@ -61,3 +61,14 @@ def test_each_caf_sees_its_territory_and_only_the_cnaf_sets_the_target(client, t
     assert "France" in html and "40,0 %" in html
     assert client.post(f"/administration/linf/objectifcouverture/{objectif.pk}/change/", {"taux_cible": 75}).status_code == 302
     assert ObjectifCouverture.courant().taux_cible == 75
+
+
+def test_the_map_data_flags_each_commune_and_stays_in_the_territory(client, territoire):
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="43"))
+    data = client.get("/administration/linf/objectifcouverture/carte.json", {"departement": "43"}).json()
+    assert {code: couverte for code, _, _, _, _, couverte in data["communes"]} == {
+        "43157": True, "43089": False, "43041": True}
+    assert client.get("/administration/linf/objectifcouverture/carte.json", {"departement": "64"}).status_code == 404
+    client.logout()
+    response = client.get("/administration/linf/objectifcouverture/carte.json", {"departement": "43"})
+    assert response.status_code == 302, "the back office only"
