@@ -168,6 +168,7 @@ def test_a_jobseeker_family_gets_the_avip_solutions_of_its_area_on_the_confirmat
     response = client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"}, follow=True)
     html = response.content.decode()
     assert "Des places pour les parents en recherche d'emploi ou en formation" in html
+    assert "<title>Demande envoyée — monenfant" in html, "the page title stays plain text"
     assert avip.nom in html and "Crèche sans label" not in html
 
     other = type(client)()
