@@ -12,26 +12,23 @@ from .models import ContratCafCnaf, Guichet
 DELAI_PAR_DEFAUT = Guichet._meta.get_field("delai_traitement_jours").default
 
 
-def linfs_serving(commune: Commune):
-    """LINF fiches whose guichet is open and that serve the commune, in a département with an active contract."""
-    codes = [commune.code_insee] + ([commune.commune_parente_id] if commune.commune_parente_id else [])
+def linfs_ouverts():
+    """The rule of routing, in one place: LINF fiches whose guichet is open, in a département whose
+    CAF–CNAF contract is active. Every question of "who answers online" starts here."""
     active = ContratCafCnaf.objects.actifs().values("departement")
-    return (
-        Structure.objects.published()
-        .filter(rubrique=Rubrique.LINF, guichet__ouvert=True, communes_desservies__in=codes,
-                commune__departement__in=active)
-        .distinct()
-        .order_by("nom", "pk")
-    )
+    return Structure.objects.published().filter(rubrique=Rubrique.LINF, guichet__ouvert=True,
+                                                commune__departement__in=active)
+
+
+def linfs_serving(commune: Commune):
+    """The open LINF that serve the commune (or its city, for an arrondissement)."""
+    codes = [commune.code_insee] + ([commune.commune_parente_id] if commune.commune_parente_id else [])
+    return linfs_ouverts().filter(communes_desservies__in=codes).distinct().order_by("nom", "pk")
 
 
 def linfs_of_departement(code: str):
     """The information places that answer families' demandes online in a département."""
-    if not ContratCafCnaf.objects.actifs().filter(departement_id=code).exists():
-        return Structure.objects.none()
-    return (Structure.objects.published()
-            .filter(rubrique=Rubrique.LINF, guichet__ouvert=True, commune__departement_id=code)
-            .select_related("commune").order_by("nom", "pk"))
+    return linfs_ouverts().filter(commune__departement_id=code).select_related("commune").order_by("nom", "pk")
 
 
 def persons_of(structures) -> list[User]:
@@ -48,11 +45,8 @@ def delai_traitement(linf: Structure) -> int:
 
 
 def _codes_couverts():
-    """INSEE codes served by an open guichet, in a département whose contract is active (a subquery)."""
-    active = ContratCafCnaf.objects.actifs().values("departement")
-    return (Structure.objects.published()
-            .filter(rubrique=Rubrique.LINF, guichet__ouvert=True, commune__departement__in=active)
-            .values("communes_desservies"))
+    """INSEE codes served by an open LINF (a subquery)."""
+    return linfs_ouverts().values("communes_desservies")
 
 
 def couverture(departements=None) -> list[dict]:
@@ -66,8 +60,11 @@ def couverture(departements=None) -> list[dict]:
                       population_totale=Sum("population"), population_couverte=Sum("population", filter=covered))
             .order_by("departement"))
     return [{**r, "population_couverte": r["population_couverte"] or 0,
-             "part": round(100 * (r["population_couverte"] or 0) / r["population_totale"], 1) if r["population_totale"] else 0.0}
-            for r in rows]
+             "part": _part(r["population_couverte"] or 0, r["population_totale"])} for r in rows]
+
+
+def _part(couverte: int, population: int) -> float:
+    return round(100 * couverte / population, 1) if population else 0.0
 
 
 def total(rows: list[dict]) -> dict:
@@ -75,7 +72,7 @@ def total(rows: list[dict]) -> dict:
     couverte = sum(r["population_couverte"] for r in rows)
     return {"communes": sum(r["communes"] for r in rows), "communes_couvertes": sum(r["communes_couvertes"] for r in rows),
             "population_totale": population, "population_couverte": couverte,
-            "part": round(100 * couverte / population, 1) if population else 0.0}
+            "part": _part(couverte, population)}
 
 
 def communes_non_couvertes(departements=None, limit: int = 50):
