@@ -1,3 +1,5 @@
+import datetime
+
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
@@ -8,13 +10,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from monenfant.admin import InlinePermissionsMixin, ScopedAdminMixin
 
-from . import services
-from .enums import Role
+from . import conventions, services
+from .enums import PartiePreavis, Role
 from .forms import PersonneForm
 from .models import Affectation, User
 from .workflow import DemandeHabilitation, PersonneHabilitee, TransitionHabilitation
@@ -170,14 +173,15 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     territory_lookup = "caf__departement"
     change_form_template = "admin/habilitations/demandehabilitation/change_form.html"
-    list_display = ["reference", "organisme_nom", "caf", "statut", "attente", "cree_le"]
-    list_filter = ["statut"]
+    list_display = ["reference", "organisme_nom", "caf", "statut", "attente", "cree_le", "fin_le"]
+    list_filter = ["statut", ("fin_le", admin.EmptyFieldListFilter)]
     search_fields = ["reference", "organisme_nom", "demandeur_email", "personnes__email"]
     ordering = ["cree_le"]
     inlines = [PersonneHabiliteeInline, TransitionInline]
     fields = ["reference", "statut", "caf", "organisme_nom", "organisme_siret", "organisme_adresse", "demandeur_nom",
               "demandeur_email", "demandeur_telephone", "structures", "communes", "delai_recuperation_jours",
-              "cree_le", "convention_envoyee_le", "decidee_le", "decidee_par", "motif_refus"]
+              "cree_le", "convention_envoyee_le", "decidee_le", "decidee_par", "motif_refus",
+              "preavis_le", "preavis_par", "preavis_motif", "fin_le", "rappel_fin_envoye_le", "terminee_le", "motif_fin"]
     readonly_fields = fields
 
     @admin.display(description="en attente depuis", ordering="cree_le")
@@ -195,6 +199,8 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
             path("<int:pk>/valider/", view(self.valider_view), name="habilitations_demande_valider"),
             path("<int:pk>/refuser/", view(self.refuser_view), name="habilitations_demande_refuser"),
             path("<int:pk>/avenant/", view(self.avenant_view), name="habilitations_demande_avenant"),
+            path("<int:pk>/preavis/", view(self.preavis_view), name="habilitations_demande_preavis"),
+            path("<int:pk>/preavis/annuler/", view(self.annuler_preavis_view), name="habilitations_demande_annuler_preavis"),
             path("<int:pk>/documents/<int:document_id>/", view(self.document_view), name="habilitations_demande_document"),
         ] + urls
 
@@ -207,7 +213,8 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return redirect("admin:habilitations_demandehabilitation_change", pk)
         try:
             action(demande)
-            self.message_user(request, success, messages.SUCCESS)
+            if success:
+                self.message_user(request, success, messages.SUCCESS)
         except TransitionNotAllowed:
             self.message_user(
                 request, f"Impossible : la demande est « {demande.get_statut_display()} ».", messages.ERROR
@@ -227,6 +234,30 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def refuser_view(self, request, pk):
         return self._run(request, pk, lambda d: services.refuse(demande=d, par=request.user, motif=request.POST.get("motif", "")),
                          "Demande refusée : le demandeur reçoit le motif.")
+
+    def preavis_view(self, request, pk):
+        def record(demande):
+            try:
+                le = datetime.date.fromisoformat(request.POST.get("preavis_le", ""))
+            except ValueError:
+                raise ValueError("Indiquez la date de réception du préavis (jj/mm/aaaa).") from None
+            demande = conventions.record_notice(demande=demande, par=request.user, le=le,
+                                                partie=request.POST.get("preavis_par", ""),
+                                                motif=request.POST.get("preavis_motif", ""))
+            self.message_user(request, f"Préavis enregistré : la convention prend fin le {demande.fin_le:%d/%m/%Y}.",
+                              messages.SUCCESS)
+
+        return self._run(request, pk, record, None)
+
+    def annuler_preavis_view(self, request, pk):
+        return self._run(request, pk, lambda d: conventions.cancel_notice(demande=d, par=request.user),
+                         "Préavis annulé : la convention continue.")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        demande = self.get_object(request, object_id)
+        extra = {"calendrier": conventions.calendrier(demande) if demande else None,
+                 "parties": PartiePreavis.choices, "aujourd_hui": timezone.localdate()}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     def document_view(self, request, pk, document_id):
         demande = self._demande(request, pk)

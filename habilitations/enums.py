@@ -21,6 +21,13 @@ class StatutHabilitation(models.TextChoices):
     CONVENTION_ENVOYEE = "convention_envoyee", "convention envoyée"
     VALIDEE = "validee", "validée"
     REFUSEE = "refusee", "refusée"
+    # A validated convention ended by notice or by the end of the CAF–CNAF contract.
+    TERMINEE = "terminee", "convention terminée"
+
+
+class PartiePreavis(models.TextChoices):
+    CAF = "caf", "la CAF"
+    ORGANISME = "organisme", "l'organisme"
 
 
 class TypeDocument(models.TextChoices):

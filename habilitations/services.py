@@ -141,7 +141,7 @@ def refuse(*, demande: DemandeHabilitation, par: User, motif: str) -> DemandeHab
     return demande
 
 
-def _withdraw(personne: PersonneHabilitee, demande: DemandeHabilitation):
+def withdraw_person(personne: PersonneHabilitee, demande: DemandeHabilitation):
     personne.retiree_le = timezone.now()
     personne.save(update_fields=["retiree_le"])
     user = personne.user
@@ -163,7 +163,7 @@ def make_avenant(*, demande: DemandeHabilitation, par: User, ajouts: list[dict],
         raise ValueError("Ajoutez ou retirez au moins une personne.")
     ajoutees = [PersonneHabilitee.objects.create(demande=demande, **a) for a in ajouts]
     for personne in retraits:
-        _withdraw(personne, demande)
+        withdraw_person(personne, demande)
     for personne in ajoutees:
         _activate(personne, demande)
     numero = demande.documents.filter(type=TypeDocument.AVENANT).count() + 1

@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from structures.models import Caf, Commune, Structure
 
-from .enums import StatutHabilitation, TypeDocument
+from .enums import PartiePreavis, StatutHabilitation, TypeDocument
 
 S = StatutHabilitation
 
@@ -52,6 +52,14 @@ class DemandeHabilitation(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="décidée par"
     )
     motif_refus = models.TextField("motif du refus", blank=True)
+    # The convention's life (habilitations.conventions): a notice sets the end date.
+    preavis_le = models.DateField("préavis reçu le", null=True, blank=True)
+    preavis_par = models.CharField("préavis donné par", max_length=10, choices=PartiePreavis.choices, blank=True)
+    preavis_motif = models.TextField("motif du préavis", blank=True)
+    fin_le = models.DateField("fin de la convention le", null=True, blank=True, db_index=True)
+    rappel_fin_envoye_le = models.DateTimeField("rappel de fin envoyé le", null=True, blank=True)
+    terminee_le = models.DateTimeField("terminée le", null=True, blank=True)
+    motif_fin = models.TextField("motif de la fin", blank=True)
 
     objects = DemandeHabilitationQuerySet.as_manager()
 
@@ -80,6 +88,15 @@ class DemandeHabilitation(ConcurrentTransitionMixin, models.Model):
     @transition(field=statut, source=[S.NON_TRAITEE, S.CONVENTION_ENVOYEE], target=S.REFUSEE)
     def refuser(self, *, par, motif: str):
         self.decidee_le, self.decidee_par, self.motif_refus = timezone.now(), par, motif
+
+    @transition(field=statut, source=S.VALIDEE, target=S.TERMINEE)
+    def terminer(self, *, motif: str):
+        self.terminee_le, self.motif_fin = timezone.now(), motif
+
+    @property
+    def date_effet(self):
+        """The convention takes effect on signature, which the CAF records by validating."""
+        return timezone.localdate(self.decidee_le) if self.statut in (S.VALIDEE, S.TERMINEE) and self.decidee_le else None
 
 
 class PersonneHabilitee(models.Model):

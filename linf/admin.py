@@ -18,10 +18,11 @@ from .services import GuichetRefuse, close_guichet, open_guichet
 @admin.register(ContratCafCnaf)
 class ContratCafCnafAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     territory_lookup = "departement"
-    list_display = ["departement", "signe_le", "actif", "pdf"]
+    list_display = ["departement", "signe_le", "actif", "fin_le", "pdf"]
     list_filter = ["actif"]
     search_fields = ["departement__code", "departement__nom"]
-    readonly_fields = ["pdf"]
+    fields = ["departement", "signe_le", "actif", "fin_le", "commentaire", "rappel_fin_envoye_le", "termine_le", "pdf"]
+    readonly_fields = ["pdf", "rappel_fin_envoye_le", "termine_le"]
 
     @admin.display(description="document")
     def pdf(self, obj):

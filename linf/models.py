@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from structures.models import Departement
@@ -8,8 +9,10 @@ DELAI_MIN, DELAI_MAX = 5, 15  # days a LINF may take to retrieve a demande, as t
 
 
 class ContratQuerySet(models.QuerySet):
-    def actifs(self):
-        return self.filter(actif=True, signe_le__isnull=False)
+    def actifs(self, today=None):
+        """Active and signed, and not past its end date: routing stops on that day, before the daily task runs."""
+        today = today or timezone.localdate()
+        return self.filter(models.Q(fin_le__isnull=True) | models.Q(fin_le__gt=today), actif=True, signe_le__isnull=False)
 
 
 class ContratCafCnaf(models.Model):
@@ -19,6 +22,12 @@ class ContratCafCnaf(models.Model):
     signe_le = models.DateField("signé le", null=True, blank=True)
     actif = models.BooleanField("actif", default=False)
     commentaire = models.TextField("commentaire", blank=True)
+    fin_le = models.DateField(
+        "fin du contrat le", null=True, blank=True,
+        help_text="Ce jour-là, tous les guichets du département ferment et les accès des personnes habilitées sont retirés.",
+    )
+    rappel_fin_envoye_le = models.DateTimeField("rappel de fin envoyé le", null=True, blank=True)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
 
     objects = ContratQuerySet.as_manager()
     history = HistoricalRecords()
@@ -32,7 +41,12 @@ class ContratCafCnaf(models.Model):
                 condition=models.Q(actif=False) | models.Q(signe_le__isnull=False),
                 name="contrat_actif_signe",
                 violation_error_message="Un contrat actif a une date de signature.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fin_le__isnull=True) | models.Q(signe_le__isnull=False, fin_le__gt=models.F("signe_le")),
+                name="contrat_fin_apres_signature",
+                violation_error_message="La fin du contrat vient après sa signature.",
+            ),
         ]
 
     def __str__(self):

@@ -1,7 +1,9 @@
 """Routing: which LINF, and which persons, receive a demande for a commune."""
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
+from habilitations import conventions
 from habilitations.enums import Role
 from habilitations.models import User
 from structures.enums import Rubrique
@@ -14,10 +16,14 @@ DELAI_PAR_DEFAUT = Guichet._meta.get_field("delai_traitement_jours").default
 
 def linfs_ouverts():
     """The rule of routing, in one place: LINF fiches whose guichet is open, in a département whose
-    CAF–CNAF contract is active. Every question of "who answers online" starts here."""
-    active = ContratCafCnaf.objects.actifs().values("departement")
-    return Structure.objects.published().filter(rubrique=Rubrique.LINF, guichet__ouvert=True,
-                                                commune__departement__in=active)
+    CAF–CNAF contract is active, and whose convention has not reached its end date. Every question
+    of "who answers online" starts here."""
+    today = timezone.localdate()
+    active = ContratCafCnaf.objects.actifs(today).values("departement")
+    ended = conventions.a_terminer(today).values("structures")
+    return (Structure.objects.published()
+            .filter(rubrique=Rubrique.LINF, guichet__ouvert=True, commune__departement__in=active)
+            .exclude(pk__in=ended))
 
 
 def linfs_serving(commune: Commune):

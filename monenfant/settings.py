@@ -7,6 +7,7 @@ SpatiaLite in var/, Celery tasks in-process, emails written to var/emails/.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -152,6 +153,7 @@ CELERY_BEAT_SCHEDULE = {
     "boite-d-envoi": {"task": "habilitations.tasks.flush_outbox", "schedule": 300},
     "purge-des-demandes": {"task": "demandes.tasks.purge_demandes", "schedule": 24 * 3600},
     "rappel-des-demandes-en-retard": {"task": "demandes.tasks.remind_overdue_demandes", "schedule": 24 * 3600},
+    "fin-des-conventions": {"task": "linf.tasks.end_conventions", "schedule": crontab(hour=0, minute=5)},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
