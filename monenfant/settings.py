@@ -152,6 +152,8 @@ CELERY_BEAT_SCHEDULE = {
     "boite-d-envoi": {"task": "habilitations.tasks.flush_outbox", "schedule": 300},
     "purge-des-demandes": {"task": "demandes.tasks.purge_demandes", "schedule": 24 * 3600},
     "rappel-des-demandes-en-retard": {"task": "demandes.tasks.remind_overdue_demandes", "schedule": 24 * 3600},
+    # Usage counters buffered in Redis reach the dashboards within a minute.
+    "compteurs-d-usage": {"task": "structures.tasks.flush_usage", "schedule": 60},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
