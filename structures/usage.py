@@ -21,7 +21,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from .enums import EvenementUsage
-from .models import CompteurUsage
+from .models import CompteurUsage, Structure
 
 BUFFER_KEY = "monenfant:usage:compteurs"
 # The buffer being moved: renamed first, deleted once its counts are committed.
@@ -104,7 +104,7 @@ def count_search(*, departement, rubriques: list[str]) -> None:
 
 
 def flush() -> int:
-    """Move the Redis buffer into the database; returns how many counts were moved.
+    """Move the Redis buffer into the database; returns how many counts were taken from it.
 
     RENAME is atomic: counts made during the flush go to a fresh buffer. A processing key left by a
     crashed flush is taken first. A crash between the commit and the DELETE would count that batch
@@ -124,12 +124,17 @@ def flush() -> int:
                     client.rename(BUFFER_KEY, PROCESSING_KEY)
                 except redis.ResponseError:
                     break  # no buffer: nothing counted since the last flush
-            counts = client.hgetall(PROCESSING_KEY)
+            counts = {field: int(nombre) for field, nombre in client.hgetall(PROCESSING_KEY).items()}
+            lookups = [(_lookup(field), nombre) for field, nombre in counts.items()]
             with transaction.atomic():
-                for field, nombre in counts.items():
-                    _add(_lookup(field), int(nombre))
+                # A fiche deleted since it was viewed takes its counts with it (CASCADE), buffered ones too.
+                fiches = {lookup["structure_id"] for lookup, _ in lookups} - {None}
+                existing = set(Structure.objects.filter(pk__in=fiches).values_list("pk", flat=True))
+                for lookup, nombre in lookups:
+                    if lookup["structure_id"] is None or lookup["structure_id"] in existing:
+                        _add(lookup, nombre)
             client.delete(PROCESSING_KEY)
-            moved += sum(int(n) for n in counts.values())
+            moved += sum(counts.values())
     finally:
         lock.release()
     return moved

@@ -152,3 +152,16 @@ def test_one_flush_at_a_time(settings):
     assert usage.flush() == 0, "another flush holds the lock: this one leaves the buffer alone"
     running.release()
     assert usage.flush() == 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_views_of_a_fiche_deleted_before_the_flush_go_with_it(settings):
+    assert settings.REDIS_URL, "make test fournit REDIS_URL pour ce test"
+    gone, kept = StructureFactory(), StructureFactory()
+    usage.count(EvenementUsage.FICHE_VUE, structure=gone)
+    usage.count(EvenementUsage.FICHE_VUE, structure=kept)
+    gone.delete()  # a duplicate removed by the CNAF
+    assert usage.flush() == 2
+    assert list(CompteurUsage.objects.values_list("structure", "nombre")) == [(kept.pk, 1)]
+    assert usage.flush() == 0, "the batch is done, not stuck"
