@@ -13,6 +13,8 @@ from redis.exceptions import RedisError
 from habilitations.documents import render_pdf
 from linf.selectors import linfs_serving
 from structures import selectors as structures_selectors
+from structures import usage
+from structures.enums import EvenementUsage
 from structures.models import Commune
 
 from . import exports, forms, services, statistiques
@@ -84,6 +86,8 @@ def wizard(request, etape: str = "commune"):
             context.update(form=form, commune=commune, aucun_linf=True, aide=_nearest_help(commune))
             return render(request, "demandes/etape.html", context)
         else:
+            if "commune" not in state:  # coming back to change the commune is the same demande
+                usage.count(EvenementUsage.DEMANDE_COMMENCEE, departement=commune.departement_id)
             state["commune"] = {"commune": str(commune), "code_insee": commune.code_insee}
             request.session[SESSION_KEY] = state
             return redirect("demandes:etape", etape=NAMES[index + 1])
@@ -152,6 +156,7 @@ def _submit(request, state, context, form):
     except services.AucunLieuInformation as error:
         messages.error(request, str(error))
         return redirect("demandes:etape", etape="commune")
+    usage.count(EvenementUsage.DEMANDE_ENVOYEE, departement=demande.commune.departement_id)
     request.session[SUBMITTED_KEY] = [*request.session.get(SUBMITTED_KEY, []), demande.reference][-10:]
     request.session.pop(SESSION_KEY, None)
     return redirect("demandes:confirmation", reference=demande.reference)

@@ -2,6 +2,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from structures import usage
+from structures.enums import EvenementUsage
+
 from .models import PageGuide
 
 
@@ -18,7 +21,9 @@ def index(request):
 @require_GET
 def page(request, slug: str):
     page = get_object_or_404(PageGuide.objects.publiees(), slug=slug)
-    return render(request, "guide/page.html", {"page": page, "pages": PageGuide.objects.publiees()})
+    response = render(request, "guide/page.html", {"page": page, "pages": PageGuide.objects.publiees()})
+    usage.count(EvenementUsage.PAGE_GUIDE_LUE, cle=page.slug)
+    return response
 
 
 @require_GET

@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from structures import selectors as structures_selectors
 from structures import services as structures_services
 from structures.enums import Rubrique
 from structures.models import CONSENTEMENT_TEXTE, Caf, Structure
@@ -44,8 +46,12 @@ def _password_change_first(view):
 def accueil(request):
     user = request.user
     roles = {a.role for a in user.affectations.all()}
+    structures = list(_my_structures(user))
+    vues = structures_selectors.vues_des_fiches([s.pk for s in structures], timezone.localdate())
+    for s in structures:
+        s.vues = vues[s.pk]
     return render(request, "habilitations/accueil.html", {
-        "structures": _my_structures(user), "consentement_texte": CONSENTEMENT_TEXTE, "back_office": user.departements_geres() != set(),
+        "structures": structures, "consentement_texte": CONSENTEMENT_TEXTE, "back_office": user.departements_geres() != set(),
         "lieux_information": Structure.objects.filter(pk__in=user.structures_habilitees(Role.LINF)),
         "roles": [Role(r).label for r in sorted(roles)],
     })

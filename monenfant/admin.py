@@ -1,8 +1,10 @@
 """The back office at /administration/: Django's admin, for CAF and CNAF people only."""
 
+import csv
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
 
 class AdministrationSite(admin.AdminSite):
@@ -20,6 +22,7 @@ class AdministrationSite(admin.AdminSite):
         ("Information des familles", ["InitiativeLocale", "PageGuide"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
+        ("Pilotage et statistiques", ["UsageDuSite"]),
     ]
 
     def get_app_list(self, request, app_label=None):
@@ -143,3 +146,14 @@ class InlinePermissionsMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self.admin_site.has_permission(request)
+
+
+def csv_response(filename: str, headers: list[str], rows) -> HttpResponse:
+    """A CSV that Excel opens as is: UTF-8 with a BOM, `;` between columns (French decimal commas)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return response

@@ -6,6 +6,7 @@ from . import calculs
 from .api import besoin_from_params
 from .enums import TypeAccueil
 from .forms import SimulationForm
+from .signals import simulation_faite
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +46,10 @@ def simulateur(request):
                 )
     elif request.method == "POST":
         return render(request, "simulateur/simulateur.html", context, status=400)
-    return render(request, "simulateur/simulateur.html", context)
+    response = render(request, "simulateur/simulateur.html", context)
+    if "creche" in context:
+        simulation_faite.send(sender=simulateur)
+    return response
 
 
 def _number(value) -> float:
@@ -62,7 +66,7 @@ def api_creche(request):
             {"erreur": str(error), "parametre": error.champ}, status=400, json_dumps_params={"ensure_ascii": False}
         )
     bareme = resultat.bareme
-    return JsonResponse(
+    response = JsonResponse(
         {
             "date": besoin.date.isoformat(),
             "ressources_declarees": _number(resultat.ressources.declarees),
@@ -87,4 +91,6 @@ def api_creche(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+    simulation_faite.send(sender=api_creche)
+    return response
 

@@ -1,17 +1,23 @@
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from monenfant.admin import InlinePermissionsMixin, ReadOnlyAdminMixin, ScopedAdminMixin
+from monenfant.admin import InlinePermissionsMixin, ReadOnlyAdminMixin, ScopedAdminMixin, csv_response
 
 from . import selectors
-from .enums import Rubrique
+from .enums import EvenementUsage, Rubrique
 from .geocoding import geocode_address
 from .images import read_image
-from .models import Caf, Commune, Horaire, InitiativeLocale, Organisme, Structure
+from .models import Caf, Commune, Departement, Horaire, InitiativeLocale, Organisme, Structure, UsageDuSite
 
 
 @admin.register(Commune)
@@ -230,3 +236,62 @@ class InitiativeLocaleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.admin_site.has_permission(request)
+
+
+@admin.register(UsageDuSite)
+class UsageDuSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """How the site is used in a month: aggregates of the counters, for the person's territory."""
+
+    template = "admin/structures/usagedusite/usage.html"
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def get_urls(self):
+        # One page: no row of the counters is opened on its own.
+        return [path("", self.admin_site.admin_view(self.changelist_view), name="structures_usagedusite_changelist")]
+
+    def changelist_view(self, request, extra_context=None):
+        departements = request.user.departements_geres()
+        departement = request.GET.get("departement", "").strip()
+        if departement and departements is not None and departement not in departements:
+            raise Http404("Département introuvable.")  # another territory does not exist here
+        scope = {departement} if departement else departements
+        today = timezone.localdate()
+        try:
+            mois = datetime.datetime.strptime(request.GET.get("mois", ""), "%Y-%m").date()
+        except ValueError:
+            mois = today.replace(day=1)
+        usage = selectors.usage_du_mois(mois, scope)
+        export = request.GET.get("export")
+        if export in self.EXPORTS:
+            headers, rows = self.EXPORTS[export](usage)
+            suffix = f"-{departement}" if departement else ""
+            return csv_response(f"usage-{export}-{mois:%Y-%m}{suffix}.csv", headers, rows)
+        choix = Departement.objects.order_by("code")
+        if departements is not None:
+            choix = choix.filter(code__in=departements)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "Usage du site",
+            "usage": usage, "mois": mois, "mois_valeur": f"{mois:%Y-%m}", "departement": departement,
+            "departements": choix, "national": departements is None and not departement,
+            "evenements": EvenementUsage.choices, "query": request.GET.urlencode(),
+        }
+        return TemplateResponse(request, self.template, context)
+
+    EXPORTS = {
+        "totaux": lambda u: (["Événement", "Nombre", "Périmètre"],
+                             [[t["libelle"], t["total"], "France entière" if t["national"] else "territoire"]
+                              for t in u.totaux]),
+        "recherches": lambda u: (["Département", "Nom du département", "Rubrique", "Recherches"],
+                                 [[r["departement"], r["departement_nom"], r["rubrique_libelle"], r["total"]]
+                                  for r in u.recherches]),
+        "fiches": lambda u: (["Identifiant", "Fiche", "Rubrique", "Commune", "Département", "Consultations"],
+                             [[f["structure"], f["nom"], f["rubrique_libelle"], f["commune"], f["departement"],
+                               f["total"]] for f in u.fiches]),
+        "evolution": lambda u: (["Jour", *[label for _, label in EvenementUsage.choices]],
+                                [[f"{e['jour']:%d/%m/%Y}", *e["valeurs"]] for e in u.evolution]),
+    }

@@ -31,3 +31,14 @@ class Jour(models.IntegerChoices):
     VENDREDI = 5, "Vendredi"
     SAMEDI = 6, "Samedi"
     DIMANCHE = 7, "Dimanche"
+
+
+class EvenementUsage(models.TextChoices):
+    """What the usage counters count (structures.usage). Codes are stored: never change them."""
+
+    RECHERCHE = "recherche", "Recherche de solutions d'accueil"
+    FICHE_VUE = "fiche_vue", "Fiche consultée"
+    SIMULATION = "simulation", "Simulation du coût"
+    DEMANDE_COMMENCEE = "demande_commencee", "Demande d'information commencée"
+    DEMANDE_ENVOYEE = "demande_envoyee", "Demande d'information envoyée"
+    PAGE_GUIDE_LUE = "page_guide_lue", "Page du guide lue"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import geo
-from .enums import Jour, Rubrique, TypeAccueil
+from .enums import EvenementUsage, Jour, Rubrique, TypeAccueil
 from .text import normalize
 
 MSG_PLACES_NEGATIVES = "Le nombre de places disponibles ne peut pas être négatif."
@@ -452,3 +452,49 @@ class InitiativeLocale(models.Model):
     def clean(self):
         if self.fin and self.debut and self.fin < self.debut:
             raise ValidationError({"fin": "La fin de publication précède son début."})
+
+
+class CompteurUsage(models.Model):
+    """How often something happened on the site in a day: no person, no address, no cookie.
+
+    Written by structures.usage.count (buffered in Redis in production, flushed every minute);
+    the dashboards read only this table. Dimensions left empty are "not about that".
+    """
+
+    jour = models.DateField("jour")
+    evenement = models.CharField("événement", max_length=20, choices=EvenementUsage.choices)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="département")
+    rubrique = models.CharField("rubrique", max_length=6, choices=Rubrique.choices, blank=True)
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                  verbose_name="fiche")
+    cle = models.CharField("page", max_length=100, blank=True, help_text="L'adresse d'une page du guide.")
+    nombre = models.PositiveIntegerField("nombre", default=0)
+
+    class Meta:
+        verbose_name = "compteur d'usage"
+        verbose_name_plural = "compteurs d'usage"
+        constraints = [
+            # NULLS NOT DISTINCT: two first counts of a day at once add up in one row (PostgreSQL).
+            models.UniqueConstraint(
+                fields=["jour", "evenement", "departement", "rubrique", "structure", "cle"],
+                name="compteur_usage_unique", nulls_distinct=False,
+            )
+        ]
+        # The unique constraint serves "by day"; these serve a fiche's views and a territory's month.
+        indexes = [
+            models.Index(fields=["structure", "jour"], name="compteur_usage_structure_jour"),
+            models.Index(fields=["departement", "jour"], name="compteur_usage_dept_jour"),
+        ]
+
+    def __str__(self):
+        return f"{self.jour:%d/%m/%Y} {self.get_evenement_display()} : {self.nombre}"
+
+
+class UsageDuSite(CompteurUsage):
+    """The back office page "Usage du site" (aggregates of the counters), not a list of rows."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "usage du site"
+        verbose_name_plural = "usage du site"

@@ -1,18 +1,19 @@
 """Reads of the directory: geolocated search and commune lookup."""
 
+import datetime
 import math
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db import connections
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Sum
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
 from . import geo
-from .enums import RUBRIQUE_ALIASES, Jour, Rubrique
-from .models import Commune, Horaire, Structure
+from .enums import RUBRIQUE_ALIASES, EvenementUsage, Jour, Rubrique
+from .models import Commune, CompteurUsage, Departement, Horaire, Structure
 
 RAYON_DEFAUT_KM = 10
 RAYON_MAX_KM = 50
@@ -215,3 +216,97 @@ def avip_par_departement(departements=None):
         qs = qs.filter(commune__departement__in=departements)
     return (qs.values("commune__departement", "commune__departement__nom")
             .annotate(solutions=Count("pk"), places=Sum("avip_places")).order_by("commune__departement"))
+
+
+# Usage of the site: reads of the counters only (structures.usage writes them) --------------
+
+# Events tied to a place: a CAF reads them for its territory. The others are national.
+EVENEMENTS_TERRITORIAUX = (
+    EvenementUsage.RECHERCHE, EvenementUsage.FICHE_VUE, EvenementUsage.DEMANDE_COMMENCEE, EvenementUsage.DEMANDE_ENVOYEE,
+)
+
+
+def mois_bornes(mois: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """First day of the month, and first day of the next one."""
+    debut = mois.replace(day=1)
+    return debut, (debut + datetime.timedelta(days=32)).replace(day=1)
+
+
+def vues_des_fiches(structure_ids, today: datetime.date) -> dict[int, dict]:
+    """Views of each fiche this month and last month, for the people who keep them."""
+    debut, _ = mois_bornes(today)
+    precedent, _ = mois_bornes(debut - datetime.timedelta(days=1))
+    rows = (
+        CompteurUsage.objects.filter(evenement=EvenementUsage.FICHE_VUE, structure__in=structure_ids,
+                                     jour__gte=precedent, jour__lte=today)
+        .values("structure")
+        .annotate(ce_mois=Sum("nombre", filter=Q(jour__gte=debut), default=0),
+                  mois_precedent=Sum("nombre", filter=Q(jour__lt=debut), default=0))
+        .order_by()
+    )
+    vues = {pk: {"ce_mois": 0, "mois_precedent": 0} for pk in structure_ids}
+    vues.update({r["structure"]: {"ce_mois": r["ce_mois"], "mois_precedent": r["mois_precedent"]} for r in rows})
+    return vues
+
+
+@dataclass
+class UsageDuMois:
+    totaux: list[dict]
+    recherches: list[dict]
+    fiches: list[dict]
+    evolution: list[dict]
+
+
+def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches: int = 20) -> UsageDuMois:
+    """The back office page: one month, for some départements (None: France). Reads the counters only,
+    plus the names of the départements and of the most viewed fiches."""
+    debut, fin = mois_bornes(mois)
+    du_mois = CompteurUsage.objects.filter(jour__gte=debut, jour__lt=fin)
+    national = du_mois.exclude(evenement__in=EVENEMENTS_TERRITORIAUX)
+    territoire = du_mois.filter(evenement__in=EVENEMENTS_TERRITORIAUX)
+    if departements is not None:
+        territoire = territoire.filter(departement__in=departements)
+
+    par_evenement = {
+        r["evenement"]: r["total"]
+        for qs in (territoire, national)
+        for r in qs.values("evenement").annotate(total=Sum("nombre")).order_by()
+    }
+    totaux = [
+        {"evenement": e.value, "libelle": e.label, "total": par_evenement.get(e.value, 0),
+         "national": e not in EVENEMENTS_TERRITORIAUX}
+        for e in EvenementUsage
+    ]
+
+    rows = list(territoire.filter(evenement=EvenementUsage.RECHERCHE).values("departement", "rubrique")
+                .annotate(total=Sum("nombre")).order_by("departement", "rubrique"))
+    noms = dict(Departement.objects.filter(code__in={r["departement"] for r in rows}).values_list("code", "nom"))
+    rubriques = dict(Rubrique.choices)
+    recherches = [
+        {"departement": r["departement"] or "", "departement_nom": noms.get(r["departement"], "non précisé"),
+         "rubrique": r["rubrique"], "rubrique_libelle": rubriques.get(r["rubrique"], "Toutes rubriques"),
+         "total": r["total"]}
+        for r in rows
+    ]
+
+    top = list(territoire.filter(evenement=EvenementUsage.FICHE_VUE, structure__isnull=False).values("structure")
+               .annotate(total=Sum("nombre")).order_by("-total", "structure")[:fiches])
+    infos = {s["pk"]: s for s in Structure.objects.filter(pk__in=[r["structure"] for r in top])
+             .values("pk", "nom", "rubrique", "commune__nom", "commune__departement")}
+    fiches_vues = [
+        {"structure": r["structure"], "nom": infos[r["structure"]]["nom"],
+         "rubrique_libelle": rubriques.get(infos[r["structure"]]["rubrique"], ""),
+         "commune": infos[r["structure"]]["commune__nom"], "departement": infos[r["structure"]]["commune__departement"],
+         "total": r["total"]}
+        for r in top if r["structure"] in infos
+    ]
+
+    par_jour: dict = {}
+    for qs in (territoire, national):
+        for r in qs.values("jour", "evenement").annotate(total=Sum("nombre")).order_by():
+            par_jour.setdefault(r["jour"], {})[r["evenement"]] = r["total"]
+    evolution = [
+        {"jour": jour, "valeurs": [par_jour[jour].get(e.value, 0) for e in EvenementUsage]}
+        for jour in sorted(par_jour)
+    ]
+    return UsageDuMois(totaux=totaux, recherches=recherches, fiches=fiches_vues, evolution=evolution)

@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import selectors
-from .enums import Rubrique
+from . import selectors, usage
+from .enums import EvenementUsage, Rubrique
 from .geocoding import geocode_address
 from .models import InitiativeLocale, Structure
 from .text import normalize
@@ -94,7 +94,10 @@ def recherche(request):
         plus_large=next((r for r in context["rayons"] if r > criteres.rayon_km), None),
         carte={"centre": [point.y, point.x], "features": [_feature(s) for s in page.object_list]},
     )
-    return render(request, "structures/recherche.html", context)
+    response = render(request, "structures/recherche.html", context)
+    if params.get("page", "1") == "1":  # the next pages are the same search
+        usage.count_search(departement=commune.departement_id, rubriques=criteres.rubriques)
+    return response
 
 
 @require_GET
@@ -133,9 +136,11 @@ def fiche(request, pk: int):
     jours = {}
     for horaire in structure.horaires.all():
         jours.setdefault(horaire.get_jour_display(), []).append(horaire)
-    return render(
+    response = render(
         request, "structures/fiche.html", {"structure": structure, "jours": jours, "today": timezone.localdate()}
     )
+    usage.count(EvenementUsage.FICHE_VUE, structure=structure, departement=structure.commune.departement_id)
+    return response
 
 
 def _api_error(message: str, status: int = 400) -> JsonResponse:
@@ -146,8 +151,10 @@ def _api_error(message: str, status: int = 400) -> JsonResponse:
 def api_structures(request):
     params = request.GET
     try:
+        commune = None
         if params.get("commune"):
-            point = selectors.commune_by_code(params["commune"]).point
+            commune = selectors.commune_by_code(params["commune"])
+            point = commune.point
         elif params.get("lat") or params.get("lon"):
             point = selectors.parse_lat_lon(params.get("lat"), params.get("lon"))
         else:
@@ -161,10 +168,13 @@ def api_structures(request):
     except ValueError:
         return _api_error(f"limite doit être un entier entre 1 et {API_LIMIT_MAX}.")
     structures = selectors.search_structures(criteres)[:limite]
-    return JsonResponse(
+    response = JsonResponse(
         {"type": "FeatureCollection", "features": [_feature(s) for s in structures]},
         json_dumps_params={"ensure_ascii": False},
     )
+    # By coordinates, the département is not looked up: the count says "not known".
+    usage.count_search(departement=commune.departement_id if commune else None, rubriques=criteres.rubriques)
+    return response
 
 
 @require_GET
