@@ -70,6 +70,8 @@ class Demande(models.Model):
         ordering = ["-cree_le"]
         verbose_name = "demande d'information"
         verbose_name_plural = "demandes d'information"
+        # The unopened demandes are few among a million: the follow-up and the reminders read them here.
+        indexes = [models.Index(fields=["cree_le"], condition=models.Q(statut="nouvelle"), name="demande_nouvelle")]
 
     def __str__(self):
         return self.reference
