@@ -20,6 +20,7 @@ class AdministrationSite(admin.AdminSite):
         ("Information des familles", ["InitiativeLocale", "PageGuide"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
+        ("Pilotage et statistiques", ["ControleConnexions"]),
     ]
 
     def get_app_list(self, request, app_label=None):
