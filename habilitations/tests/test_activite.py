@@ -59,6 +59,16 @@ def test_a_withdrawn_person_trying_to_log_in_is_a_failure(client):
     assert counts(person) == {"2026-11": (0, 1, 0, 0)}
 
 
+def test_attempts_during_a_lockout_are_failures(client, settings):
+    person = UserFactory(email="julie.roche@pif43.example.fr")
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 9, 0, tzinfo=PARIS)):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post("/pro/connexion/", {"username": person.email, "password": "oubli"})
+        locked = client.post("/pro/connexion/", {"username": person.email, "password": PASSWORD})
+    assert locked.status_code == 429, "verrouillé : même le bon mot de passe est refusé"
+    assert counts(person) == {"2026-11": (0, settings.AXES_FAILURE_LIMIT + 1, 0, 0)}
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a real server")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_events_of_a_month_lose_no_count():
