@@ -94,7 +94,7 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
     @admin.display(description="sur 12 mois")
     def detail(self, obj):
         url = reverse("admin:habilitations_controleconnexions_change", args=[obj.pk])
-        return format_html('<a href="{}">Détail<span class="sr-only"> pour {}</span></a>', url, obj.email)
+        return format_html('<a href="{}">Détail<span class="visually-hidden"> pour {}</span></a>', url, obj.email)
 
     def get_urls(self):
         view = self.admin_site.admin_view
