@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('habilitations', '0002_workflow_habilitation'),
+        ('habilitations', '0003_vie_des_conventions'),
     ]
 
     operations = [
