@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from habilitations import activite
 from habilitations.notifications import notify
 from linf.selectors import linfs_serving, persons_of
 from structures.models import Commune
 
 from . import statistiques
-from .enums import StatutDemande
+from .enums import ActionAcces, StatutDemande
 from .models import AccesDemande, Demande, Enfant
 
 
@@ -41,7 +42,11 @@ def submit_demande(*, commune: Commune, enfants: list[dict], **fields) -> Demand
 def open_demande(*, demande: Demande, user) -> Demande:
     """Reading a demande is logged; the first reading marks it traitée and tells the family."""
     demande = Demande.objects.select_for_update().get(pk=demande.pk)
-    AccesDemande.objects.create(demande=demande, user=user, action="lecture")
+    # The connection control counts a demande once per person: the first time they open it.
+    deja_lue = AccesDemande.objects.filter(demande=demande, user=user, action=ActionAcces.LECTURE).exists()
+    AccesDemande.objects.create(demande=demande, user=user, action=ActionAcces.LECTURE)
+    if not deja_lue:
+        activite.record(user, activite.DEMANDES_OUVERTES)
     if demande.statut == StatutDemande.NOUVELLE:
         demande.statut, demande.traitee_le, demande.traitee_par = StatutDemande.TRAITEE, timezone.now(), user
         demande.save(update_fields=["statut", "traitee_le", "traitee_par"])
@@ -49,3 +54,11 @@ def open_demande(*, demande: Demande, user) -> Demande:
         notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est prise en charge",
                template="demandes/emails/accuse_traitement.txt", context={"demande": demande})
     return demande
+
+
+@transaction.atomic
+def log_export(*, demande_ids: list[int], user, fmt: str) -> None:
+    """Each exported demande is logged, and counted for the person's connection control."""
+    action = ActionAcces.EXPORT_XML if fmt == "xml" else ActionAcces.EXPORT_PDF
+    AccesDemande.objects.bulk_create([AccesDemande(demande_id=pk, user=user, action=action) for pk in demande_ids])
+    activite.record(user, activite.DEMANDES_EXPORTEES, len(demande_ids))

@@ -18,7 +18,7 @@ from structures.enums import EvenementUsage
 from structures.models import Commune
 
 from . import exports, forms, services, statistiques
-from .models import AccesDemande, Demande
+from .models import Demande
 
 SESSION_KEY = "demande_information"
 SUBMITTED_KEY = "demandes_envoyees"
@@ -226,8 +226,7 @@ def pro_export(request):
         messages.error(request, "Cochez au moins une demande à exporter.")
         return redirect("demandes_pro:liste")
     fmt = request.POST.get("format")
-    action = "export_xml" if fmt == "xml" else "export_pdf"
-    AccesDemande.objects.bulk_create([AccesDemande(demande_id=pk, user=request.user, action=action) for pk in ids])
+    services.log_export(demande_ids=ids, user=request.user, fmt=fmt)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     selection = Demande.objects.filter(pk__in=ids).order_by("cree_le")
     if fmt == "xml":

@@ -289,3 +289,6 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request), "demande": demande, "actives": actives, "ajouts": ajouts,
             "opts": self.model._meta, "title": f"Avenant — {demande.reference}",
         })
+
+
+from . import admin_controle  # noqa: E402,F401 (the connection control page, in its own module)

@@ -129,6 +129,36 @@ class Affectation(models.Model):
             raise ValidationError({"structure": "Une personne habilitée LINF est rattachée à une fiche de lieu d'information."})
 
 
+class ActiviteMensuelle(models.Model):
+    """How one person used their access in one month, counted as it happens (the convention lets
+    the CAF check it). Written by habilitations.activite; the control page reads only this table."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activites", verbose_name="personne")
+    mois = models.DateField("mois", help_text="Premier jour du mois.")
+    connexions = models.PositiveIntegerField("connexions", default=0)
+    echecs = models.PositiveIntegerField("échecs de connexion", default=0)
+    demandes_ouvertes = models.PositiveIntegerField("demandes ouvertes", default=0)
+    demandes_exportees = models.PositiveIntegerField("demandes exportées", default=0)
+
+    class Meta:
+        verbose_name = "activité mensuelle"
+        verbose_name_plural = "activités mensuelles"
+        ordering = ["-mois"]
+        constraints = [models.UniqueConstraint(fields=["user", "mois"], name="activite_mensuelle_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.mois:%m/%Y}"
+
+
+class ControleConnexions(User):
+    """The back-office page of the connection control: one row per habilitated person."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "personne habilitée (contrôle des connexions)"
+        verbose_name_plural = "contrôle des connexions"
+
+
 from .workflow import (  # noqa: E402,F401 (the workflow models live in their own module)
     DemandeHabilitation,
     Document,

@@ -22,7 +22,7 @@ class AdministrationSite(admin.AdminSite):
         ("Information des familles", ["InitiativeLocale", "PageGuide"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
-        ("Pilotage et statistiques", ["UsageDuSite"]),
+        ("Pilotage et statistiques", ["UsageDuSite", "ControleConnexions"]),
     ]
 
     def get_app_list(self, request, app_label=None):

@@ -1,0 +1,58 @@
+"""Connection control: each person's monthly activity, counted as events happen.
+
+Dashboards read these counts and never scan logs or demandes. Other apps call `record` (demandes:
+opened, exported); logins and failures come from django.contrib.auth's signals.
+"""
+
+import datetime
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import ActiviteMensuelle, User
+
+CONNEXIONS = "connexions"
+ECHECS = "echecs"
+DEMANDES_OUVERTES = "demandes_ouvertes"
+DEMANDES_EXPORTEES = "demandes_exportees"
+FIELDS = (CONNEXIONS, ECHECS, DEMANDES_OUVERTES, DEMANDES_EXPORTEES)
+
+
+def mois_de(moment: datetime.datetime | None = None) -> datetime.date:
+    """The month of a moment, as its first day, in the local time of the users (Europe/Paris)."""
+    return timezone.localdate(moment).replace(day=1)
+
+
+def record(user, field: str, n: int = 1) -> None:
+    """Add n to one count of this person for the current month (an upsert safe under concurrency)."""
+    if field not in FIELDS:
+        raise ValueError(f"Compteur inconnu : {field}")
+    if user is None or user.pk is None or n <= 0:
+        return
+    rows = ActiviteMensuelle.objects.filter(user_id=user.pk, mois=mois_de())
+    if rows.update(**{field: F(field) + n}):
+        return
+    try:
+        with transaction.atomic():  # the first two events of a month at once: one creates, the other adds
+            ActiviteMensuelle.objects.create(user_id=user.pk, mois=mois_de(), **{field: n})
+    except IntegrityError:
+        rows.update(**{field: F(field) + n})
+
+
+@receiver(user_logged_in, dispatch_uid="activite_connexion")
+def _count_login(sender, request, user, **kwargs):
+    record(user, CONNEXIONS)
+
+
+@receiver(user_login_failed, dispatch_uid="activite_echec")
+def _count_failure(sender, credentials, request=None, **kwargs):
+    # The address typed names the person (any case); an unknown address counts for nobody.
+    email = (credentials.get("username") or credentials.get("email") or "").strip()
+    if not email:
+        return
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        record(user, ECHECS)
