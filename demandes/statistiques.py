@@ -6,9 +6,10 @@ only deletes, and so that the counts already hold the demandes still alive.
 
 import datetime
 
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from structures import counters
 
 from .enums import StatutDemande
 from .models import Demande, DemandeNonServie, StatistiqueDemande
@@ -36,20 +37,9 @@ def _lookups(demande: Demande) -> list[dict]:
     return [{**common, "linf_id": linf_id} for linf_id in demande.linfs.values_list("pk", flat=True)]
 
 
-def _add(model, lookup: dict, nombre: int) -> None:
-    rows = model.objects.filter(**lookup)
-    if rows.update(nombre=F("nombre") + nombre):
-        return
-    try:
-        with transaction.atomic():  # two first demandes of a category at once: one creates, the other adds
-            model.objects.create(**lookup, nombre=nombre)
-    except IntegrityError:
-        rows.update(nombre=F("nombre") + nombre)
-
-
 def count_sent(demande: Demande) -> None:
     for lookup in _lookups(demande):
-        _add(StatistiqueDemande, lookup, 1)
+        counters.add(StatistiqueDemande, lookup, 1)
 
 
 def count_opened(demande: Demande) -> None:
@@ -58,9 +48,9 @@ def count_opened(demande: Demande) -> None:
         before = {**lookup, "statut": StatutDemande.NOUVELLE, "delai_jours": None}
         StatistiqueDemande.objects.filter(**before, nombre__gt=0).update(nombre=F("nombre") - 1)
         StatistiqueDemande.objects.filter(**before, nombre=0).delete()
-        _add(StatistiqueDemande, lookup, 1)
+        counters.add(StatistiqueDemande, lookup, 1)
 
 
 def count_unserved(commune) -> None:
     """A family found nobody to write to in its commune: one more, for the commune and the month."""
-    _add(DemandeNonServie, {"mois": timezone.localdate().replace(day=1), "commune_id": commune.pk}, 1)
+    counters.add(DemandeNonServie, {"mois": timezone.localdate().replace(day=1), "commune_id": commune.pk}, 1)

@@ -7,10 +7,10 @@ opened, exported); logins and failures come from django.contrib.auth's signals.
 import datetime
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
+
+from structures import counters
 
 from .models import ActiviteMensuelle, User
 
@@ -32,14 +32,7 @@ def record(user, field: str, n: int = 1) -> None:
         raise ValueError(f"Compteur inconnu : {field}")
     if user is None or user.pk is None or n <= 0:
         return
-    rows = ActiviteMensuelle.objects.filter(user_id=user.pk, mois=mois_de())
-    if rows.update(**{field: F(field) + n}):
-        return
-    try:
-        with transaction.atomic():  # the first two events of a month at once: one creates, the other adds
-            ActiviteMensuelle.objects.create(user_id=user.pk, mois=mois_de(), **{field: n})
-    except IntegrityError:
-        rows.update(**{field: F(field) + n})
+    counters.add(ActiviteMensuelle, {"user_id": user.pk, "mois": mois_de()}, n, field)
 
 
 @receiver(user_logged_in, dispatch_uid="activite_connexion")

@@ -14,12 +14,12 @@ import logging
 
 import redis
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from . import counters
 from .enums import EvenementUsage
 from .models import CompteurUsage, Structure
 
@@ -63,20 +63,6 @@ def _lookup(field: bytes | str) -> dict:
             "structure_id": structure, "cle": cle}
 
 
-def _add(lookup: dict, nombre: int) -> None:
-    # One transaction: on SQLite (IMMEDIATE) writers queue, so the update-or-create cannot race;
-    # on PostgreSQL two first counts of a row collide on the unique constraint and the loser adds.
-    with transaction.atomic():
-        rows = CompteurUsage.objects.filter(**lookup)
-        if rows.update(nombre=F("nombre") + nombre):
-            return
-        try:
-            with transaction.atomic():
-                CompteurUsage.objects.create(**lookup, nombre=nombre)
-        except IntegrityError:
-            rows.update(nombre=F("nombre") + nombre)
-
-
 def count(evenement: EvenementUsage, *, departement=None, rubrique: str = "", structure=None, cle: str = "") -> None:
     """One more `evenement` today. `departement` and `structure` are instances or keys."""
     try:
@@ -91,7 +77,7 @@ def count(evenement: EvenementUsage, *, departement=None, rubrique: str = "", st
                 return
             except redis.RedisError:
                 logger.warning("Redis ne répond pas : compteur d'usage écrit directement en base", exc_info=True)
-        _add(lookup, 1)
+        counters.add(CompteurUsage, lookup)
     except Exception:
         # Counting is never worth a family's page.
         logger.exception("Compteur d'usage non enregistré (%s)", evenement)
@@ -132,7 +118,7 @@ def flush() -> int:
                 existing = set(Structure.objects.filter(pk__in=fiches).values_list("pk", flat=True))
                 for lookup, nombre in lookups:
                     if lookup["structure_id"] is None or lookup["structure_id"] in existing:
-                        _add(lookup, nombre)
+                        counters.add(CompteurUsage, lookup, nombre)
             client.delete(PROCESSING_KEY)
             moved += sum(counts.values())
     finally:

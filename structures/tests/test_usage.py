@@ -70,7 +70,7 @@ def test_the_next_pages_of_results_are_the_same_search(client, le_puy):
 def test_a_count_never_breaks_the_page(client, le_puy, caplog, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # Redis unreachable, and then the database fails too
     fiche = StructureFactory()
-    with mock.patch.object(usage, "_add", side_effect=RuntimeError("disque plein")):
+    with mock.patch.object(usage.counters, "add", side_effect=RuntimeError("disque plein")):
         assert client.get(f"/structures/{fiche.pk}/").status_code == 200
     assert "Compteur d'usage non enregistré" in caplog.text
 

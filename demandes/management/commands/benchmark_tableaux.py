@@ -1,0 +1,279 @@
+"""p50 / p95 of the CAF and CNAF dashboards at national scale: 300,000 fiches, 1,000,000 demandes.
+
+Fills, in SQL, what a few years of service leave behind: the live demandes (six months at most), the
+anonymous counts of 24 months, unmet demand, then times each dashboard page through the whole Django
+stack in-process, as the CNAF (the country) and as an agent of the busiest CAF.
+
+Run it on a database kept for benchmarks (as benchmark_purge): its demandes are marked and removed by
+--nettoyer, but the aggregates it writes look like real ones and stay (a second run adds none).
+"""
+
+import datetime
+import random
+import statistics
+import time
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from demandes.models import Demande, DemandeNonServie, StatistiqueDemande
+from habilitations.enums import Role
+from habilitations.models import ActiviteMensuelle, Affectation, User
+from structures.enums import EvenementUsage, Rubrique
+from structures.models import Caf, Commune, CompteurUsage, Structure
+
+MARK = "benchmark-tableaux@example.invalid"
+PERSON_DOMAIN = "@personnes.benchmark.invalid"
+TOP_COMMUNES = 5000
+AGES = ("a_naitre", "0-1", "1-3", "3-6")
+
+# The dashboards, as (name, url); {dep} is the agent's département.
+PAGES = [
+    ("accueil du back office", "/administration/"),
+    ("couverture", "/administration/linf/objectifcouverture/"),
+    ("carte de couverture (JSON)", "/administration/linf/objectifcouverture/carte.json?departement={dep}"),
+    ("suivi des demandes", "/administration/demandes/demande/"),
+    ("habilitations et conventions", "/administration/habilitations/demandehabilitation/"),
+    ("usage du site", "/administration/structures/usagedusite/"),
+    ("usage du site, un département", "/administration/structures/usagedusite/?departement={dep}"),
+    ("contrôle des connexions", "/administration/habilitations/controleconnexions/"),
+    ("contrôle des connexions (CSV)", "/administration/habilitations/controleconnexions/export.csv"),
+]
+PERSONS = 3000  # habilitated persons, one LINF each
+VIEWED_PER_DAY = 10_000  # distinct fiches viewed in a day
+DAYS = 60
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Remplit 1 000 000 de demandes et leurs agrégats, puis mesure p50 et p95 des tableaux de bord."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demandes", type=int, default=1_000_000)
+        parser.add_argument("--requetes", type=int, default=40, help="requêtes par page et par personne")
+        parser.add_argument("--garder", action="store_true", help="réutiliser les données d'un passage précédent")
+        parser.add_argument("--nettoyer", action="store_true", help="supprimer les demandes du benchmark et sortir")
+
+    def handle(self, *args, demandes, requetes, garder, nettoyer, **options):
+        if nettoyer:
+            self._clean()
+            self.stdout.write("Données du benchmark supprimées.")
+            return
+        fiches = Structure.objects.count()
+        if fiches < 1000:
+            raise CommandError("Trop peu de fiches : lancez d'abord python manage.py generate_national")
+        if not (garder and Demande.objects.filter(email=MARK).exists()):
+            self._clean()
+            started = self._last = time.perf_counter()
+            self._fill(demandes)
+            self.stdout.write(f"Données créées en {time.perf_counter() - started:.0f} s")
+        counts = {
+            "fiches": fiches, "demandes": Demande.objects.count(), "statistiques": StatistiqueDemande.objects.count(),
+            "non servies": DemandeNonServie.objects.count(), "compteurs d'usage": CompteurUsage.objects.count(),
+            "personnes habilitées": User.objects.filter(email__endswith=PERSON_DOMAIN).count(),
+            "activités mensuelles": ActiviteMensuelle.objects.count(),
+        }
+        departement = (Commune.objects.filter(commune_parente__isnull=True).order_by("-population")
+                       .values_list("departement", flat=True).first())
+        results = self._measure(departement, requetes)
+        self.stdout.write(
+            f"\nBase {connection.vendor}, " + ", ".join(f"{v:,} {k}".replace(",", " ") for k, v in counts.items())
+            + f" ; {requetes} requêtes par page et par personne, entrelacées.\n"
+        )
+        self.stdout.write("| page | qui | p50 (ms) | p95 (ms) |")
+        self.stdout.write("|---|---|---:|---:|")
+        for (name, who), values in results.items():
+            self.stdout.write(f"| {name} | {who} | {statistics.median(values):.1f} | {percentile(values, 0.95):.1f} |")
+        worst = max(percentile(v, 0.95) for v in results.values())
+        self.stdout.write(f"\np95 le plus lent : {worst:.1f} ms (objectif ≤ 200 ms)")
+
+    # Measure -------------------------------------------------------------------------------
+
+    def _people(self, departement: str) -> dict[str, User]:
+        cnaf, _ = User.objects.get_or_create(email="cnaf.benchmark@example.invalid", defaults={"is_staff": True})
+        Affectation.objects.get_or_create(user=cnaf, role=Role.CNAF_ADMIN)
+        agent, _ = User.objects.get_or_create(email=f"agent.benchmark{departement}@example.invalid",
+                                              defaults={"is_staff": True})
+        Affectation.objects.get_or_create(user=agent, role=Role.CAF_AGENT, caf=Caf.objects.get(departement=departement))
+        return {"CNAF": cnaf, f"agent CAF {departement}": agent}
+
+    def _measure(self, departement: str, requetes: int) -> dict:
+        clients = {}
+        for who, user in self._people(departement).items():
+            clients[who] = Client(HTTP_HOST="127.0.0.1")
+            clients[who].force_login(user)
+        pages = [(name, url.format(dep=departement)) for name, url in PAGES]
+        results: dict[tuple[str, str], list[float]] = {}
+        for round_ in range(requetes + 2):  # two warm-up rounds: connections, templates
+            order = [(name, url, who) for name, url in pages for who in clients]
+            random.Random(round_).shuffle(order)
+            for name, url, who in order:
+                started = time.perf_counter()
+                response = clients[who].get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 200:
+                    raise CommandError(f"{url} ({who}) a répondu {response.status_code}")
+                if round_ >= 2:
+                    results.setdefault((name, who), []).append(elapsed)
+        return results
+
+    # Data ----------------------------------------------------------------------------------
+
+    def _clean(self):
+        # Plain DELETEs: the ORM would load a million demandes to cascade.
+        mine = f"(SELECT id FROM demandes_demande WHERE email = '{MARK}')"
+        with connection.cursor() as cursor:
+            for table in ("demandes_enfant", "demandes_accesdemande", Demande.linfs.through._meta.db_table):
+                cursor.execute(f"DELETE FROM {table} WHERE demande_id IN {mine}")
+            cursor.execute(f"DELETE FROM demandes_demande WHERE email = '{MARK}'")
+        User.objects.filter(email__endswith=PERSON_DOMAIN).delete()
+
+    def _series(self, count: int) -> str:
+        if connection.vendor == "postgresql":
+            return f"generate_series(1, {count}) AS s(n)"
+        return f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count}) SELECT n FROM s) AS s"
+
+    @transaction.atomic
+    def _fill(self, count: int):
+        pg = connection.vendor == "postgresql"
+        days = (lambda e: f"(now() - ({e}) * interval '1 day')") if pg else (lambda e: f"datetime('now', '-' || ({e}) || ' days')")
+        plus = (lambda d, e: f"({d} + ({e}) * interval '1 day')") if pg else (lambda d, e: f"datetime({d}, '+' || ({e}) || ' days')")
+        month = (lambda d: f"date_trunc('month', {d})::date") if pg else (lambda d: f"date({d}, 'start of month')")
+        shift = (lambda d, k: f"({d} - interval '{k} months')::date") if pg else (lambda d, k: f"date({d}, '-{k} months')")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_linf")
+            cursor.execute(
+                "CREATE TEMP TABLE bench_linf AS SELECT sc.departement_id AS dep, MIN(s.id) AS linf FROM structures_structure s "
+                "JOIN structures_commune sc ON sc.code_insee = s.commune_id WHERE s.rubrique = %s GROUP BY sc.departement_id",
+                [Rubrique.LINF],
+            )
+            cursor.execute("DROP TABLE IF EXISTS bench_communes")
+            cursor.execute(
+                "CREATE TEMP TABLE bench_communes AS SELECT row_number() OVER (ORDER BY c.population DESC, c.code_insee) - 1 AS i, "
+                "c.code_insee AS code, l.linf FROM structures_commune c LEFT JOIN bench_linf l ON l.dep = c.departement_id "
+                "WHERE c.commune_parente_id IS NULL ORDER BY c.population DESC, c.code_insee "
+                f"LIMIT {TOP_COMMUNES * 4}"
+            )
+            self._step("communes et lieux d'information")
+            created = days("s.n % 180")
+            # Most demandes are opened within their LINF's delay: the unopened ones are recent, a few overdue.
+            unopened = "(s.n % 180 < 20 AND s.n % 3 = 0)"
+            besoin = "CASE s.n % 4 WHEN 0 THEN 'creche' WHEN 1 THEN 'assmat' WHEN 2 THEN 'garde_domicile' ELSE 'indecis' END"
+            situation = "CASE s.n % 4 WHEN 0 THEN 'emploi' WHEN 1 THEN 'recherche' WHEN 2 THEN 'formation' ELSE 'autre' END"
+            cursor.execute(
+                "INSERT INTO demandes_demande (reference, commune_id, statut, qualite, allocataire, numero_allocataire, "
+                "situation, besoin, a_partir_du, jours_horaires, horaires_atypiques, handicap, prenom, nom, email, telephone, "
+                "moyen_prefere, moment_prefere, message, consentement_le, cree_le, traitee_le) "
+                f"SELECT 'DB-' || s.n, c.code, CASE WHEN {unopened} THEN 'nouvelle' ELSE 'traitee' END, 'parent', true, '', "
+                f"{situation}, {besoin}, '2027-01-04', '', s.n % 7 = 0, s.n % 23 = 0, 'Léa', 'Test', '{MARK}', '', 'email', "
+                f"'', '', {created}, {created}, CASE WHEN {unopened} THEN NULL ELSE {plus(created, 's.n % 12')} END "
+                f"FROM {self._series(count)} JOIN bench_communes c ON c.i = s.n % {TOP_COMMUNES}"
+            )
+            self._step(f"{count} demandes")
+            cursor.execute(
+                "INSERT INTO demandes_enfant (demande_id, date_naissance) SELECT id, '2025-03-01' FROM demandes_demande "
+                f"WHERE email = '{MARK}'"
+            )
+            cursor.execute(
+                f"INSERT INTO {Demande.linfs.through._meta.db_table} (demande_id, structure_id) SELECT d.id, c.linf "
+                f"FROM demandes_demande d JOIN bench_communes c ON c.code = d.commune_id WHERE d.email = '{MARK}' "
+                "AND c.linf IS NOT NULL"
+            )
+            self._step("enfants et lieux d'information des demandes")
+            # The anonymous counts of these demandes, and of the 18 months before (their demandes purged).
+            age = "CASE d.id % 4 " + " ".join(f"WHEN {i} THEN '{a}'" for i, a in enumerate(AGES)) + " END"
+            delai = ("CAST(EXTRACT(DAY FROM d.traitee_le - d.cree_le) AS integer)" if pg
+                     else "CAST(julianday(d.traitee_le) - julianday(d.cree_le) AS integer)")
+            grouped = (
+                f"SELECT {month('d.cree_le')} AS mois, d.commune_id, c.linf, d.besoin, {age} AS tranche, d.horaires_atypiques, "
+                f"d.handicap, d.situation, d.statut, {delai} AS delai, COUNT(*) AS nombre FROM demandes_demande d "
+                f"JOIN bench_communes c ON c.code = d.commune_id WHERE d.email = '{MARK}' "
+                f"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+            )
+            cursor.execute("DROP TABLE IF EXISTS bench_stats")
+            cursor.execute(f"CREATE TEMP TABLE bench_stats AS {grouped}")
+            for k in (0, 6, 12, 18):
+                cursor.execute(
+                    "INSERT INTO demandes_statistiquedemande (mois, commune_id, linf_id, besoin, tranche_age, horaires_atypiques, "
+                    f"handicap, situation, statut, delai_jours, nombre) SELECT {shift('mois', k) if k else 'mois'}, commune_id, "
+                    "linf, besoin, tranche, horaires_atypiques, handicap, situation, statut, delai, nombre FROM bench_stats "
+                    + ("" if k == 0 else "WHERE statut = 'traitee' ")
+                    + "ON CONFLICT DO NOTHING"
+                )
+            self._step("statistiques anonymes (24 mois)")
+            # Unmet demand: the less populated communes, every month of two years.
+            start = timezone.localdate().replace(day=1).isoformat()
+            start = f"DATE '{start}'" if pg else f"'{start}'"
+            for k in range(24):
+                cursor.execute(
+                    "INSERT INTO demandes_demandenonservie (mois, commune_id, nombre) "
+                    f"SELECT {shift(start, k)}, code, 1 + i % 5 FROM bench_communes "
+                    f"WHERE i >= {TOP_COMMUNES} AND i % 2 = {k % 2} ON CONFLICT DO NOTHING"
+                )
+            self._step("demandes non servies (24 mois)")
+            self._usage(cursor, pg)
+            self._step(f"compteurs d'usage ({DAYS} jours)")
+        self._persons()
+        self._step(f"{PERSONS} personnes habilitées et 12 mois d'activité")
+        if pg:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+    def _usage(self, cursor, pg: bool):
+        """Fiche views, searches by département and rubrique, and the site-wide events, each day."""
+        day = (lambda k: f"(CURRENT_DATE - {k})") if pg else (lambda k: f"date('now', '-' || ({k}) || ' days')")
+        cursor.execute("DROP TABLE IF EXISTS bench_fiches")
+        cursor.execute("CREATE TEMP TABLE bench_fiches AS SELECT row_number() OVER (ORDER BY s.id) - 1 AS i, s.id, "
+                       "c.departement_id AS dep, s.rubrique FROM structures_structure s "
+                       "JOIN structures_commune c ON c.code_insee = s.commune_id")
+        fiches = Structure.objects.count()
+        cursor.execute(
+            "INSERT INTO structures_compteurusage (jour, evenement, departement_id, rubrique, structure_id, cle, nombre) "
+            f"SELECT {day('d.n - 1')}, '{EvenementUsage.FICHE_VUE}', f.dep, f.rubrique, f.id, '', 1 + (f.i + d.n) % 7 "
+            f"FROM {self._series(DAYS).replace('AS s', 'AS d')} JOIN bench_fiches f "
+            f"ON f.i >= (d.n * 7919) % {fiches} AND f.i < (d.n * 7919) % {fiches} + {VIEWED_PER_DAY} "
+            "ON CONFLICT DO NOTHING"
+        )
+        rubriques = " UNION ALL ".join(f"SELECT '{r}' AS r" for r in [*Rubrique.values, ""])
+        cursor.execute(
+            "INSERT INTO structures_compteurusage (jour, evenement, departement_id, rubrique, structure_id, cle, nombre) "
+            f"SELECT {day('d.n - 1')}, '{EvenementUsage.RECHERCHE}', dep.code, r.r, NULL, '', 1 + d.n % 40 "
+            f"FROM {self._series(DAYS).replace('AS s', 'AS d')} CROSS JOIN structures_departement dep "
+            f"CROSS JOIN ({rubriques}) r ON CONFLICT DO NOTHING"
+        )
+        for evenement in (EvenementUsage.SIMULATION, EvenementUsage.DEMANDE_COMMENCEE, EvenementUsage.DEMANDE_ENVOYEE):
+            cursor.execute(
+                "INSERT INTO structures_compteurusage (jour, evenement, departement_id, rubrique, structure_id, cle, nombre) "
+                f"SELECT {day('d.n - 1')}, '{evenement}', NULL, '', NULL, '', 100 + d.n "
+                f"FROM {self._series(DAYS).replace('AS s', 'AS d')} ON CONFLICT DO NOTHING"
+            )
+
+    def _persons(self):
+        """Habilitated persons on LINF fiches across the country, with a year of logins and demandes."""
+        linfs = list(Structure.objects.filter(rubrique=Rubrique.LINF).order_by("pk").values_list("pk", flat=True)[:PERSONS])
+        User.objects.bulk_create([
+            User(email=f"personne{i}{PERSON_DOMAIN}", first_name="Camille", last_name=f"Personne {i}",
+                 password=make_password(None), last_login=timezone.now()) for i in range(len(linfs))
+        ], batch_size=1000)
+        users = list(User.objects.filter(email__endswith=PERSON_DOMAIN).order_by("pk"))
+        Affectation.objects.bulk_create([Affectation(user=u, role=Role.LINF, structure_id=linf)
+                                         for u, linf in zip(users, linfs, strict=False)], batch_size=1000)
+        first = timezone.localdate().replace(day=1)
+        months = [(first - datetime.timedelta(days=31 * k)).replace(day=1) for k in range(12)]
+        ActiviteMensuelle.objects.bulk_create([
+            ActiviteMensuelle(user=u, mois=m, connexions=1 + (u.pk + k) % 20, echecs=(u.pk + k) % 3,
+                              demandes_ouvertes=(u.pk * k) % 40, demandes_exportees=(u.pk * k) % 25)
+            for u in users for k, m in enumerate(months)
+        ], batch_size=2000)
+
+    def _step(self, what: str):
+        now = time.perf_counter()
+        self.stdout.write(f"  {what} : {now - getattr(self, '_last', now):.1f} s")
+        self._last = now
