@@ -154,6 +154,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-des-demandes": {"task": "demandes.tasks.purge_demandes", "schedule": 24 * 3600},
     "rappel-des-demandes-en-retard": {"task": "demandes.tasks.remind_overdue_demandes", "schedule": 24 * 3600},
     "fin-des-conventions": {"task": "linf.tasks.end_conventions", "schedule": crontab(hour=0, minute=5)},
+    # After the conventions ending today, so that the day's snapshot sees their guichets closed.
+    "instantane-couverture": {"task": "linf.tasks.snapshot_couverture", "schedule": crontab(hour=0, minute=30)},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
