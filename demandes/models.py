@@ -170,3 +170,12 @@ class DemandeNonServie(models.Model):
 
     def __str__(self):
         return f"{self.mois:%m/%Y} {self.commune_id} : {self.nombre}"
+
+
+class BesoinsOffre(StatistiqueDemande):
+    """The back-office page "Besoins et offre" (Pilotage et statistiques): no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "besoins et offre"
+        verbose_name_plural = "besoins et offre"

@@ -17,6 +17,7 @@ class AdministrationSite(admin.AdminSite):
         ("Gestion des habilitations", ["DemandeHabilitation"]),
         ("Gestion des demandes d'information", ["Demande"]),
         ("Contrats CAF–CNAF", ["ContratCafCnaf", "ObjectifCouverture"]),
+        ("Pilotage et statistiques", ["BesoinsOffre"]),
         ("Information des familles", ["InitiativeLocale", "PageGuide"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
