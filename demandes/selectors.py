@@ -55,7 +55,8 @@ def _zeros(row: dict) -> dict:
 def demandes(departement: str | None, debut: datetime.date, fin: datetime.date) -> list[dict]:
     """Demandes sent in the months [debut, fin], by commune (or département): care wanted, age band,
     atypical hours, disability, family situation, and the delay to "traitée" (mean and median, days)."""
-    stats = StatistiqueDemande.objects.filter(mois__gte=debut, mois__lte=fin)
+    # One row per demande: a demande sent to two LINF is one family's demande.
+    stats = StatistiqueDemande.objects.filter(mois__gte=debut, mois__lte=fin, premier_lieu=True)
     traitee = Q(statut=StatutDemande.TRAITEE, delai_jours__isnull=False)
     sums = {"total": Sum("nombre"), "horaires_atypiques": Sum("nombre", filter=Q(horaires_atypiques=True)),
             "handicap": Sum("nombre", filter=Q(handicap=True)), "traitees": Sum("nombre", filter=traitee),

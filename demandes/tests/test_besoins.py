@@ -165,3 +165,37 @@ def test_the_page_reads_aggregates_in_a_fixed_number_of_queries(client, besoins,
     client.force_login(make_person(Role.CAF_AGENT, caf_code="43"))
     with django_assert_max_num_queries(12):
         client.get(URL, PERIODE)
+
+
+@pytest.fixture
+def deux_lieux(velay):
+    """Le Puy served by two open LINF: a demande reaches both, and stays one family's demande."""
+    open_linf("Relais du Puy", velay["le_puy"], person_email="relais@puy.example.fr")
+    with at(15):
+        send(velay["le_puy"], "creche", NE_EN_2025, situation="emploi")
+    return velay
+
+
+def test_a_demande_sent_to_two_linf_counts_once(client, deux_lieux):
+    from demandes.models import StatistiqueDemande
+
+    assert sorted(StatistiqueDemande.objects.values_list("premier_lieu", "nombre")) == [(False, 1), (True, 1)]
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="43"))
+    assert "Le Puy-en-Velay (43157)</th><td>1</td><td>1</td>" in client.get(URL, PERIODE).content.decode()
+
+
+def test_the_migration_marks_the_rows_of_demandes_alive_beyond_their_first_linf(deux_lieux):
+    import importlib
+
+    from django.apps import apps
+
+    from demandes.models import StatistiqueDemande
+
+    migration = importlib.import_module("demandes.migrations.0008_statistique_premier_lieu")
+    StatistiqueDemande.objects.update(premier_lieu=True)  # as the rows stood before the field
+    migration.mark_other_lieux(apps, None)
+    first = min(deux_lieux["linf"].pk, StatistiqueDemande.objects.exclude(linf=deux_lieux["linf"]).get().linf_id)
+    assert {(s.linf_id == first, s.premier_lieu, s.nombre) for s in StatistiqueDemande.objects.all()} == {
+        (True, True, 1), (False, False, 1)}
+    migration.unmark(apps, None)
+    assert set(StatistiqueDemande.objects.values_list("premier_lieu", "nombre")) == {(True, 1)}
