@@ -80,9 +80,12 @@ COLONNES_DEMANDES = [
     ("Délai médian avant traitement (jours)", "delai_median"),
 ]
 COLONNES_NON_SERVIES = [("Familles arrêtées faute de lieu d'information", "familles")]
+RUBRIQUES_COURTES = {Rubrique.EAJE: "EAJE", Rubrique.RPE: "relais petite enfance", Rubrique.LAEP: "LAEP",
+                     Rubrique.ALSH: "accueil de loisirs", Rubrique.ASSMAT: "assistant maternel",
+                     Rubrique.LINF: "lieu d'information"}  # headers short enough for a table
 COLONNES_OFFRE = [
-    *[(f"Fiches {r.label.lower()}", f"fiches_{r.value}") for r in Rubrique],
-    *[(f"Places disponibles {r.label.lower()}", f"places_{r.value}") for r in selectors.RUBRIQUES_AVEC_PLACES],
+    *[(f"Fiches {RUBRIQUES_COURTES[r]}", f"fiches_{r.value}") for r in Rubrique],
+    *[(f"Places disponibles {RUBRIQUES_COURTES[r]}", f"places_{r.value}") for r in selectors.RUBRIQUES_AVEC_PLACES],
 ]
 COLONNES_COMPARAISON = [
     ("Demandes", "demandes"), ("Demandes de crèche", "demandes_creche"), ("Fiches EAJE", "fiches_eaje"),
@@ -90,6 +93,7 @@ COLONNES_COMPARAISON = [
     ("Fiches assistant maternel", "fiches_assmat"), ("Places disponibles assistant maternel", "places_assmat"),
     ("Familles arrêtées faute de lieu d'information", "non_servies"), ("Demandes sans place en face", "sans_place"),
 ]
+VIDE = "Aucune donnée pour cette période."
 TABLEAUX = {  # export code: (title, columns)
     "demandes": ("Demandes d'information", COLONNES_DEMANDES),
     "non-servies": ("Familles arrêtées faute de lieu d'information", COLONNES_NON_SERVIES),
@@ -163,7 +167,8 @@ class BesoinsOffreAdmin(admin.ModelAdmin):
         query = {"debut": f"{debut:%Y-%m}", "fin": f"{fin:%Y-%m}", **({"departement": departement} if departement else {})}
         tableaux = [{"code": code, "titre": titre, "entetes": [h for h, _ in colonnes],
                      "lignes": [(r["cle"], r["libelle"], [r[k] for _, k in colonnes]) for r in lignes[code]],
-                     "csv": "?" + urlencode({**query, "export": code})}
+                     "csv": "?" + urlencode({**query, "export": code}),
+                     "vide": "Aucune demande sur cette période : pas d'offre à mettre en regard." if code == "offre" else VIDE}
                     for code, (titre, colonnes) in TABLEAUX.items()]
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": "Besoins et offre",

@@ -16,10 +16,12 @@ def _y(part: float) -> str:
 def courbe(points: list[dict], objectif: int) -> dict:
     """Share of the population covered by month (y: 0–100 %), and the target as a dashed line."""
     inner = WIDTH - LEFT - RIGHT
-    step = inner / (len(points) - 1) if len(points) > 1 else 0
+    # x follows the calendar: a month without a snapshot leaves its gap.
+    months = [p["mois"].year * 12 + p["mois"].month for p in points]
+    span = months[-1] - months[0] if points else 0
     drawn = []
-    for i, point in enumerate(points):
-        x = _n(round(LEFT + (i * step if len(points) > 1 else inner / 2), 1))
+    for month, point in zip(months, points, strict=True):
+        x = _n(round(LEFT + (inner * (month - months[0]) / span if span else inner / 2), 1))
         drawn.append({**point, "x": x, "y": _y(point["part"])})
     # Every month is labelled up to 12; beyond, one in n so the labels do not overlap.
     every = max(1, -(-len(points) // 12))

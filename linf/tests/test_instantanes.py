@@ -91,6 +91,10 @@ def test_the_chart_coordinates_are_plain_numbers(deux_mois):
 
     courbe = graphique.courbe(selectors.progression({"43"})["departements"][0]["points"], 80)
     assert courbe["polyline"] == "48,196 620,166"  # 10 % and 25 % of the 200 px from y=216 (0 %) up to y=16
+    _instantane(datetime.date(2027, 1, 1), "43", 800)  # November and December missing: their gap stays
+    courbe = graphique.courbe(selectors.progression({"43"})["departements"][0]["points"], 80)
+    assert courbe["polyline"] == "48,196 191,166 620,56"
+    assert [p["etiquette"] for p in courbe["points"]] == [True, True, True]
 
 
 def test_the_cnaf_sees_france_and_the_departement_it_chooses(client, deux_mois):
