@@ -1,13 +1,21 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from monenfant.exports import csv_response
+from structures.enums import Rubrique
+from structures.models import Departement
 
 from . import selectors
-from .models import Demande, DemandeNonServie
+from .enums import Besoin, Situation, TrancheAge
+from .models import BesoinsOffre, Demande, DemandeNonServie
 
 
 @admin.register(Demande)
@@ -47,3 +55,115 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
                        .annotate(familles=Sum("nombre")).order_by("-familles", "commune__nom")[:30])
         return super().changelist_view(request, {**(extra_context or {}), "resume": resume, "non_servies": non_servies,
                                                  "debut_suivi": selectors.debut_suivi(now)})
+
+
+# The columns of each table of "Besoins et offre": (header, key), shared by the page and its CSV.
+COLONNES_DEMANDES = [
+    ("Demandes", "total"),
+    *[(label, f"besoin_{value}") for value, label in (
+        (Besoin.CRECHE, "Crèche"), (Besoin.ASSMAT, "Assistant maternel"),
+        (Besoin.GARDE_DOMICILE, "Garde à domicile"), (Besoin.INDECIS, "Ne sait pas encore"))],
+    *[(f"Enfant : {t.label.lower()}", f"age_{t.name}") for t in TrancheAge],
+    ("Horaires atypiques", "horaires_atypiques"), ("Enfant en situation de handicap", "handicap"),
+    *[(f"Famille : {s.label.lower()}", f"situation_{s.value}") for s in Situation],
+    ("Famille : situation non renseignée", f"situation_{selectors.SANS_SITUATION}"),
+    ("Traitées", "traitees"), ("Délai moyen avant traitement (jours)", "delai_moyen"),
+    ("Délai médian avant traitement (jours)", "delai_median"),
+]
+COLONNES_NON_SERVIES = [("Familles arrêtées faute de lieu d'information", "familles")]
+RUBRIQUES_COURTES = {Rubrique.EAJE: "EAJE", Rubrique.RPE: "relais petite enfance", Rubrique.LAEP: "LAEP",
+                     Rubrique.ALSH: "accueil de loisirs", Rubrique.ASSMAT: "assistant maternel",
+                     Rubrique.LINF: "lieu d'information"}  # headers short enough for a table
+COLONNES_OFFRE = [
+    *[(f"Fiches {RUBRIQUES_COURTES[r]}", f"fiches_{r.value}") for r in Rubrique],
+    *[(f"Places disponibles {RUBRIQUES_COURTES[r]}", f"places_{r.value}") for r in selectors.RUBRIQUES_AVEC_PLACES],
+]
+COLONNES_COMPARAISON = [
+    ("Demandes", "demandes"), ("Demandes de crèche", "demandes_creche"), ("Fiches EAJE", "fiches_eaje"),
+    ("Places disponibles EAJE", "places_eaje"), ("Demandes d'assistant maternel", "demandes_assmat"),
+    ("Fiches assistant maternel", "fiches_assmat"), ("Places disponibles assistant maternel", "places_assmat"),
+    ("Familles arrêtées faute de lieu d'information", "non_servies"), ("Demandes sans place en face", "sans_place"),
+]
+VIDE = "Aucune donnée pour cette période."
+TABLEAUX = {  # export code: (title, columns)
+    "demandes": ("Demandes d'information", COLONNES_DEMANDES),
+    "non-servies": ("Familles arrêtées faute de lieu d'information", COLONNES_NON_SERVIES),
+    "offre": ("Offre : fiches publiées et places disponibles aujourd'hui", COLONNES_OFFRE),
+    "comparaison": ("Demande et offre", COLONNES_COMPARAISON),
+}
+
+
+def _mois(value: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+@admin.register(BesoinsOffre)
+class BesoinsOffreAdmin(admin.ModelAdmin):
+    """Besoins et offre: the needs families expressed beside the offer of the same communes, from aggregates."""
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _departement(self, request) -> tuple[str | None, list]:
+        """The département asked for, within the person's territory (404 outside), and the choices."""
+        geres = request.user.departements_geres()
+        choix = Departement.objects.order_by("code")
+        if geres is not None:
+            choix = choix.filter(code__in=geres)
+        choix = list(choix)
+        code = request.GET.get("departement", "")
+        if code:
+            if code not in {d.code for d in choix}:
+                raise Http404("Département introuvable.")
+            return code, choix
+        # A CAF opens on its own département; the CNAF on the country, by département.
+        return (choix[0].code if geres is not None and choix else None), choix
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        departement, choix = self._departement(request)
+        debut, fin = selectors.periode_par_defaut(timezone.localdate())
+        debut, fin = _mois(request.GET.get("debut", "")) or debut, _mois(request.GET.get("fin", "")) or fin
+        if debut > fin:
+            debut, fin = fin, debut
+        demandes = selectors.demandes(departement, debut, fin)
+        non_servies = selectors.non_servies(departement, debut, fin)
+        communes = None if departement is None else sorted({r["cle"] for r in [*demandes, *non_servies]})
+        offre = selectors.offre(departement, communes)
+        lignes = {"demandes": demandes, "non-servies": non_servies, "offre": offre,
+                  "comparaison": selectors.comparaison(demandes, non_servies, offre)}
+        lieu = "Département" if departement is None else "Commune"
+        export = request.GET.get("export")
+        if export in TABLEAUX:
+            colonnes = TABLEAUX[export][1]
+            nom = f"besoins-{export}-{departement or 'france'}-{debut:%Y-%m}-{fin:%Y-%m}.csv"
+            return csv_response(nom, ["Code", lieu, *[h for h, _ in colonnes]],
+                                ([r["cle"], r["libelle"], *[r[k] for _, k in colonnes]] for r in lignes[export]))
+        query = {"debut": f"{debut:%Y-%m}", "fin": f"{fin:%Y-%m}", **({"departement": departement} if departement else {})}
+        tableaux = [{"code": code, "titre": titre, "entetes": [h for h, _ in colonnes],
+                     "lignes": [(r["cle"], r["libelle"], [r[k] for _, k in colonnes]) for r in lignes[code]],
+                     "csv": "?" + urlencode({**query, "export": code}),
+                     "vide": "Aucune demande sur cette période : pas d'offre à mettre en regard." if code == "offre" else VIDE}
+                    for code, (titre, colonnes) in TABLEAUX.items()]
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": "Besoins et offre",
+            "departement": departement, "choix": choix, "national": request.user.departements_geres() is None,
+            "debut": debut, "fin": fin, "lieu": lieu, "tableaux": tableaux, **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/demandes/besoinsoffre/besoins.html", context)

@@ -34,3 +34,12 @@ class ActionAcces(models.TextChoices):
     LECTURE = "lecture", "lecture"
     EXPORT_PDF = "export_pdf", "export PDF"
     EXPORT_XML = "export_xml", "export XML"
+
+
+class TrancheAge(models.TextChoices):
+    """The child's age band in the anonymous counts (StatistiqueDemande.tranche_age), first child."""
+
+    A_NAITRE = "a_naitre", "À naître"
+    MOINS_1_AN = "0-1", "Moins d'1 an"
+    UN_3_ANS = "1-3", "1 à 3 ans"
+    TROIS_6_ANS = "3-6", "3 à 6 ans"

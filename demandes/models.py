@@ -142,6 +142,9 @@ class StatistiqueDemande(models.Model):
     situation = models.CharField(max_length=10, choices=Situation.choices, blank=True)
     statut = models.CharField(max_length=10, choices=StatutDemande.choices)
     delai_jours = models.PositiveIntegerField("délai avant traitement (jours)", null=True)
+    # A demande sent to several LINF has a row per LINF; only its first LINF's row is marked, so that
+    # counts of demandes (by commune, by need) read these rows and count each demande once.
+    premier_lieu = models.BooleanField("premier lieu de la demande", default=True)
     nombre = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -149,7 +152,7 @@ class StatistiqueDemande(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["mois", "commune", "linf", "besoin", "tranche_age", "horaires_atypiques", "handicap",
-                        "situation", "statut", "delai_jours"],
+                        "situation", "statut", "delai_jours", "premier_lieu"],
                 name="statistique_demande_unique", nulls_distinct=False,
             )
         ]
@@ -172,3 +175,12 @@ class DemandeNonServie(models.Model):
 
     def __str__(self):
         return f"{self.mois:%m/%Y} {self.commune_id} : {self.nombre}"
+
+
+class BesoinsOffre(StatistiqueDemande):
+    """The back-office page "Besoins et offre" (Pilotage et statistiques): no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "besoins et offre"
+        verbose_name_plural = "besoins et offre"

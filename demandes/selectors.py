@@ -1,16 +1,136 @@
-"""Reads of the CAF follow-up: from the anonymous counts and the few unopened demandes, never a scan."""
+"""Reads of the dashboards on demandes: the CAF follow-up, and the needs observed beside the offer.
+
+Never a scan of demandes: StatistiqueDemande and DemandeNonServie are already aggregates, and the
+offer is one GROUP BY over Structure. `departement` None gives the national view, one row per département.
+"""
 
 import datetime
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from linf.selectors import delai_traitement
+from structures.enums import Rubrique
 from structures.models import Structure
 
-from .enums import StatutDemande
-from .models import Demande, StatistiqueDemande, en_retard
+from .enums import Besoin, Situation, StatutDemande, TrancheAge
+from .models import Demande, DemandeNonServie, StatistiqueDemande, en_retard
+
+SANS_SITUATION = "non_renseignee"
+# The rubriques whose fiches say how many places are available now.
+RUBRIQUES_AVEC_PLACES = (Rubrique.EAJE, Rubrique.ASSMAT, Rubrique.ALSH)
+
+
+def periode_par_defaut(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last 12 months, this one included: first days of the first and the last month."""
+    fin = today.replace(day=1)
+    month = fin.year * 12 + fin.month - 1 - 11
+    return datetime.date(month // 12, month % 12 + 1, 1), fin
+
+
+def _territoire(queryset, departement: str | None, prefix: str, *fields):
+    """Rows of one département (grouped by commune) or of the country (grouped by département)."""
+    if departement is None:
+        return queryset.values(*fields, cle=F(f"{prefix}departement"), libelle=F(f"{prefix}departement__nom"))
+    return queryset.filter(**{f"{prefix}departement": departement}).values(
+        *fields, cle=F(f"{prefix}code_insee"), libelle=F(f"{prefix}nom"))
+
+
+def _mediane(compte: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many}."""
+    total = sum(compte.values())
+    if not total:
+        return None
+    wanted, values, seen = {(total - 1) // 2, total // 2}, [], 0
+    for value in sorted(compte):
+        values += [value] * len({i for i in wanted if seen <= i < seen + compte[value]})
+        seen += compte[value]
+    return sum(values) / len(values)
+
+
+def _zeros(row: dict) -> dict:
+    """An empty Sum is None: 0 for the tables."""
+    return {key: (value or 0) if key not in ("cle", "libelle") else value for key, value in row.items()}
+
+
+def demandes(departement: str | None, debut: datetime.date, fin: datetime.date) -> list[dict]:
+    """Demandes sent in the months [debut, fin], by commune (or département): care wanted, age band,
+    atypical hours, disability, family situation, and the delay to "traitée" (mean and median, days)."""
+    # One row per demande: a demande sent to two LINF is one family's demande.
+    stats = StatistiqueDemande.objects.filter(mois__gte=debut, mois__lte=fin, premier_lieu=True)
+    traitee = Q(statut=StatutDemande.TRAITEE, delai_jours__isnull=False)
+    sums = {"total": Sum("nombre"), "horaires_atypiques": Sum("nombre", filter=Q(horaires_atypiques=True)),
+            "handicap": Sum("nombre", filter=Q(handicap=True)), "traitees": Sum("nombre", filter=traitee),
+            "jours": Sum(F("delai_jours") * F("nombre"), filter=traitee)}
+    sums |= {f"besoin_{b.value}": Sum("nombre", filter=Q(besoin=b.value)) for b in Besoin}
+    sums |= {f"age_{t.name}": Sum("nombre", filter=Q(tranche_age=t.value)) for t in TrancheAge}
+    sums |= {f"situation_{s.value}": Sum("nombre", filter=Q(situation=s.value)) for s in Situation}
+    sums[f"situation_{SANS_SITUATION}"] = Sum("nombre", filter=Q(situation=""))
+    rows = list(_territoire(stats, departement, "commune__").annotate(**sums).order_by("cle"))
+    delais: dict[str, dict[int, int]] = defaultdict(dict)
+    for row in _territoire(stats.filter(traitee), departement, "commune__", "delai_jours").annotate(
+            n=Sum("nombre")).order_by("cle", "delai_jours"):
+        delais[row["cle"]][row["delai_jours"]] = row["n"]
+    result = []
+    for row in rows:
+        row = _zeros(row)
+        row["delai_moyen"] = round(row.pop("jours") / row["traitees"], 1) if row["traitees"] else None
+        row["delai_median"] = _mediane(delais[row["cle"]])
+        result.append(row)
+    return result
+
+
+def non_servies(departement: str | None, debut: datetime.date, fin: datetime.date) -> list[dict]:
+    """Families stopped at the first step because nobody serves their commune online, most first."""
+    rows = DemandeNonServie.objects.filter(mois__gte=debut, mois__lte=fin)
+    return list(_territoire(rows, departement, "commune__").annotate(familles=Sum("nombre"))
+                .order_by("-familles", "libelle"))
+
+
+def offre(departement: str | None, communes: list[str] | None = None) -> list[dict]:
+    """Published fiches by rubrique, and the places available now, by commune (or département);
+    `communes`: only those (the communes where families asked)."""
+    structures = Structure.objects.published()
+    if communes is not None:
+        structures = structures.filter(commune__in=communes)
+    sums = {f"fiches_{r.value}": Count("pk", filter=Q(rubrique=r.value)) for r in Rubrique}
+    sums |= {f"places_{r.value}": Sum("places_disponibles", filter=Q(rubrique=r.value)) for r in RUBRIQUES_AVEC_PLACES}
+    rows = _territoire(structures, departement, "commune__").annotate(**sums).order_by("cle")
+    return [_zeros(row) for row in rows]
+
+
+def comparaison(demandes_: list[dict], non_servies_: list[dict], offre_: list[dict]) -> list[dict]:
+    """Demand beside offer, per commune (or département), where demand runs furthest ahead of offer first.
+
+    "Sans place en face": demandes for a crèche beyond the EAJE places available, plus demandes for an
+    assistant maternel beyond theirs (each counted from 0).
+    """
+    lignes: dict[str, dict] = {}
+
+    def ligne(row):
+        return lignes.setdefault(row["cle"], {
+            "cle": row["cle"], "libelle": row["libelle"], "demandes": 0, "demandes_creche": 0, "fiches_eaje": 0,
+            "places_eaje": 0, "demandes_assmat": 0, "fiches_assmat": 0, "places_assmat": 0, "non_servies": 0})
+
+    for row in demandes_:
+        ligne(row).update(demandes=row["total"], demandes_creche=row[f"besoin_{Besoin.CRECHE}"],
+                          demandes_assmat=row[f"besoin_{Besoin.ASSMAT}"])
+    for row in non_servies_:
+        ligne(row)["non_servies"] = row["familles"]
+    for row in offre_:
+        if row["cle"] in lignes:
+            lignes[row["cle"]].update(fiches_eaje=row["fiches_EAJE"], places_eaje=row["places_EAJE"],
+                                      fiches_assmat=row["fiches_ASSMAT"], places_assmat=row["places_ASSMAT"])
+    for row in lignes.values():
+        row["ecart_creche"] = row["demandes_creche"] - row["places_eaje"]
+        row["ecart_assmat"] = row["demandes_assmat"] - row["places_assmat"]
+        row["sans_place"] = max(row["ecart_creche"], 0) + max(row["ecart_assmat"], 0)
+    return sorted(lignes.values(), key=lambda r: (-r["sans_place"], -r["non_servies"], -r["demandes"], r["libelle"]))
+
+
+# The CAF follow-up ----------------------------------------------------------------------
 
 DUREE_CONSERVATION = relativedelta(months=6)
 
@@ -18,22 +138,6 @@ DUREE_CONSERVATION = relativedelta(months=6)
 def debut_suivi(now: datetime.datetime | None = None) -> datetime.date:
     """The follow-up counts the months a demande may still be alive in (six months, from the 1st)."""
     return (timezone.localdate(now) - DUREE_CONSERVATION).replace(day=1)
-
-
-def _mediane(delais: list[tuple[int, int]]) -> float | None:
-    """Weighted median of (delay in days, number of demandes)."""
-    total = sum(n for _, n in delais)
-    if not total:
-        return None
-    ordered, seen, middle = sorted(delais), 0, []
-    for rank in ((total - 1) // 2, total // 2):
-        seen = 0
-        for delai, n in ordered:
-            seen += n
-            if seen > rank:
-                middle.append(delai)
-                break
-    return round(sum(middle) / 2, 1)
 
 
 def suivi_par_linf(departements=None, now: datetime.datetime | None = None) -> list[dict]:
@@ -45,10 +149,10 @@ def suivi_par_linf(departements=None, now: datetime.datetime | None = None) -> l
     ids = [linf.pk for linf in linfs]
     stats = StatistiqueDemande.objects.filter(linf__in=ids, mois__gte=debut_suivi(now))
     counts = {(r["linf"], r["statut"]): r["n"] for r in stats.values("linf", "statut").annotate(n=Sum("nombre"))}
-    delais: dict[int, list] = {}
+    delais: dict[int, dict[int, int]] = defaultdict(dict)
     for r in (stats.filter(statut=StatutDemande.TRAITEE, delai_jours__isnull=False)
               .values("linf", "delai_jours").annotate(n=Sum("nombre"))):
-        delais.setdefault(r["linf"], []).append((r["delai_jours"], r["n"]))
+        delais[r["linf"]][r["delai_jours"]] = r["n"]
     # Unopened demandes are few (a partial index keeps them): their dates tell which are overdue.
     nouvelles = (Demande.objects.filter(statut=StatutDemande.NOUVELLE, linfs__in=ids)
                  .values_list("linfs", "cree_le"))
@@ -62,7 +166,7 @@ def suivi_par_linf(departements=None, now: datetime.datetime | None = None) -> l
             "linf": linf, "delai": delai,
             "nouvelles": counts.get((linf.pk, StatutDemande.NOUVELLE), 0),
             "traitees": counts.get((linf.pk, StatutDemande.TRAITEE), 0),
-            "mediane": _mediane(delais.get(linf.pk, [])),
+            "mediane": _round(_mediane(delais.get(linf.pk, {}))),
             "en_retard": sum(1 for c in dates.get(linf.pk, []) if en_retard(c, delai, now=now)),
         })
     return rows
@@ -75,3 +179,7 @@ def demandes_du_territoire(queryset, departements):
     through = Demande.linfs.through.objects.filter(structure__commune__departement__in=departements)
     return queryset.filter(pk__in=through.values("demande_id"))
 
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

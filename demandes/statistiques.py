@@ -24,7 +24,7 @@ def tranche_age(naissance: datetime.date | None, at: datetime.date) -> str:
 
 
 def _lookups(demande: Demande) -> list[dict]:
-    """One row per LINF that received it; the first child gives the age band."""
+    """One row per LINF that received it, the first LINF's marked; the first child gives the age band."""
     sent_on = timezone.localdate(demande.cree_le)
     first = demande.enfants.order_by("pk").first()
     delai = (demande.traitee_le - demande.cree_le).days if demande.traitee_le else None
@@ -34,7 +34,8 @@ def _lookups(demande: Demande) -> list[dict]:
         "horaires_atypiques": demande.horaires_atypiques, "handicap": demande.handicap,
         "situation": demande.situation, "statut": demande.statut, "delai_jours": delai,
     }
-    return [{**common, "linf_id": linf_id} for linf_id in demande.linfs.values_list("pk", flat=True)]
+    linf_ids = demande.linfs.order_by("pk").values_list("pk", flat=True)
+    return [{**common, "linf_id": linf_id, "premier_lieu": i == 0} for i, linf_id in enumerate(linf_ids)]
 
 
 def count_sent(demande: Demande) -> None:

@@ -6,11 +6,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from habilitations.documents import render_pdf
 from monenfant.admin import ScopedAdminMixin
+from monenfant.exports import csv_response
 from structures.admin import StructureAdmin
 from structures.enums import Rubrique
 from structures.models import Structure
 
-from . import selectors
+from . import graphique, selectors
 from .models import ContratCafCnaf, Guichet, ObjectifCouverture
 from .services import GuichetRefuse, close_guichet, open_guichet
 
@@ -131,7 +132,9 @@ class CouvertureAdmin(SimpleHistoryAdmin):
         return False
 
     def get_urls(self):
-        extra = [path("carte.json", self.admin_site.admin_view(self.carte), name="linf_couverture_carte")]
+        extra = [path("carte.json", self.admin_site.admin_view(self.carte), name="linf_couverture_carte"),
+                 path("instantanes.csv", self.admin_site.admin_view(self.instantanes_csv),
+                      name="linf_couverture_instantanes_csv")]
         return extra + super().get_urls()
 
     def carte(self, request):
@@ -142,12 +145,38 @@ class CouvertureAdmin(SimpleHistoryAdmin):
             raise Http404("Département introuvable.")
         return JsonResponse({"departement": departement, "communes": selectors.carte_couverture(departement)})
 
+    def instantanes_csv(self, request):
+        """Every monthly snapshot of the territory (and France, for the CNAF)."""
+        progression = selectors.progression(request.user.departements_geres())
+        series = [*progression["departements"], *([progression["france"]] if progression["france"] else [])]
+        rows = ([p["mois"].strftime("%Y-%m"), s["code"] or "France", s["nom"] if s["code"] else "", p["communes"], p["communes_couvertes"],
+                 p["population_totale"], p["population_couverte"], p["part"]] for s in series for p in s["points"])
+        return csv_response("couverture-par-mois.csv", [
+            "Mois", "Département", "Nom", "Communes", "Communes couvertes", "Population", "Population couverte",
+            "Part de la population couverte (%)"], rows)
+
+    def _courbes(self, request, departements, objectif) -> list[dict]:
+        """The progress charts: each département of a CAF; France, and the département asked for, to the CNAF."""
+        progression = selectors.progression(departements)
+        par_code = {s["code"]: s for s in progression["departements"]}
+        if departements is None:
+            choisi = request.GET.get("progression", "")
+            series = [progression["france"]] + ([par_code[choisi]] if choisi in par_code else [])
+        else:
+            series = [par_code[code] for code in sorted(departements) if code in par_code]
+        return [{**s, "courbe": graphique.courbe(s["points"], objectif.taux_cible)} for s in series if s["points"]]
+
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()
         lignes = selectors.couverture(departements)
+        objectif = ObjectifCouverture.courant()
         extra = {
-            "objectif": ObjectifCouverture.courant(), "lignes": lignes, "peut_changer": self.has_change_permission(request),
+            "courbes": self._courbes(request, departements, objectif), "progression": request.GET.get("progression", ""),
+            "objectif": objectif, "lignes": lignes, "peut_changer": self.has_change_permission(request),
             "national": selectors.total(lignes) if departements is None else None,
             "non_couvertes": selectors.communes_non_couvertes(departements),
         }
+        # The admin's change list takes any unknown parameter for a filter: ours is read above, then dropped.
+        request.GET = request.GET.copy()
+        request.GET.pop("progression", None)
         return super().changelist_view(request, {**(extra_context or {}), **extra})

@@ -106,3 +106,27 @@ class ObjectifCouverture(models.Model):
     @classmethod
     def courant(cls) -> "ObjectifCouverture":
         return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class InstantaneCouverture(models.Model):
+    """The coverage of a département as it stood in a month: what the progress chart draws.
+
+    Written by linf.services.snapshot_couverture; the current month's row is rewritten until the month ends.
+    """
+
+    mois = models.DateField("mois")  # first day of the month
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    communes = models.PositiveIntegerField("communes")
+    communes_couvertes = models.PositiveIntegerField("communes couvertes")
+    population_totale = models.PositiveBigIntegerField("population")
+    population_couverte = models.PositiveBigIntegerField("population couverte")
+    mis_a_jour_le = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        ordering = ["departement", "mois"]
+        verbose_name = "instantané mensuel de la couverture"
+        verbose_name_plural = "instantanés mensuels de la couverture"
+        constraints = [models.UniqueConstraint(fields=["mois", "departement"], name="instantane_couverture_unique")]
+
+    def __str__(self):
+        return f"{self.mois:%m/%Y} {self.departement_id} : {self.population_couverte} / {self.population_totale}"

@@ -1,5 +1,7 @@
 """Routing: which LINF, and which persons, receive a demande for a commune."""
 
+import datetime
+
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -9,7 +11,7 @@ from habilitations.models import User
 from structures.enums import Rubrique
 from structures.models import Commune, Structure
 
-from .models import ContratCafCnaf, Guichet
+from .models import ContratCafCnaf, Guichet, InstantaneCouverture
 
 DELAI_PAR_DEFAUT = Guichet._meta.get_field("delai_traitement_jours").default
 
@@ -97,3 +99,32 @@ def carte_couverture(departement: str) -> list[list]:
                 .order_by("-population", "code_insee"))
     return [[c.code_insee, c.nom, round(c.point.y, 5), round(c.point.x, 5), c.population, c.code_insee in covered]
             for c in communes]
+
+
+def progression(departements=None) -> dict:
+    """The monthly snapshots of the territory: one series per département, and France for the CNAF.
+
+    Each point: mois, communes, communes_couvertes, population_totale, population_couverte, part.
+    """
+    rows = InstantaneCouverture.objects.select_related("departement").order_by("departement", "mois")
+    if departements is not None:
+        rows = rows.filter(departement__in=departements)
+    series: dict[str, dict] = {}
+    national: dict[datetime.date, dict] = {}
+    for row in rows:
+        point = {"mois": row.mois, "communes": row.communes, "communes_couvertes": row.communes_couvertes,
+                 "population_totale": row.population_totale, "population_couverte": row.population_couverte,
+                 "part": _part(row.population_couverte, row.population_totale)}
+        serie = series.setdefault(row.departement_id, {"code": row.departement_id, "nom": row.departement.nom,
+                                                       "points": []})
+        serie["points"].append(point)
+        if departements is None:
+            month = national.setdefault(row.mois, {"mois": row.mois, "communes": 0, "communes_couvertes": 0,
+                                                   "population_totale": 0, "population_couverte": 0})
+            for key in ("communes", "communes_couvertes", "population_totale", "population_couverte"):
+                month[key] += point[key]
+    france = None
+    if departements is None:
+        france = {"code": "", "nom": "France", "points": [
+            {**m, "part": _part(m["population_couverte"], m["population_totale"])} for _, m in sorted(national.items())]}
+    return {"departements": list(series.values()), "france": france}

@@ -1,4 +1,6 @@
-"""Opening the "guichet pour une demande en ligne" of a LINF: the rules of the habilitation."""
+"""Opening the "guichet pour une demande en ligne" of a LINF: the rules of the habilitation; coverage snapshots."""
+
+import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +10,8 @@ from habilitations.workflow import DemandeHabilitation
 from structures.enums import Rubrique
 from structures.models import Structure
 
-from .models import ContratCafCnaf, Guichet
+from . import selectors
+from .models import ContratCafCnaf, Guichet, InstantaneCouverture
 
 
 class GuichetRefuse(ValueError):
@@ -50,3 +53,18 @@ def open_guichet(*, structure: Structure) -> Guichet:
 @transaction.atomic
 def close_guichet(*, structure: Structure) -> None:
     Guichet.objects.filter(structure=structure).update(ouvert=False)
+
+
+def snapshot_couverture(*, today: datetime.date | None = None) -> int:
+    """Write this month's coverage of every département; run again the same month, it updates them.
+    Past months are never touched: they are the history the progress chart draws."""
+    mois = (today or timezone.localdate()).replace(day=1)
+    rows = selectors.couverture()
+    with transaction.atomic():
+        for row in rows:
+            InstantaneCouverture.objects.update_or_create(
+                mois=mois, departement_id=row["departement"],
+                defaults={key: row[key] for key in ("communes", "communes_couvertes", "population_totale",
+                                                    "population_couverte")},
+            )
+    return len(rows)

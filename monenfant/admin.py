@@ -1,10 +1,9 @@
 """The back office at /administration/: Django's admin, for CAF and CNAF people only."""
 
-import csv
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
 
 class AdministrationSite(admin.AdminSite):
@@ -19,6 +18,7 @@ class AdministrationSite(admin.AdminSite):
         ("Gestion des habilitations", ["DemandeHabilitation"]),
         ("Gestion des demandes d'information", ["Demande"]),
         ("Contrats CAF–CNAF", ["ContratCafCnaf", "ObjectifCouverture"]),
+        ("Pilotage et statistiques", ["BesoinsOffre"]),
         ("Information des familles", ["InitiativeLocale", "PageGuide"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
@@ -148,12 +148,3 @@ class InlinePermissionsMixin:
         return self.admin_site.has_permission(request)
 
 
-def csv_response(filename: str, headers: list[str], rows) -> HttpResponse:
-    """A CSV that Excel opens as is: UTF-8 with a BOM, `;` between columns (French decimal commas)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return response

@@ -156,6 +156,8 @@ CELERY_BEAT_SCHEDULE = {
     "fin-des-conventions": {"task": "linf.tasks.end_conventions", "schedule": crontab(hour=0, minute=5)},
     # Usage counters buffered in Redis reach the dashboards within a minute.
     "compteurs-d-usage": {"task": "structures.tasks.flush_usage", "schedule": 60},
+    # After the conventions ending today, so that the day's snapshot sees their guichets closed.
+    "instantane-couverture": {"task": "linf.tasks.snapshot_couverture", "schedule": crontab(hour=0, minute=30)},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")

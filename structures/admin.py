@@ -11,7 +11,8 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from monenfant.admin import InlinePermissionsMixin, ReadOnlyAdminMixin, ScopedAdminMixin, csv_response
+from monenfant.admin import InlinePermissionsMixin, ReadOnlyAdminMixin, ScopedAdminMixin
+from monenfant.exports import csv_response
 
 from . import selectors
 from .enums import EvenementUsage, Rubrique

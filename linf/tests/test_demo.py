@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from habilitations.enums import StatutHabilitation
 from habilitations.workflow import DemandeHabilitation
+from linf.models import InstantaneCouverture
 from linf.selectors import linfs_serving, persons_of
 from structures.models import Commune
 
@@ -21,3 +22,9 @@ def test_le_puy_and_pau_are_served_by_the_demo_linf_person_and_a_rerun_changes_n
     call_command("load_demo_guichets", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert DemandeHabilitation.objects.count() == 2
+
+
+def test_the_demo_leaves_this_months_coverage_snapshot_so_the_chart_is_not_empty(demo_site):
+    snapshots = {s.departement_id: s for s in InstantaneCouverture.objects.all()}
+    assert set(snapshots) == {"43", "64"}
+    assert all(s.population_couverte > 0 and s.mois.day == 1 for s in snapshots.values())

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from habilitations.demo import DEMO_DOMAIN
 from habilitations.models import User
 from linf.demo import build_demo_guichets
+from linf.services import snapshot_couverture
 
 
 class Command(BaseCommand):
@@ -14,4 +15,6 @@ class Command(BaseCommand):
         for linf in build_demo_guichets():
             communes = linf.communes_desservies.count()
             self.stdout.write(f"  {linf.nom} : guichet ouvert, {communes} communes desservies")
-        self.stdout.write(self.style.SUCCESS("Guichets de démonstration ouverts."))
+        # So that the progress chart of the back office starts with this month.
+        snapshot_couverture()
+        self.stdout.write(self.style.SUCCESS("Guichets de démonstration ouverts ; couverture du mois enregistrée."))

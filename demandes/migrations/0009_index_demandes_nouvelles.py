@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('demandes', '0006_demandes_non_servies'),
+        ('demandes', '0008_statistique_premier_lieu'),
         ('structures', '0007_compteur_usage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

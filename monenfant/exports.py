@@ -1,0 +1,30 @@
+"""CSV files for the back office's tables, as a French spreadsheet opens them: `;`, UTF-8 with a BOM."""
+
+import csv
+import datetime
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")  # a French spreadsheet reads "12,5" as a number
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_response(filename: str, headers: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as Latin-1
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return response
