@@ -18,14 +18,32 @@ from .enums import Besoin, Situation, TrancheAge
 from .models import BesoinsOffre, Demande, DemandeNonServie
 
 
+class DepartementSuiviFilter(admin.SimpleListFilter):
+    """One département of the territory: the CNAF reads the follow-up département by département."""
+
+    title = "département"
+    parameter_name = "departement"
+
+    def lookups(self, request, model_admin):
+        departements = Departement.objects.order_by("code")
+        geres = request.user.departements_geres()
+        if geres is not None:
+            departements = departements.filter(code__in=geres)
+        return [(d.code, f"{d.code} — {d.nom}") for d in departements]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(commune__departement=self.value()) if self.value() else queryset
+
+
 @admin.register(Demande)
 class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Gestion des demandes d'information: statuses and dates per LINF, never the family's data."""
 
-    territory_lookup = "linfs__commune__departement"
+    # A demande belongs to the territory of the family's commune (its LINF serve communes of their CAF).
+    territory_lookup = "commune__departement"
     change_list_template = "admin/demandes/demande/change_list.html"
     list_display = ["reference", "commune", "lieux", "statut", "cree_le", "traitee_le"]
-    list_filter = ["statut"]
+    list_filter = ["statut", DepartementSuiviFilter]
     search_fields = ["reference"]
     list_display_links = None  # no page with the family's data
 
@@ -35,9 +53,6 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     show_full_result_count = False  # one count of the territory's demandes is enough
 
-    def scope(self, request, queryset):
-        return selectors.demandes_du_territoire(queryset, request.user.departements_geres())
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("commune").prefetch_related("linfs")
 
@@ -46,15 +61,21 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()
+        choisi = request.GET.get("departement", "")
+        if choisi:
+            if departements is not None and choisi not in departements:
+                raise Http404("Département introuvable.")
+            departements = {choisi}
         now = timezone.now()
-        resume = selectors.suivi_par_linf(departements, now)
-        non_servies = DemandeNonServie.objects.filter(mois__gte=(now - datetime.timedelta(days=365)).date().replace(day=1))
+        extra = {"debut_suivi": selectors.debut_suivi(now), "resume": None, "non_servies": None}
+        # The country has thousands of LINF: the CNAF reads them one département at a time.
         if departements is not None:
-            non_servies = non_servies.filter(commune__departement__in=departements)
-        non_servies = (non_servies.values("commune__code_insee", "commune__nom", "commune__departement")
-                       .annotate(familles=Sum("nombre")).order_by("-familles", "commune__nom")[:30])
-        return super().changelist_view(request, {**(extra_context or {}), "resume": resume, "non_servies": non_servies,
-                                                 "debut_suivi": selectors.debut_suivi(now)})
+            non_servies = DemandeNonServie.objects.filter(
+                commune__departement__in=departements, mois__gte=(now - datetime.timedelta(days=365)).date().replace(day=1))
+            extra.update(resume=selectors.suivi_par_linf(departements, now), non_servies=(
+                non_servies.values("commune__code_insee", "commune__nom", "commune__departement")
+                .annotate(familles=Sum("nombre")).order_by("-familles", "commune__nom")[:30]))
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
 
 
 # The columns of each table of "Besoins et offre": (header, key), shared by the page and its CSV.

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from linf.models import DELAI_MIN
 from linf.selectors import delai_traitement
 from structures.enums import Rubrique
 from structures.models import Structure
@@ -148,14 +149,19 @@ def suivi_par_linf(departements=None, now: datetime.datetime | None = None) -> l
     linfs = list(linfs)
     ids = [linf.pk for linf in linfs]
     stats = StatistiqueDemande.objects.filter(linf__in=ids, mois__gte=debut_suivi(now))
-    counts = {(r["linf"], r["statut"]): r["n"] for r in stats.values("linf", "statut").annotate(n=Sum("nombre"))}
+    counts: dict[tuple, int] = defaultdict(int)
     delais: dict[int, dict[int, int]] = defaultdict(dict)
-    for r in (stats.filter(statut=StatutDemande.TRAITEE, delai_jours__isnull=False)
-              .values("linf", "delai_jours").annotate(n=Sum("nombre"))):
-        delais[r["linf"]][r["delai_jours"]] = r["n"]
+    for r in stats.values("linf", "statut", "delai_jours").annotate(n=Sum("nombre")):  # one pass over the counts
+        counts[(r["linf"], r["statut"])] += r["n"]
+        if r["statut"] == StatutDemande.TRAITEE and r["delai_jours"] is not None:
+            delais[r["linf"]][r["delai_jours"]] = r["n"]
     # Unopened demandes are few (a partial index keeps them): their dates tell which are overdue.
-    nouvelles = (Demande.objects.filter(statut=StatutDemande.NOUVELLE, linfs__in=ids)
-                 .values_list("linfs", "cree_le"))
+    # Only those older than the shortest possible delay can be overdue.
+    nouvelles = Demande.objects.filter(statut=StatutDemande.NOUVELLE, linfs__in=ids,
+                                       cree_le__lte=now - datetime.timedelta(days=DELAI_MIN + 1))
+    if departements is not None:
+        nouvelles = nouvelles.filter(commune__departement__in=departements)
+    nouvelles = nouvelles.values_list("linfs", "cree_le")
     dates: dict[int, list] = {}
     for linf_id, cree_le in nouvelles:
         dates.setdefault(linf_id, []).append(cree_le)
@@ -170,15 +176,6 @@ def suivi_par_linf(departements=None, now: datetime.datetime | None = None) -> l
             "en_retard": sum(1 for c in dates.get(linf.pk, []) if en_retard(c, delai, now=now)),
         })
     return rows
-
-
-def demandes_du_territoire(queryset, departements):
-    """Demandes received by a LINF of these départements: a semi-join, so no DISTINCT over a million rows."""
-    if departements is None:
-        return queryset
-    through = Demande.linfs.through.objects.filter(structure__commune__departement__in=departements)
-    return queryset.filter(pk__in=through.values("demande_id"))
-
 
 
 def _round(value: float | None) -> float | None:

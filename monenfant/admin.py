@@ -17,12 +17,11 @@ class AdministrationSite(admin.AdminSite):
         ("Gestion des organismes", ["Organisme", "User"]),
         ("Gestion des habilitations", ["DemandeHabilitation"]),
         ("Gestion des demandes d'information", ["Demande"]),
-        ("Contrats CAF–CNAF", ["ContratCafCnaf", "ObjectifCouverture"]),
-        ("Pilotage et statistiques", ["BesoinsOffre"]),
+        ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
+        ("Pilotage et statistiques", ["ObjectifCouverture", "BesoinsOffre", "UsageDuSite", "ControleConnexions"]),
         ("Information des familles", ["InitiativeLocale", "PageGuide"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
-        ("Pilotage et statistiques", ["UsageDuSite", "ControleConnexions"]),
     ]
 
     def get_app_list(self, request, app_label=None):

@@ -197,3 +197,18 @@ def test_a_family_nobody_serves_is_counted_by_commune_and_month_only(client, vel
     client.force_login(make_person(Role.CAF_AGENT, caf_code="64"))
     html = client.get("/administration/demandes/demande/").content.decode()
     assert "Yssingeaux" not in html
+
+
+def test_the_cnaf_reads_the_follow_up_one_departement_at_a_time(client, velay):
+    from habilitations.enums import Role
+    from habilitations.tests.factories import make_person
+
+    go_through(client)
+    client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    client.force_login(make_person(Role.CNAF_ADMIN, email="cnaf@example.fr"))
+    html = client.get("/administration/demandes/demande/").content.decode()
+    assert 'id="choisir-departement"' in html and 'id="resume-linf"' not in html
+    html = client.get("/administration/demandes/demande/?departement=43").content.decode()
+    assert re.search(r"<td>PIF du Velay</td><td>1</td><td>0</td>", html)
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr"))
+    assert client.get("/administration/demandes/demande/?departement=43").status_code == 404

@@ -13,6 +13,7 @@ import random
 import statistics
 import time
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -22,6 +23,9 @@ from django.utils import timezone
 from demandes.models import Demande, DemandeNonServie, StatistiqueDemande
 from habilitations.enums import Role
 from habilitations.models import ActiviteMensuelle, Affectation, User
+from linf.models import InstantaneCouverture
+from linf.selectors import couverture
+from linf.services import snapshot_couverture
 from structures.enums import EvenementUsage, Rubrique
 from structures.models import Caf, Commune, CompteurUsage, Structure
 
@@ -37,6 +41,10 @@ PAGES = [
     ("carte de couverture (JSON)", "/administration/linf/objectifcouverture/carte.json?departement={dep}"),
     ("suivi des demandes", "/administration/demandes/demande/"),
     ("habilitations et conventions", "/administration/habilitations/demandehabilitation/"),
+    ("couverture, instantanés (CSV)", "/administration/linf/objectifcouverture/instantanes.csv"),
+    ("besoins et offre", "/administration/demandes/besoinsoffre/"),
+    ("besoins et offre, un département", "/administration/demandes/besoinsoffre/?departement={dep}"),
+    ("besoins et offre (CSV)", "/administration/demandes/besoinsoffre/?departement={dep}&export=comparaison"),
     ("usage du site", "/administration/structures/usagedusite/"),
     ("usage du site, un département", "/administration/structures/usagedusite/?departement={dep}"),
     ("contrôle des connexions", "/administration/habilitations/controleconnexions/"),
@@ -79,6 +87,7 @@ class Command(BaseCommand):
             "non servies": DemandeNonServie.objects.count(), "compteurs d'usage": CompteurUsage.objects.count(),
             "personnes habilitées": User.objects.filter(email__endswith=PERSON_DOMAIN).count(),
             "activités mensuelles": ActiviteMensuelle.objects.count(),
+            "instantanés de couverture": InstantaneCouverture.objects.count(),
         }
         departement = (Commune.objects.filter(commune_parente__isnull=True).order_by("-population")
                        .values_list("departement", flat=True).first())
@@ -222,6 +231,8 @@ class Command(BaseCommand):
             self._step(f"compteurs d'usage ({DAYS} jours)")
         self._persons()
         self._step(f"{PERSONS} personnes habilitées et 12 mois d'activité")
+        self._snapshots()
+        self._step("24 instantanés mensuels de la couverture")
         if pg:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -254,6 +265,20 @@ class Command(BaseCommand):
                 f"SELECT {day('d.n - 1')}, '{evenement}', NULL, '', NULL, '', 100 + d.n "
                 f"FROM {self._series(DAYS).replace('AS s', 'AS d')} ON CONFLICT DO NOTHING"
             )
+
+    def _snapshots(self):
+        """Two years of monthly coverage, growing towards today's."""
+        rows = couverture()
+        first = timezone.localdate().replace(day=1)
+        InstantaneCouverture.objects.filter(mois__lt=first).delete()
+        InstantaneCouverture.objects.bulk_create([
+            InstantaneCouverture(mois=first - relativedelta(months=k), departement_id=r["departement"],
+                                 communes=r["communes"], communes_couvertes=r["communes_couvertes"] * (24 - k) // 24,
+                                 population_totale=r["population_totale"],
+                                 population_couverte=r["population_couverte"] * (24 - k) // 24)
+            for k in range(1, 24) for r in rows
+        ])
+        snapshot_couverture()
 
     def _persons(self):
         """Habilitated persons on LINF fiches across the country, with a year of logins and demandes."""
