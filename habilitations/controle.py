@@ -43,7 +43,9 @@ def personnes(departements: set[str] | None, *, queryset: QuerySet | None = None
         actuelles = actuelles.filter(structure__commune__departement__in=departements)
         retirees = retirees.filter(demande__structures__commune__departement__in=departements)
     queryset = User.objects.all() if queryset is None else queryset
-    return queryset.filter(Q(pk__in=actuelles.values("user_id")) | Q(pk__in=retirees.values("user_id")))
+    # Ids first: a few thousand at most, and PostgreSQL plans an OR of two subqueries poorly.
+    ids = set(actuelles.values_list("user_id", flat=True)) | set(retirees.values_list("user_id", flat=True))
+    return queryset.filter(pk__in=ids)
 
 
 def with_activite(queryset: QuerySet, mois: datetime.date) -> QuerySet:

@@ -267,9 +267,11 @@ def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches:
     if departements is not None:
         territoire = territoire.filter(departement__in=departements)
 
+    # Fiche views are also counted per département and rubrique (structure empty): totals read those rows.
+    totaux_territoire = territoire.filter(structure__isnull=True)
     par_evenement = {
         r["evenement"]: r["total"]
-        for qs in (territoire, national)
+        for qs in (totaux_territoire, national)
         for r in qs.values("evenement").annotate(total=Sum("nombre")).order_by()
     }
     totaux = [
@@ -289,8 +291,10 @@ def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches:
         for r in rows
     ]
 
-    top = list(territoire.filter(evenement=EvenementUsage.FICHE_VUE, structure__isnull=False).values("structure")
-               .annotate(total=Sum("nombre")).order_by("-total", "structure")[:fiches])
+    # The most viewed fiches of a territory; the country's would add up every fiche: the CNAF picks a département.
+    top = [] if departements is None else list(
+        territoire.filter(evenement=EvenementUsage.FICHE_VUE, structure__isnull=False).values("structure")
+        .annotate(total=Sum("nombre")).order_by("-total", "structure")[:fiches])
     infos = {s["pk"]: s for s in Structure.objects.filter(pk__in=[r["structure"] for r in top])
              .values("pk", "nom", "rubrique", "commune__nom", "commune__departement")}
     fiches_vues = [
@@ -302,7 +306,7 @@ def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches:
     ]
 
     par_jour: dict = {}
-    for qs in (territoire, national):
+    for qs in (totaux_territoire, national):
         for r in qs.values("jour", "evenement").annotate(total=Sum("nombre")).order_by():
             par_jour.setdefault(r["jour"], {})[r["evenement"]] = r["total"]
     evolution = [

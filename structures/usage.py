@@ -83,6 +83,14 @@ def count(evenement: EvenementUsage, *, departement=None, rubrique: str = "", st
         logger.exception("Compteur d'usage non enregistré (%s)", evenement)
 
 
+def count_fiche_view(structure) -> None:
+    """A fiche viewed: its own row (for its manager), and its département's and rubrique's total, which the
+    dashboards read so as not to add up every fiche of the country."""
+    departement = structure.commune.departement_id
+    count(EvenementUsage.FICHE_VUE, structure=structure, departement=departement, rubrique=structure.rubrique)
+    count(EvenementUsage.FICHE_VUE, departement=departement, rubrique=structure.rubrique)
+
+
 def count_search(*, departement, rubriques: list[str]) -> None:
     """One search: one count per rubrique searched, or one for "all rubriques"."""
     for rubrique in rubriques or [""]:

@@ -139,7 +139,7 @@ def fiche(request, pk: int):
     response = render(
         request, "structures/fiche.html", {"structure": structure, "jours": jours, "today": timezone.localdate()}
     )
-    usage.count(EvenementUsage.FICHE_VUE, structure=structure, departement=structure.commune.departement_id)
+    usage.count_fiche_view(structure)
     return response
 
 

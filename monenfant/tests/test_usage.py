@@ -78,8 +78,9 @@ def test_the_cnaf_sees_the_country_this_month(client, month):
         ["43 — Haute-Loire", "Crèche et autre accueil collectif (EAJE)", "2"],
         ["64 — Pyrénées-Atlantiques", "Relais petite enfance", "1"],
     ]
-    assert table(html, "usage-fiches") == [
-        ["Crèche C", "Crèche et autre accueil collectif (EAJE)", "Pau (64)", "5"],
+    # The country's fiches are read one département at a time.
+    assert table(html, "usage-fiches") == [["Choisissez un département pour voir ses fiches les plus consultées."]]
+    assert table(client.get(PAGE, {"departement": "43"}).content.decode(), "usage-fiches") == [
         ["Crèche A", "Crèche et autre accueil collectif (EAJE)", "Le Puy-en-Velay (43)", "3"],
         ["Crèche B", "Crèche et autre accueil collectif (EAJE)", "Le Puy-en-Velay (43)", "1"],
     ]

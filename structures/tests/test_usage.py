@@ -28,7 +28,7 @@ def test_each_view_of_a_fiche_counts_for_that_fiche_and_its_departement(client, 
     client.get(f"/structures/{b.pk}/")
     assert counted(EvenementUsage.FICHE_VUE, structure=a) == 3
     assert counted(EvenementUsage.FICHE_VUE, structure=b) == 1
-    assert counted(EvenementUsage.FICHE_VUE, departement="43") == 4
+    assert counted(EvenementUsage.FICHE_VUE, departement="43", structure=None, rubrique="EAJE") == 4
     assert CompteurUsage.objects.filter(structure=a).count() == 1, "one row per fiche and day, added to"
 
 

@@ -252,6 +252,13 @@ class Command(BaseCommand):
             f"ON f.i >= (d.n * 7919) % {fiches} AND f.i < (d.n * 7919) % {fiches} + {VIEWED_PER_DAY} "
             "ON CONFLICT DO NOTHING"
         )
+        # What structures.usage.count_fiche_view also writes: the département's and rubrique's total.
+        cursor.execute(
+            "INSERT INTO structures_compteurusage (jour, evenement, departement_id, rubrique, structure_id, cle, nombre) "
+            f"SELECT jour, evenement, departement_id, rubrique, NULL, '', SUM(nombre) FROM structures_compteurusage "
+            f"WHERE evenement = '{EvenementUsage.FICHE_VUE}' AND structure_id IS NOT NULL GROUP BY 1, 2, 3, 4 "
+            "ON CONFLICT DO NOTHING"
+        )
         rubriques = " UNION ALL ".join(f"SELECT '{r}' AS r" for r in [*Rubrique.values, ""])
         cursor.execute(
             "INSERT INTO structures_compteurusage (jour, evenement, departement_id, rubrique, structure_id, cle, nombre) "
