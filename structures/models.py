@@ -481,10 +481,12 @@ class CompteurUsage(models.Model):
                 name="compteur_usage_unique", nulls_distinct=False,
             )
         ]
-        # The unique constraint serves "by day"; these serve a fiche's views and a territory's month.
+        # These serve a fiche's views, a territory's month, and the site-wide events of a month.
         indexes = [
             models.Index(fields=["structure", "jour"], name="compteur_usage_structure_jour"),
             models.Index(fields=["departement", "jour"], name="compteur_usage_dept_jour"),
+            # The site-wide events (simulations, guide) among a month of fiche views.
+            models.Index(fields=["evenement", "jour"], name="compteur_usage_evenement_jour"),
         ]
 
     def __str__(self):

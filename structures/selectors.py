@@ -262,7 +262,8 @@ def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches:
     plus the names of the départements and of the most viewed fiches."""
     debut, fin = mois_bornes(mois)
     du_mois = CompteurUsage.objects.filter(jour__gte=debut, jour__lt=fin)
-    national = du_mois.exclude(evenement__in=EVENEMENTS_TERRITORIAUX)
+    # Named rather than excluded, so that PostgreSQL reads them by index among a month of fiche views.
+    national = du_mois.filter(evenement__in=[e for e in EvenementUsage if e not in EVENEMENTS_TERRITORIAUX])
     territoire = du_mois.filter(evenement__in=EVENEMENTS_TERRITORIAUX)
     if departements is not None:
         territoire = territoire.filter(departement__in=departements)

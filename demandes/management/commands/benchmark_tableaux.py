@@ -1,11 +1,13 @@
 """p50 / p95 of the CAF and CNAF dashboards at national scale: 300,000 fiches, 1,000,000 demandes.
 
 Fills, in SQL, what a few years of service leave behind: the live demandes (six months at most), the
-anonymous counts of 24 months, unmet demand, then times each dashboard page through the whole Django
-stack in-process, as the CNAF (the country) and as an agent of the busiest CAF.
+anonymous counts of 24 months, unmet demand, 60 days of usage counters, 3,000 habilitated persons
+with a year of activity, 24 coverage snapshots; then times each dashboard page through the whole
+Django stack in-process, as the CNAF (the country) and as an agent of the busiest CAF. PostgreSQL only.
 
-Run it on a database kept for benchmarks (as benchmark_purge): its demandes are marked and removed by
---nettoyer, but the aggregates it writes look like real ones and stay (a second run adds none).
+Run it on a database kept for benchmarks (as benchmark_purge): its demandes and persons are marked
+and removed by --nettoyer, but the aggregates it writes look like real ones and stay (a second run
+adds none).
 """
 
 import datetime
@@ -74,6 +76,8 @@ class Command(BaseCommand):
             self._clean()
             self.stdout.write("Données du benchmark supprimées.")
             return
+        if connection.vendor != "postgresql":
+            raise CommandError("Ce benchmark vise la production : lancez-le avec DATABASE_URL=postgis://…")
         fiches = Structure.objects.count()
         if fiches < 1000:
             raise CommandError("Trop peu de fiches : lancez d'abord python manage.py generate_national")
@@ -145,17 +149,19 @@ class Command(BaseCommand):
         User.objects.filter(email__endswith=PERSON_DOMAIN).delete()
 
     def _series(self, count: int) -> str:
-        if connection.vendor == "postgresql":
-            return f"generate_series(1, {count}) AS s(n)"
-        return f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count}) SELECT n FROM s) AS s"
+        return f"generate_series(1, {count}) AS s(n)"
 
     @transaction.atomic
     def _fill(self, count: int):
-        pg = connection.vendor == "postgresql"
-        days = (lambda e: f"(now() - ({e}) * interval '1 day')") if pg else (lambda e: f"datetime('now', '-' || ({e}) || ' days')")
-        plus = (lambda d, e: f"({d} + ({e}) * interval '1 day')") if pg else (lambda d, e: f"datetime({d}, '+' || ({e}) || ' days')")
-        month = (lambda d: f"date_trunc('month', {d})::date") if pg else (lambda d: f"date({d}, 'start of month')")
-        shift = (lambda d, k: f"({d} - interval '{k} months')::date") if pg else (lambda d, k: f"date({d}, '-{k} months')")
+        def days(e):
+            return f"(now() - ({e}) * interval '1 day')"
+
+        def plus(d, e):
+            return f"({d} + ({e}) * interval '1 day')"
+
+        def shift(d, k):
+            return f"({d} - interval '{k} months')::date"
+
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_linf")
             cursor.execute(
@@ -198,10 +204,9 @@ class Command(BaseCommand):
             self._step("enfants et lieux d'information des demandes")
             # The anonymous counts of these demandes, and of the 18 months before (their demandes purged).
             age = "CASE d.id % 4 " + " ".join(f"WHEN {i} THEN '{a}'" for i, a in enumerate(AGES)) + " END"
-            delai = ("CAST(EXTRACT(DAY FROM d.traitee_le - d.cree_le) AS integer)" if pg
-                     else "CAST(julianday(d.traitee_le) - julianday(d.cree_le) AS integer)")
+            delai = "CAST(EXTRACT(DAY FROM d.traitee_le - d.cree_le) AS integer)"
             grouped = (
-                f"SELECT {month('d.cree_le')} AS mois, d.commune_id, c.linf, d.besoin, {age} AS tranche, d.horaires_atypiques, "
+                f"SELECT date_trunc('month', d.cree_le)::date AS mois, d.commune_id, c.linf, d.besoin, {age} AS tranche, d.horaires_atypiques, "
                 f"d.handicap, d.situation, d.statut, {delai} AS delai, COUNT(*) AS nombre FROM demandes_demande d "
                 f"JOIN bench_communes c ON c.code = d.commune_id WHERE d.email = '{MARK}' "
                 f"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
@@ -211,15 +216,16 @@ class Command(BaseCommand):
             for k in (0, 6, 12, 18):
                 cursor.execute(
                     "INSERT INTO demandes_statistiquedemande (mois, commune_id, linf_id, besoin, tranche_age, horaires_atypiques, "
-                    f"handicap, situation, statut, delai_jours, nombre) SELECT {shift('mois', k) if k else 'mois'}, commune_id, "
-                    "linf, besoin, tranche, horaires_atypiques, handicap, situation, statut, delai, nombre FROM bench_stats "
+                    f"handicap, situation, statut, delai_jours, premier_lieu, nombre) SELECT {shift('mois', k) if k else 'mois'}, "
+                    "commune_id, linf, besoin, tranche, horaires_atypiques, handicap, situation, statut, delai, true, nombre "
+                    "FROM bench_stats "
                     + ("" if k == 0 else "WHERE statut = 'traitee' ")
                     + "ON CONFLICT DO NOTHING"
                 )
             self._step("statistiques anonymes (24 mois)")
             # Unmet demand: the less populated communes, every month of two years.
             start = timezone.localdate().replace(day=1).isoformat()
-            start = f"DATE '{start}'" if pg else f"'{start}'"
+            start = f"DATE '{start}'"
             for k in range(24):
                 cursor.execute(
                     "INSERT INTO demandes_demandenonservie (mois, commune_id, nombre) "
@@ -227,19 +233,20 @@ class Command(BaseCommand):
                     f"WHERE i >= {TOP_COMMUNES} AND i % 2 = {k % 2} ON CONFLICT DO NOTHING"
                 )
             self._step("demandes non servies (24 mois)")
-            self._usage(cursor, pg)
+            self._usage(cursor)
             self._step(f"compteurs d'usage ({DAYS} jours)")
         self._persons()
         self._step(f"{PERSONS} personnes habilitées et 12 mois d'activité")
         self._snapshots()
         self._step("24 instantanés mensuels de la couverture")
-        if pg:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would have
 
-    def _usage(self, cursor, pg: bool):
+    def _usage(self, cursor):
         """Fiche views, searches by département and rubrique, and the site-wide events, each day."""
-        day = (lambda k: f"(CURRENT_DATE - {k})") if pg else (lambda k: f"date('now', '-' || ({k}) || ' days')")
+        def day(k):
+            return f"(CURRENT_DATE - {k})"
+
         cursor.execute("DROP TABLE IF EXISTS bench_fiches")
         cursor.execute("CREATE TEMP TABLE bench_fiches AS SELECT row_number() OVER (ORDER BY s.id) - 1 AS i, s.id, "
                        "c.departement_id AS dep, s.rubrique FROM structures_structure s "
