@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import selectors, usage
-from .enums import EvenementUsage, Rubrique
+from .enums import Rubrique
 from .geocoding import geocode_address
 from .models import InitiativeLocale, Structure
 from .text import normalize
