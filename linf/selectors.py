@@ -106,22 +106,23 @@ def progression(departements=None) -> dict:
 
     Each point: mois, communes, communes_couvertes, population_totale, population_couverte, part.
     """
-    rows = InstantaneCouverture.objects.select_related("departement").order_by("departement", "mois")
+    fields = ("communes", "communes_couvertes", "population_totale", "population_couverte")
+    # Plain values, not model instances: the CNAF reads 101 départements × every month.
+    rows = InstantaneCouverture.objects.order_by("departement", "mois").values(
+        "departement", "departement__nom", "mois", *fields)
     if departements is not None:
         rows = rows.filter(departement__in=departements)
     series: dict[str, dict] = {}
     national: dict[datetime.date, dict] = {}
     for row in rows:
-        point = {"mois": row.mois, "communes": row.communes, "communes_couvertes": row.communes_couvertes,
-                 "population_totale": row.population_totale, "population_couverte": row.population_couverte,
-                 "part": _part(row.population_couverte, row.population_totale)}
-        serie = series.setdefault(row.departement_id, {"code": row.departement_id, "nom": row.departement.nom,
+        point = {"mois": row["mois"], **{key: row[key] for key in fields},
+                 "part": _part(row["population_couverte"], row["population_totale"])}
+        serie = series.setdefault(row["departement"], {"code": row["departement"], "nom": row["departement__nom"],
                                                        "points": []})
         serie["points"].append(point)
         if departements is None:
-            month = national.setdefault(row.mois, {"mois": row.mois, "communes": 0, "communes_couvertes": 0,
-                                                   "population_totale": 0, "population_couverte": 0})
-            for key in ("communes", "communes_couvertes", "population_totale", "population_couverte"):
+            month = national.setdefault(row["mois"], {"mois": row["mois"], **dict.fromkeys(fields, 0)})
+            for key in fields:
                 month[key] += point[key]
     france = None
     if departements is None:
