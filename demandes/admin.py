@@ -54,7 +54,12 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False  # one count of the territory's demandes is enough
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("commune").prefetch_related("linfs")
+        queryset = super().get_queryset(request).select_related("commune").prefetch_related("linfs")
+        # The country's list would count a million rows for nothing: the CNAF picks a département, or
+        # searches a reference.
+        if request.user.departements_geres() is None and not (request.GET.get("departement") or request.GET.get("q")):
+            return queryset.none()
+        return queryset
 
     def has_view_permission(self, request, obj=None):
         return obj is None and self.admin_site.has_permission(request)

@@ -208,7 +208,10 @@ def test_the_cnaf_reads_the_follow_up_one_departement_at_a_time(client, velay):
     client.force_login(make_person(Role.CNAF_ADMIN, email="cnaf@example.fr"))
     html = client.get("/administration/demandes/demande/").content.decode()
     assert 'id="choisir-departement"' in html and 'id="resume-linf"' not in html
+    demande = Demande.objects.get()
+    assert demande.reference not in html
+    assert demande.reference in client.get(f"/administration/demandes/demande/?q={demande.reference}").content.decode()
     html = client.get("/administration/demandes/demande/?departement=43").content.decode()
-    assert re.search(r"<td>PIF du Velay</td><td>1</td><td>0</td>", html)
+    assert re.search(r"<td>PIF du Velay</td><td>1</td><td>0</td>", html) and demande.reference in html
     client.force_login(make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr"))
     assert client.get("/administration/demandes/demande/?departement=43").status_code == 404
