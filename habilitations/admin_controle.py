@@ -105,7 +105,7 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
 
     def changelist_view(self, request, extra_context=None):
         mois = controle.mois_choisi(request.GET.get("mois"))
-        extra = {"mois": mois, "nom_du_mois": nom_du_mois(mois),
+        extra = {"title": "Contrôle des connexions", "mois": mois, "nom_du_mois": nom_du_mois(mois),
                  "export_url": f"{reverse('admin:habilitations_controle_csv')}?mois={mois:%Y-%m}"}
         response = super().changelist_view(request, {**(extra_context or {}), **extra})
         changelist = getattr(response, "context_data", {}).get("cl")
