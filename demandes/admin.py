@@ -4,14 +4,12 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin, departement_choisi, departements_du_territoire
 from monenfant.exports import csv_response
 from structures.enums import Rubrique
-from structures.models import Departement
 
 from . import selectors
 from .enums import Besoin, Situation, TrancheAge
@@ -25,11 +23,7 @@ class DepartementSuiviFilter(admin.SimpleListFilter):
     parameter_name = "departement"
 
     def lookups(self, request, model_admin):
-        departements = Departement.objects.order_by("code")
-        geres = request.user.departements_geres()
-        if geres is not None:
-            departements = departements.filter(code__in=geres)
-        return [(d.code, f"{d.code} — {d.nom}") for d in departements]
+        return [(d.code, f"{d.code} — {d.nom}") for d in departements_du_territoire(request)]
 
     def queryset(self, request, queryset):
         return queryset.filter(commune__departement=self.value()) if self.value() else queryset
@@ -65,12 +59,8 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         return obj is None and self.admin_site.has_permission(request)
 
     def changelist_view(self, request, extra_context=None):
-        departements = request.user.departements_geres()
-        choisi = request.GET.get("departement", "")
-        if choisi:
-            if departements is not None and choisi not in departements:
-                raise Http404("Département introuvable.")
-            departements = {choisi}
+        choisi = departement_choisi(request)
+        departements = {choisi} if choisi else request.user.departements_geres()
         now = timezone.now()
         extra = {"debut_suivi": selectors.debut_suivi(now), "resume": None, "non_servies": None}
         # The country has thousands of LINF: the CNAF reads them one département at a time.
@@ -127,7 +117,7 @@ def _mois(value: str) -> datetime.date | None:
 
 
 @admin.register(BesoinsOffre)
-class BesoinsOffreAdmin(admin.ModelAdmin):
+class BesoinsOffreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Besoins et offre: the needs families expressed beside the offer of the same communes, from aggregates."""
 
     def has_module_permission(self, request):
@@ -136,29 +126,13 @@ class BesoinsOffreAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return obj is None and self.admin_site.has_permission(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def _departement(self, request) -> tuple[str | None, list]:
-        """The département asked for, within the person's territory (404 outside), and the choices."""
-        geres = request.user.departements_geres()
-        choix = Departement.objects.order_by("code")
-        if geres is not None:
-            choix = choix.filter(code__in=geres)
-        choix = list(choix)
-        code = request.GET.get("departement", "")
-        if code:
-            if code not in {d.code for d in choix}:
-                raise Http404("Département introuvable.")
-            return code, choix
+        """The département asked for (404 outside the territory), and the choices."""
+        code, choix = departement_choisi(request), list(departements_du_territoire(request))
         # A CAF opens on its own département; the CNAF on the country, by département.
-        return (choix[0].code if geres is not None and choix else None), choix
+        if not code and request.user.departements_geres() is not None and choix:
+            code = choix[0].code
+        return code or None, choix
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 
+from structures.models import Departement
+
 
 class AdministrationSite(admin.AdminSite):
     site_header = "monenfant — administration"
@@ -116,6 +118,21 @@ class ScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         # Fiches are closed, not deleted: only the CNAF deletes (duplicates, mistakes).
         return request.user.is_active and request.user.is_cnaf
+
+
+def departements_du_territoire(request):
+    """The départements a person may choose in a dashboard: their CAF's, or all of them for the CNAF."""
+    geres = request.user.departements_geres()
+    choix = Departement.objects.order_by("code")
+    return choix if geres is None else choix.filter(code__in=geres)
+
+
+def departement_choisi(request, param: str = "departement") -> str:
+    """The département asked for in a dashboard's query string: "" when none, 404 outside the territory."""
+    code = request.GET.get(param, "").strip()
+    if code and not departements_du_territoire(request).filter(code=code).exists():
+        raise Http404("Département introuvable.")
+    return code
 
 
 class ReadOnlyAdminMixin:

@@ -5,20 +5,25 @@ from django.contrib import admin
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from monenfant.admin import InlinePermissionsMixin, ReadOnlyAdminMixin, ScopedAdminMixin
+from monenfant.admin import (
+    InlinePermissionsMixin,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+    departement_choisi,
+    departements_du_territoire,
+)
 from monenfant.exports import csv_response
 
 from . import selectors
 from .enums import EvenementUsage, Rubrique
 from .geocoding import geocode_address
 from .images import read_image
-from .models import Caf, Commune, Departement, Horaire, InitiativeLocale, Organisme, Structure, UsageDuSite
+from .models import Caf, Commune, Horaire, InitiativeLocale, Organisme, Structure, UsageDuSite
 
 
 @admin.register(Commune)
@@ -257,9 +262,7 @@ class UsageDuSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()
-        departement = request.GET.get("departement", "").strip()
-        if departement and departements is not None and departement not in departements:
-            raise Http404("Département introuvable.")  # another territory does not exist here
+        departement = departement_choisi(request)  # another territory does not exist here
         scope = {departement} if departement else departements
         today = timezone.localdate()
         try:
@@ -272,9 +275,7 @@ class UsageDuSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             headers, rows = self.EXPORTS[export](usage)
             suffix = f"-{departement}" if departement else ""
             return csv_response(f"usage-{export}-{mois:%Y-%m}{suffix}.csv", headers, rows)
-        choix = Departement.objects.order_by("code")
-        if departements is not None:
-            choix = choix.filter(code__in=departements)
+        choix = departements_du_territoire(request)
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "title": "Usage du site",
             "usage": usage, "mois": mois, "mois_valeur": f"{mois:%Y-%m}", "departement": departement,
