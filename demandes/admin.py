@@ -1,14 +1,16 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.html import format_html_join
+from django.utils.formats import get_format, localize
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import mark_safe
 
 from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from monenfant.exports import csv_response
@@ -117,9 +119,21 @@ TABLEAUX = {  # export code: (title, columns)
 
 
 def _cellules(values) -> str:
-    """The cells of a row as HTML, a dash for no value: a national table has thousands of cells, rendered
-    here rather than one template node each."""
-    return format_html_join("", "<td>{}</td>", (("—" if v is None else localize(v),) for v in values))
+    """The cells of a row as HTML, a dash for no value: a national table has thousands of cells, formatted
+    here rather than by a template node and a localize() each (counts and delays: str() with the decimal
+    separator is what localize() gives without thousands separators)."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return format_html_join("", "<td>{}</td>", (("—" if v is None else localize(v),) for v in values))
+    sep = get_format("DECIMAL_SEPARATOR")
+
+    def cell(v):
+        if v is None:
+            return "—"
+        if isinstance(v, int | float):
+            return str(v).replace(".", sep)
+        return escape(localize(v))
+
+    return mark_safe("".join(f"<td>{cell(v)}</td>" for v in values))  # noqa: S308 (numbers, or escaped)
 
 
 def _mois(value: str) -> datetime.date | None:
