@@ -1,7 +1,8 @@
 """Reads of the dashboards on demandes: the CAF follow-up, and the needs observed beside the offer.
 
 Never a scan of demandes: StatistiqueDemande and DemandeNonServie are already aggregates, and the
-offer is one GROUP BY over Structure. `departement` None gives the national view, one row per département.
+offer is one GROUP BY over Structure. `departement` None gives the national view, one row per département;
+the page reads it from the nightly rollup (national(), written by demandes.recapitulatif with these functions).
 """
 
 import datetime
