@@ -52,6 +52,7 @@ data: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_accounts
 	$(PY) manage.py load_demo_guichets
+	$(PY) manage.py recapitulatif_besoins --tout
 
 benchmark: setup
 	$(PY) manage.py benchmark

@@ -1,11 +1,15 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import get_format, localize
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import mark_safe
 
 from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin, departement_choisi, departements_du_territoire
 from monenfant.exports import csv_response
@@ -109,6 +113,24 @@ TABLEAUX = {  # export code: (title, columns)
 }
 
 
+def _cellules(values) -> str:
+    """The cells of a row as HTML, a dash for no value: a national table has thousands of cells, formatted
+    here rather than by a template node and a localize() each (counts and delays: str() with the decimal
+    separator is what localize() gives without thousands separators)."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return format_html_join("", "<td>{}</td>", (("—" if v is None else localize(v),) for v in values))
+    sep = get_format("DECIMAL_SEPARATOR")
+
+    def cell(v):
+        if v is None:
+            return "—"
+        if isinstance(v, int | float):
+            return str(v).replace(".", sep)
+        return escape(localize(v))
+
+    return mark_safe("".join(f"<td>{cell(v)}</td>" for v in values))  # noqa: S308 (numbers, or escaped)
+
+
 def _mois(value: str) -> datetime.date | None:
     try:
         return datetime.datetime.strptime(value, "%Y-%m").date()
@@ -142,10 +164,15 @@ class BesoinsOffreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         debut, fin = _mois(request.GET.get("debut", "")) or debut, _mois(request.GET.get("fin", "")) or fin
         if debut > fin:
             debut, fin = fin, debut
-        demandes = selectors.demandes(departement, debut, fin)
-        non_servies = selectors.non_servies(departement, debut, fin)
-        communes = None if departement is None else sorted({r["cle"] for r in [*demandes, *non_servies]})
-        offre = selectors.offre(departement, communes)
+        arrete_le = None
+        if departement is None:  # the country: the nightly rollup, not a grouping of every count
+            national = selectors.national(debut, fin)
+            demandes, non_servies, offre = national["demandes"], national["non_servies"], national["offre"]
+            arrete_le = national["arrete_le"]
+        else:
+            demandes = selectors.demandes(departement, debut, fin)
+            non_servies = selectors.non_servies(departement, debut, fin)
+            offre = selectors.offre(departement, sorted({r["cle"] for r in [*demandes, *non_servies]}))
         lignes = {"demandes": demandes, "non-servies": non_servies, "offre": offre,
                   "comparaison": selectors.comparaison(demandes, non_servies, offre)}
         lieu = "Département" if departement is None else "Commune"
@@ -157,13 +184,14 @@ class BesoinsOffreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                                 ([r["cle"], r["libelle"], *[r[k] for _, k in colonnes]] for r in lignes[export]))
         query = {"debut": f"{debut:%Y-%m}", "fin": f"{fin:%Y-%m}", **({"departement": departement} if departement else {})}
         tableaux = [{"code": code, "titre": titre, "entetes": [h for h, _ in colonnes],
-                     "lignes": [(r["cle"], r["libelle"], [r[k] for _, k in colonnes]) for r in lignes[code]],
+                     "lignes": [(r["cle"], r["libelle"], _cellules(r[k] for _, k in colonnes)) for r in lignes[code]],
                      "csv": "?" + urlencode({**query, "export": code}),
                      "vide": "Aucune demande sur cette période : pas d'offre à mettre en regard." if code == "offre" else VIDE}
                     for code, (titre, colonnes) in TABLEAUX.items()]
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": "Besoins et offre",
             "departement": departement, "choix": choix, "national": request.user.departements_geres() is None,
-            "debut": debut, "fin": fin, "lieu": lieu, "tableaux": tableaux, **(extra_context or {}),
+            "debut": debut, "fin": fin, "lieu": lieu, "tableaux": tableaux, "arrete_le": arrete_le,
+            **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/demandes/besoinsoffre/besoins.html", context)

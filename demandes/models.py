@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from habilitations.enums import Role
 from linf.selectors import DELAI_PAR_DEFAUT, delai_traitement
-from structures.models import Commune, Structure
+from structures.models import Commune, Departement, Structure
 
 from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
 
@@ -175,6 +175,44 @@ class DemandeNonServie(models.Model):
 
     def __str__(self):
         return f"{self.mois:%m/%Y} {self.commune_id} : {self.nombre}"
+
+
+class RecapitulatifBesoins(models.Model):
+    """The national view of "Besoins et offre", one month of one département, computed each night
+    (demandes.recapitulatif) from the anonymous counts, so that the country is not grouped on each request."""
+
+    mois = models.DateField("mois")  # first day of the month
+    departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="+")
+    # The numeric columns of selectors.demandes() for the département and the month, with "jours" (the sum
+    # of the delays) and "delais" ({delay in days: demandes}) so that several months add up; None: no demande.
+    demandes = models.JSONField("demandes", null=True)
+    non_servies = models.PositiveIntegerField("familles arrêtées", null=True)  # None: no row that month
+    calcule_le = models.DateTimeField("calculé le")
+
+    class Meta:
+        ordering = ["mois", "departement"]
+        verbose_name = "récapitulatif mensuel des besoins"
+        verbose_name_plural = "récapitulatifs mensuels des besoins"
+        constraints = [models.UniqueConstraint(fields=["mois", "departement"], name="recapitulatif_besoins_unique")]
+
+    def __str__(self):
+        return f"{self.mois:%m/%Y} {self.departement_id}"
+
+
+class OffreDepartement(models.Model):
+    """The offer of a département as the night's rollup found it (the columns of selectors.offre())."""
+
+    departement = models.OneToOneField(Departement, on_delete=models.CASCADE, related_name="+")
+    offre = models.JSONField("offre")
+    calcule_le = models.DateTimeField("calculé le")
+
+    class Meta:
+        ordering = ["departement"]
+        verbose_name = "offre d'un département"
+        verbose_name_plural = "offre par département"
+
+    def __str__(self):
+        return str(self.departement_id)
 
 
 class BesoinsOffre(StatistiqueDemande):

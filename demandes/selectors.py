@@ -1,14 +1,15 @@
 """Reads of the dashboards on demandes: the CAF follow-up, and the needs observed beside the offer.
 
 Never a scan of demandes: StatistiqueDemande and DemandeNonServie are already aggregates, and the
-offer is one GROUP BY over Structure. `departement` None gives the national view, one row per département.
+offer is one GROUP BY over Structure. `departement` None gives the national view, one row per département;
+the page reads it from the nightly rollup (national(), written by demandes.recapitulatif with these functions).
 """
 
 import datetime
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from linf.models import DELAI_MIN
@@ -17,7 +18,7 @@ from structures.enums import Rubrique
 from structures.models import Structure
 
 from .enums import Besoin, Situation, StatutDemande, TrancheAge
-from .models import Demande, DemandeNonServie, StatistiqueDemande, en_retard
+from .models import Demande, DemandeNonServie, OffreDepartement, RecapitulatifBesoins, StatistiqueDemande, en_retard
 
 SANS_SITUATION = "non_renseignee"
 # The rubriques whose fiches say how many places are available now.
@@ -56,9 +57,19 @@ def _zeros(row: dict) -> dict:
     return {key: (value or 0) if key not in ("cle", "libelle") else value for key, value in row.items()}
 
 
-def demandes(departement: str | None, debut: datetime.date, fin: datetime.date) -> list[dict]:
+def _delais(row: dict) -> dict:
+    """The mean and median delay to "traitée" from the sum of the delays ("jours") and their histogram ("delais")."""
+    jours, delais = row.pop("jours"), row.pop("delais")
+    row["delai_moyen"] = round(jours / row["traitees"], 1) if row["traitees"] else None
+    row["delai_median"] = _mediane(delais)
+    return row
+
+
+def demandes(departement: str | None, debut: datetime.date, fin: datetime.date, *, sommes: bool = False) -> list[dict]:
     """Demandes sent in the months [debut, fin], by commune (or département): care wanted, age band,
-    atypical hours, disability, family situation, and the delay to "traitée" (mean and median, days)."""
+    atypical hours, disability, family situation, and the delay to "traitée" (mean and median, days).
+    `sommes`: instead of the mean and median, "jours" (sum of the delays) and "delais" ({days: demandes}),
+    which add up across months (the nightly rollup)."""
     # One row per demande: a demande sent to two LINF is one family's demande.
     stats = StatistiqueDemande.objects.filter(mois__gte=debut, mois__lte=fin, premier_lieu=True)
     traitee = Q(statut=StatutDemande.TRAITEE, delai_jours__isnull=False)
@@ -74,13 +85,8 @@ def demandes(departement: str | None, debut: datetime.date, fin: datetime.date) 
     for row in _territoire(stats.filter(traitee), departement, "commune__", "delai_jours").annotate(
             n=Sum("nombre")).order_by("cle", "delai_jours"):
         delais[row["cle"]][row["delai_jours"]] = row["n"]
-    result = []
-    for row in rows:
-        row = _zeros(row)
-        row["delai_moyen"] = round(row.pop("jours") / row["traitees"], 1) if row["traitees"] else None
-        row["delai_median"] = _mediane(delais[row["cle"]])
-        result.append(row)
-    return result
+    result = [{**_zeros(row), "delais": delais[row["cle"]]} for row in rows]
+    return result if sommes else [_delais(row) for row in result]
 
 
 def non_servies(departement: str | None, debut: datetime.date, fin: datetime.date) -> list[dict]:
@@ -100,6 +106,38 @@ def offre(departement: str | None, communes: list[str] | None = None) -> list[di
     sums |= {f"places_{r.value}": Sum("places_disponibles", filter=Q(rubrique=r.value)) for r in RUBRIQUES_AVEC_PLACES}
     rows = _territoire(structures, departement, "commune__").annotate(**sums).order_by("cle")
     return [_zeros(row) for row in rows]
+
+
+def national(debut: datetime.date, fin: datetime.date) -> dict:
+    """The national view (one row per département) from the nightly rollup: the same rows as demandes(None, …),
+    non_servies(None, …) and offre(None), read from about a hundred rows a month instead of the counts.
+    "arrete_le": when the rollup last ran (None: never)."""
+    sommes: dict[str, dict] = {}
+    familles: dict[str, dict] = {}
+    recaps = (RecapitulatifBesoins.objects.filter(mois__gte=debut, mois__lte=fin).order_by()
+              .values_list("departement", "departement__nom", "demandes", "non_servies"))
+    for code, nom, mois, non_servies_ in recaps:
+        if mois is not None:
+            row = sommes.setdefault(code, {"cle": code, "libelle": nom, "delais": defaultdict(int)})
+            for key, value in mois.items():
+                if key == "delais":
+                    for jours, n in value.items():
+                        row["delais"][int(jours)] += n
+                else:
+                    row[key] = row.get(key, 0) + value
+        if non_servies_ is not None:
+            familles.setdefault(code, {"cle": code, "libelle": nom, "familles": 0})["familles"] += non_servies_
+    offres = list(OffreDepartement.objects.values_list("departement", "departement__nom", "offre", "calcule_le")
+                  .order_by("departement"))
+    arrete_le = max((calcule_le for *_, calcule_le in offres), default=None)
+    if arrete_le is None:
+        arrete_le = RecapitulatifBesoins.objects.aggregate(Max("calcule_le"))["calcule_le__max"]
+    return {
+        "demandes": [_delais({**row, "delais": dict(row["delais"])}) for _, row in sorted(sommes.items())],
+        "non_servies": sorted(familles.values(), key=lambda r: (-r["familles"], r["libelle"])),
+        "offre": [{"cle": code, "libelle": nom, **offre_} for code, nom, offre_, _ in offres],
+        "arrete_le": arrete_le,
+    }
 
 
 def comparaison(demandes_: list[dict], non_servies_: list[dict], offre_: list[dict]) -> list[dict]:

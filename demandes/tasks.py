@@ -2,6 +2,7 @@ from celery import shared_task
 
 from .purge import purge_expired
 from .rappels import remind_overdue
+from .recapitulatif import rollup_recent
 
 
 @shared_task
@@ -14,3 +15,10 @@ def purge_demandes() -> dict:
 def remind_overdue_demandes() -> dict:
     report = remind_overdue()
     return {"linfs": report.linfs, "cafs": report.cafs, "demandes": report.demandes}
+
+
+@shared_task
+def rollup_besoins() -> dict:
+    """Daily: the national view of "Besoins et offre" reads these rows (the months still moving, and the offer)."""
+    report = rollup_recent()
+    return {"mois": report.mois, "lignes": report.lignes, "offre": report.departements_offre}

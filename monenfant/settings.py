@@ -158,6 +158,8 @@ CELERY_BEAT_SCHEDULE = {
     "compteurs-d-usage": {"task": "structures.tasks.flush_usage", "schedule": 60},
     # After the conventions ending today, so that the day's snapshot sees their guichets closed.
     "instantane-couverture": {"task": "linf.tasks.snapshot_couverture", "schedule": crontab(hour=0, minute=30)},
+    # The national view of "Besoins et offre" reads this nightly rollup.
+    "recapitulatif-besoins": {"task": "demandes.tasks.rollup_besoins", "schedule": crontab(hour=1, minute=0)},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")

@@ -1,12 +1,13 @@
 """Besoins et offre: needs families expressed beside the offer, from the anonymous counts, by hand-computed figures."""
 
 import datetime
+import io
 import zoneinfo
 
 import pytest
 import time_machine
 
-from demandes import services, statistiques
+from demandes import recapitulatif, selectors, services, statistiques
 from demandes.tests.conftest import open_linf
 from habilitations.enums import Role
 from habilitations.tests.factories import make_person
@@ -59,6 +60,7 @@ def besoins(velay):
     StructureFactory(creche=True, fermee=True, commune=le_puy, places_disponibles=9)
     StructureFactory(rubrique=Rubrique.ASSMAT, commune=le_puy, places_disponibles=0)
     StructureFactory(creche=True, commune=pau, places_disponibles=7)
+    recapitulatif.rollup_tout()  # the national view reads the nightly rollup
 
 
 def table(html, code):
@@ -199,3 +201,83 @@ def test_the_migration_marks_the_rows_of_demandes_alive_beyond_their_first_linf(
         (True, True, 1), (False, False, 1)}
     migration.unmark(apps, None)
     assert set(StatistiqueDemande.objects.values_list("premier_lieu", "nombre")) == {(True, 1)}
+
+
+# The national view reads a nightly rollup ------------------------------------------------------------
+
+@pytest.fixture
+def deux_mois(besoins, velay):
+    """Besoins (October 2026), and September 2026: 3 more demandes in Le Puy opened after 1, 9 and 9 days,
+    one in Pau left new, one family of Yssingeaux stopped."""
+    le_puy, person = velay["le_puy"], velay["person"]
+    sent = []
+    with time_machine.travel(datetime.datetime(2026, 9, 3, 10, tzinfo=PARIS), tick=False):
+        sent = [send(le_puy, besoin, NE_EN_2025, situation="emploi") for besoin in ("creche", "assmat", "creche")]
+        send(CommuneFactory(code_insee="64445"), "creche", A_NAITRE)
+        statistiques.count_unserved(CommuneFactory(code_insee="43268"))
+    for demande, day in zip(sent, (4, 12, 12), strict=True):
+        with time_machine.travel(datetime.datetime(2026, 9, day, 11, tzinfo=PARIS), tick=False):
+            services.open_demande(demande=demande, user=person)
+    recapitulatif.rollup_tout()
+
+
+def test_the_national_rows_from_the_rollup_are_the_live_ones(deux_mois):
+    debut, fin = datetime.date(2026, 9, 1), datetime.date(2026, 10, 1)
+    national = selectors.national(debut, fin)
+    assert national["demandes"] == selectors.demandes(None, debut, fin)
+    assert national["non_servies"] == selectors.non_servies(None, debut, fin)
+    assert national["offre"] == selectors.offre(None)
+    haute_loire = next(r for r in national["demandes"] if r["cle"] == "43")
+    # Delays 1, 9, 9 (September), 2, 5 (October): mean 5.2, median 5.
+    assert (haute_loire["total"], haute_loire["traitees"]) == (8, 5)
+    assert (haute_loire["delai_moyen"], haute_loire["delai_median"]) == (5.2, 5)
+    assert [(r["cle"], r["familles"]) for r in national["non_servies"]] == [("43", 3)]
+    one_month = selectors.national(fin, fin)
+    assert one_month["demandes"] == selectors.demandes(None, fin, fin)
+    assert next(r for r in one_month["demandes"] if r["cle"] == "43")["delai_median"] == 3.5
+
+
+def test_the_nightly_run_recomputes_the_months_still_moving_and_leaves_older_ones(deux_mois):
+    from demandes.models import DemandeNonServie, RecapitulatifBesoins
+
+    ancien = datetime.date(2026, 1, 1)  # beyond the six months a demande lives
+    DemandeNonServie.objects.create(mois=ancien, commune_id="43268", nombre=4)
+    recapitulatif.rollup_tout()
+    before = RecapitulatifBesoins.objects.get(mois=ancien, departement="43")
+    DemandeNonServie.objects.filter(mois=ancien).update(nombre=40)  # not what happens: to see it is not read
+    DemandeNonServie.objects.filter(mois=datetime.date(2026, 10, 1)).update(nombre=7)
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 1, tzinfo=PARIS), tick=False):
+        report = recapitulatif.rollup_recent()
+    assert report.mois == 7  # May to November 2026
+    after = RecapitulatifBesoins.objects.get(mois=ancien, departement="43")
+    assert (after.non_servies, after.calcule_le) == (4, before.calcule_le)
+    assert RecapitulatifBesoins.objects.get(mois=datetime.date(2026, 10, 1), departement="43").non_servies == 7
+
+
+def test_the_national_page_says_when_its_figures_were_computed(client, besoins):
+    client.force_login(make_person(Role.CNAF_ADMIN))
+    assert "chiffres arrêtés le" in client.get(URL, PERIODE).content.decode()
+    html = client.get(URL, {**PERIODE, "departement": "43"}).content.decode()
+    assert "chiffres arrêtés le" not in html and "Le Puy-en-Velay (43157)</th><td>4</td>" in html
+
+
+def test_before_the_first_rollup_the_national_page_says_so(client, velay):
+    from django.core.management import call_command
+
+    client.force_login(make_person(Role.CNAF_ADMIN))
+    with at(15):
+        send(velay["le_puy"], "creche", NE_EN_2025)
+    html = client.get(URL, PERIODE).content.decode()
+    assert "Les chiffres nationaux n'ont pas encore été calculés" in html
+    assert "Aucune donnée pour cette période." in table(html, "demandes")
+    call_command("recapitulatif_besoins", "--tout", stdout=io.StringIO())
+    assert "Haute-Loire (43)</th><td>1</td>" in row(client.get(URL, PERIODE).content.decode(), "demandes", "Haute-Loire")
+
+
+def test_the_nightly_task_is_scheduled():
+    from django.conf import settings
+
+    from demandes.tasks import rollup_besoins
+
+    assert rollup_besoins()["offre"] == 0
+    assert any(e["task"] == "demandes.tasks.rollup_besoins" for e in settings.CELERY_BEAT_SCHEDULE.values())
