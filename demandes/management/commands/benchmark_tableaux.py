@@ -22,7 +22,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from demandes.models import Demande, DemandeNonServie, StatistiqueDemande
+from demandes.models import Demande, DemandeNonServie, RecapitulatifBesoins, StatistiqueDemande
+from demandes.recapitulatif import rollup_tout
 from habilitations.enums import Role
 from habilitations.models import ActiviteMensuelle, Affectation, User
 from linf.models import InstantaneCouverture
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             "personnes habilitées": User.objects.filter(email__endswith=PERSON_DOMAIN).count(),
             "activités mensuelles": ActiviteMensuelle.objects.count(),
             "instantanés de couverture": InstantaneCouverture.objects.count(),
+            "récapitulatifs nationaux": RecapitulatifBesoins.objects.count(),
         }
         departement = (Commune.objects.filter(commune_parente__isnull=True).order_by("-population")
                        .values_list("departement", flat=True).first())
@@ -239,6 +241,8 @@ class Command(BaseCommand):
         self._step(f"{PERSONS} personnes habilitées et 12 mois d'activité")
         self._snapshots()
         self._step("24 instantanés mensuels de la couverture")
+        rollup_tout()  # what the nightly task leaves for the national view of "Besoins et offre"
+        self._step("récapitulatif national des besoins (24 mois)")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # as autovacuum would have
 
