@@ -118,7 +118,8 @@ def test_concurrent_views_buffered_in_redis_reach_the_database_with_the_periodic
     assert _views(fiche) == 0, "buffered: no request wrote to the database"
 
     with start_worker(app, pool="solo", perform_ping_check=False):
-        assert flush_usage.delay().get(timeout=30) == THREADS * REQUESTS
+        # Each view counts twice: for the fiche, and for its département's and rubrique's total.
+        assert flush_usage.delay().get(timeout=30) == 2 * THREADS * REQUESTS
         assert _views(fiche) == THREADS * REQUESTS
         # Nothing left: the next run moves nothing and counts nothing twice.
         assert flush_usage.delay().get(timeout=30) == 0
