@@ -58,6 +58,7 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
     list_filter = [MoisFilter]
     search_fields = ["email", "first_name", "last_name"]
     show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
     actions = None
 
     def scope(self, request, queryset):
@@ -136,10 +137,13 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
         mois = controle.mois_choisi(request.GET.get("mois"))
         personnes = controle.personnes(departements)
         found = controle.lieux(personnes.values("pk"), departements)
+        # Plain values, not model instances: the CNAF exports every person of the country.
+        counts = [f"nb_{field}" for field in controle.FIELDS]
         rows = (
-            [u.last_name, u.first_name, u.email, ", ".join(found.get(u.pk, [])), _moment(u.last_login), f"{mois:%m/%Y}",
-             u.nb_connexions, u.nb_echecs, u.nb_demandes_ouvertes, u.nb_demandes_exportees]
-            for u in controle.with_activite(personnes, mois).order_by("last_name", "first_name", "email")
+            [u["last_name"], u["first_name"], u["email"], ", ".join(found.get(u["pk"], [])), _moment(u["last_login"]),
+             f"{mois:%m/%Y}", *(u[c] for c in counts)]
+            for u in controle.with_activite(personnes, mois).order_by("last_name", "first_name", "email").values(
+                "pk", "last_name", "first_name", "email", "last_login", *counts)
         )
         return csv_response(f"controle-connexions-{mois:%Y-%m}.csv", CSV_HEADER, rows)
 
