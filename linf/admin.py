@@ -171,6 +171,7 @@ class CouvertureAdmin(SimpleHistoryAdmin):
         lignes = selectors.couverture(departements)
         objectif = ObjectifCouverture.courant()
         extra = {
+            "title": "Couverture du service d'information",
             "courbes": self._courbes(request, departements, objectif), "progression": request.GET.get("progression", ""),
             "objectif": objectif, "lignes": lignes, "peut_changer": self.has_change_permission(request),
             "national": selectors.total(lignes) if departements is None else None,
