@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from monenfant.tests.horloge import ClockWatch, module_writes_dates
+
 pytest_plugins = ["habilitations.tests.fixtures"]
 
 
@@ -61,6 +63,7 @@ def _ban_server():
     thread.start()
     yield fake, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +75,34 @@ def fake_ban(_ban_server, settings):
     fake.down = False
     settings.BAN_URL = url
     return fake
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_scanned_once():
+    """WhiteNoise scans the collected static files (about 10,000) whenever a middleware chain is built,
+    that is for every test client: 1.3 s a test. They do not change during a session: scan them once."""
+    from whitenoise.base import WhiteNoise
+
+    scanned: dict[tuple[str, str], dict] = {}
+    original = WhiteNoise.update_files_dictionary
+
+    def update_files_dictionary(self, root, prefix):
+        if (root, prefix) not in scanned:
+            files, self.files = self.files, {}
+            original(self, root, prefix)
+            scanned[root, prefix], self.files = self.files, files
+        self.files.update(scanned[root, prefix])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoise, "update_files_dictionary", update_files_dictionary)
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser(live_server, browser):
+    """The browser closes before the live server stops: its last keep-alive connections end while the
+    server still shares the in-memory database with its threads (else "Exception in thread" at exit)."""
+    return browser
 
 
 @pytest.fixture(scope="session")
@@ -143,3 +174,33 @@ def _empty_usage_buffer(settings):
         usage._redis(usage.FLUSH_TIMEOUT).delete(usage.BUFFER_KEY, usage.PROCESSING_KEY, usage.LOCK_KEY)
     except redis.RedisError:
         pass  # the test that stops Redis starts it again
+
+
+CLOCK_WATCH = ClockWatch()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _today_is_watched():
+    from django.utils import timezone
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "localdate", CLOCK_WATCH.wrap(timezone.localdate))
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test of a module that writes dates by hand fails if the code read today's date on the real clock."""
+    CLOCK_WATCH.active, CLOCK_WATCH.reads = module_writes_dates(str(item.path)), []
+    try:
+        result = yield
+    finally:
+        CLOCK_WATCH.active = False
+    if CLOCK_WATCH.reads:
+        pytest.fail(
+            "Ce module écrit des dates en dur, et le code a lu la date du jour sur la vraie horloge "
+            f"({', '.join(sorted(set(CLOCK_WATCH.reads)))}) : le test échouera un jour. Fixez l'horloge "
+            "(time_machine.travel) ou calculez les dates à partir d'aujourd'hui.",
+            pytrace=False,
+        )
+    return result

@@ -1,5 +1,6 @@
 """Demo accounts: one per role in each demo département. Created only by the demo command."""
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from structures.enums import Rubrique
@@ -29,11 +30,13 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 @transaction.atomic
 def build_demo_accounts() -> list[tuple[str, str, str]]:
     created = []
+    # One hash for the one public password: hashing it for each account took most of the command's time.
+    password = make_password(DEMO_PASSWORD)
     for email, role, dep in demo_accounts():
         user, _ = User.objects.get_or_create(
             email=email, defaults={"first_name": "Démo", "last_name": Role(role).label},
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.is_staff = role in (Role.CNAF_ADMIN, Role.CAF_ADMIN, Role.CAF_AGENT)
         user.save()
         caf = structure = None

@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from .calculs import Besoin, SimulationError
 
 REQUIRED = ("ressources_mensuelles", "enfants_a_charge", "type_accueil", "heures_par_semaine")
@@ -36,7 +38,7 @@ def besoin_from_params(params) -> tuple[Besoin, str]:
     for name, parse in PARSERS.items():
         raw = params.get(name, "").strip() or DEFAULTS.get(name)
         if raw is None:  # the date: today by default
-            values[name] = datetime.date.today()
+            values[name] = timezone.localdate()  # today in France, not the server's UTC date
             continue
         try:
             values[name] = parse(raw)

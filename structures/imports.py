@@ -7,6 +7,7 @@ a commune it absorbed (its `anciensCodes`).
 """
 
 import csv
+import functools
 import io
 import json
 import urllib.request
@@ -46,14 +47,16 @@ class ImportReport:
 def read_coordonnees(path: Path | None = None) -> tuple[dict[str, dict], str]:
     path = path or settings.REFERENCE_DATA_DIR / COORDONNEES_FILE
     if path.exists():
-        text, source = path.read_text(encoding="utf-8"), str(path)
-    else:
-        with urllib.request.urlopen(COORDONNEES_URL, timeout=60) as response:  # noqa: S310 (fixed https URL)
-            text, source = response.read().decode("utf-8"), COORDONNEES_URL
-    rows = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        rows[row["REF_INSEE"]] = row
-    return rows, source
+        return _parse_coordonnees(path.read_text(encoding="utf-8")), str(path)
+    with urllib.request.urlopen(COORDONNEES_URL, timeout=60) as response:  # noqa: S310 (fixed https URL)
+        return _parse_coordonnees(response.read().decode("utf-8")), COORDONNEES_URL
+
+
+@functools.lru_cache(maxsize=2)
+def _parse_coordonnees(text: str) -> dict[str, dict]:
+    # Parsed once per process for the same text: the tests import the geography again and again.
+    # Callers only read the rows.
+    return {row["REF_INSEE"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
 def _point(row: dict | None) -> Point | None:
@@ -66,14 +69,21 @@ def read_decoupage(data_dir: Path | None = None) -> tuple[list[dict], list[dict]
     data_dir = data_dir or settings.DECOUPAGE_DATA_DIR
     if not (data_dir / "communes.json").exists():
         return None
-    departements = json.loads((data_dir / "departements.json").read_text(encoding="utf-8"))
-    communes = json.loads((data_dir / "communes.json").read_text(encoding="utf-8"))
+    departements, communes = _parse_decoupage(
+        (data_dir / "departements.json").read_bytes(), (data_dir / "communes.json").read_bytes()
+    )
+    return list(departements), list(communes)  # new lists: the import sorts and filters them
+
+
+@functools.lru_cache(maxsize=2)
+def _parse_decoupage(departements_json: bytes, communes_json: bytes) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    departements, communes = json.loads(departements_json), json.loads(communes_json)
     return (
-        [d for d in departements if d.get("zone") in ZONES],
-        [
+        tuple(d for d in departements if d.get("zone") in ZONES),
+        tuple(
             c for c in communes
             if c.get("zone") in ZONES and c["type"] in ("commune-actuelle", "arrondissement-municipal")
-        ],
+        ),
     )
 
 

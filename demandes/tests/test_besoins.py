@@ -11,10 +11,11 @@ from demandes import recapitulatif, selectors, services, statistiques
 from demandes.tests.conftest import open_linf
 from habilitations.enums import Role
 from habilitations.tests.factories import make_person
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 URL = "/administration/demandes/besoinsoffre/"
 PERIODE = {"debut": "2026-09", "fin": "2026-11"}
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 IN_A_MONTH = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 BORN = (timezone.localdate() - datetime.timedelta(days=400)).isoformat()
+YESTERDAY = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
 STEPS = {
     "commune": {"commune": "Le Puy-en-Velay (43000)", "code_insee": "43157"},
     "vous": {"qualite": "parent", "allocataire": "1", "numero_allocataire": "1234567", "situation": "recherche"},
@@ -38,6 +39,7 @@ def go_through(client, until="recapitulatif", **changes):
     return response
 
 
+@pytest.mark.pdf
 def test_a_family_sends_a_demande_the_linf_is_told_without_personal_data(client, velay):
     go_through(client)
     recap = client.get("/demande-information/etape/recapitulatif/").content.decode()
@@ -72,7 +74,7 @@ def test_a_commune_nobody_serves_is_said_at_once_with_help_nearby(client, velay)
 
 def test_errors_are_on_the_field_and_going_back_keeps_what_was_typed(client, velay):
     go_through(client, until="besoin")
-    response = client.post("/demande-information/etape/besoin/", {"besoin": "creche", "a_partir_du": "2020-01-01"})
+    response = client.post("/demande-information/etape/besoin/", {"besoin": "creche", "a_partir_du": YESTERDAY})
     assert "Choisissez une date à venir." in response.content.decode()
     client.post("/demande-information/etape/besoin/", {"besoin": "assmat", "a_partir_du": "", "precedent": "1"})
     assert 'value="1234567"' in client.get("/demande-information/etape/vous/").content.decode()

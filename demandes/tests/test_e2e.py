@@ -1,6 +1,7 @@
 """The demande d'information end to end in a real browser: the family in Le Puy, the LINF, the purge."""
 
 import re
+from pathlib import Path
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -32,6 +33,7 @@ def select(page, reference: str):
     expect(page.get_by_label(f"Sélectionner {reference}")).to_be_checked()
 
 
+@pytest.mark.pdf
 def test_a_family_in_le_puy_asks_the_linf_answers_and_six_months_later_only_counts_remain(browser, live_server, demo_site):
     ARTIFACTS.mkdir(exist_ok=True)
     born = (timezone.localdate() - relativedelta(months=14)).isoformat()
@@ -72,7 +74,7 @@ def test_a_family_in_le_puy_asks_the_linf_answers_and_six_months_later_only_coun
     expect(family.locator("strong", has_text=demande.reference)).to_be_visible()
     with family.expect_download() as download:
         family.get_by_role("link", name="Télécharger le récapitulatif (PDF)").click()
-    pdf = open(download.value.path(), "rb").read()  # noqa: SIM115
+    pdf = Path(download.value.path()).read_bytes()
     assert "Inès Chabrier" in pdf_text(type("Doc", (), {"pdf": pdf}))
     registered = Notification.objects.get(destinataires="ines.chabrier@example.fr")
     assert registered.envoyee_le and demande.reference in registered.corps
@@ -101,7 +103,7 @@ def test_a_family_in_le_puy_asks_the_linf_answers_and_six_months_later_only_coun
     expect(linf.get_by_label(f"Sélectionner {demande.reference}")).to_be_checked()  # the selection stays
     with linf.expect_download() as pdf_download:
         linf.get_by_role("button", name="Exporter la sélection en PDF").click()
-    assert open(pdf_download.value.path(), "rb").read().startswith(b"%PDF")  # noqa: SIM115
+    assert Path(pdf_download.value.path()).read_bytes().startswith(b"%PDF")
 
     # The person of another LINF (Béarn) neither lists nor opens it.
     other = browser.new_context().new_page()

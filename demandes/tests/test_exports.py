@@ -10,9 +10,10 @@ from demandes.exports import schema
 from demandes.models import AccesDemande, Demande, Enfant
 from demandes.tests.conftest import open_linf
 from habilitations.tests.fixtures import pdf_text
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.tests.factories import CommuneFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 def make_demandes(linf, commune, count, **fields):
@@ -57,6 +58,7 @@ def test_xml_export_is_valid_streamed_and_logged(client, velay):
     assert not AccesDemande.objects.filter(demande=theirs).exists()
 
 
+@pytest.mark.pdf
 def test_pdf_export_of_the_selection(client, velay):
     first, second, _ = make_demandes(velay["linf"], velay["le_puy"], 3)
     client.force_login(velay["person"])

@@ -9,8 +9,9 @@ from demandes import services
 from demandes.models import AccesDemande, Demande, Enfant, StatistiqueDemande
 from demandes.purge import purge_expired
 from habilitations.workflow import Notification
+from monenfant.tests.horloge import JOUR_DES_TESTS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 def send(velay, *, when, besoin="creche", enfant=None, **fields):

@@ -8,7 +8,7 @@ from guide.models import PageGuide, Statut
 from habilitations.enums import Role
 from habilitations.tests.factories import make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 
 
 @pytest.mark.parametrize("attack", [

@@ -9,14 +9,39 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from habilitations import documents
 from habilitations.workflow import DemandeHabilitation
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, StructureFactory
 
+# A valid one-page PDF, empty, that any reader opens.
+STAND_IN_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
 
 def pdf_text(document) -> str:
+    assert bytes(document.pdf) != STAND_IN_PDF, "ce test lit le PDF : marquez-le @pytest.mark.pdf"
     result = subprocess.run(["/usr/bin/pdftotext", "-", "-"], input=bytes(document.pdf), capture_output=True, check=True)
     return " ".join(result.stdout.decode().split())  # lines wrap where the page needs
+
+
+@pytest.fixture(autouse=True)
+def _pdf_stand_in(request, monkeypatch):
+    """WeasyPrint renders a PDF in about half a second; where the PDF is not what a test checks, a
+    one-page stand-in answers (the template is still rendered). Tests marked `pdf` get the real one."""
+    if request.node.get_closest_marker("pdf"):
+        return
+
+    class StandIn:
+        def __init__(self, *, string, base_url=None):
+            self.html = string
+
+        def write_pdf(self):
+            return STAND_IN_PDF
+
+    monkeypatch.setattr(documents, "HTML", StandIn)
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from django.db import connection, connections
 from habilitations import activite
 from habilitations.models import ActiviteMensuelle
 from habilitations.tests.factories import PASSWORD, UserFactory
+from monenfant.tests.horloge import JOUR_DES_TESTS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -69,6 +70,7 @@ def test_attempts_during_a_lockout_are_failures(client, settings):
     assert counts(person) == {"2026-11": (0, settings.AXES_FAILURE_LIMIT + 1, 0, 0)}
 
 
+@pytest.mark.postgis
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a real server")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_events_of_a_month_lose_no_count():

@@ -12,6 +12,9 @@ from habilitations import conventions, services
 from habilitations.enums import PartiePreavis, Role, StatutHabilitation
 from habilitations.tests.factories import make_person
 from habilitations.workflow import Notification
+from monenfant.tests.horloge import JOUR_DES_TESTS
+
+pytestmark = pytest.mark.time_machine(JOUR_DES_TESTS)
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 D = datetime.date

@@ -1,8 +1,10 @@
 """Main paths of the CAF agent, the structure manager and the assistant maternel, in a real browser."""
 
+import datetime
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from habilitations.demo import DEMO_DOMAIN, DEMO_PASSWORD
@@ -18,6 +20,16 @@ def login(page, live_server, url, email):
     page.get_by_label("Adresse électronique").fill(email) if "/pro/" in url else page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("#id_password").press("Enter")
+
+
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre"]
+
+
+def in_two_months() -> datetime.date:
+    """The 15th of the month after next: always ahead, whatever the day the suite runs."""
+    first = timezone.localdate().replace(day=1)
+    return (first + datetime.timedelta(days=62)).replace(day=15)
 
 
 def pick(page, container_selector, text, option):
@@ -74,7 +86,8 @@ def test_manager_updates_places_and_a_parent_sees_them(page, live_server, demo_d
 def test_assistant_maternel_sets_availability(page, live_server, demo_directory):
     login(page, live_server, "/pro/connexion/", f"assmat43@{DEMO_DOMAIN}")
     page.get_by_role("link", name="Mettre à jour la fiche").click()
-    page.get_by_label("Place disponible à partir du").fill("2027-02-01")
+    libre_le = in_two_months()
+    page.get_by_label("Place disponible à partir du").fill(libre_le.isoformat())
     page.locator("label[for=id_creneaux_0]").click()
     page.locator("label[for=id_creneaux_4]").click()
     page.get_by_label("Langues parlées").fill("français, anglais")
@@ -83,5 +96,6 @@ def test_assistant_maternel_sets_availability(page, live_server, demo_directory)
     fiche = Structure.objects.get(affectations__user__email=f"assmat43@{DEMO_DOMAIN}")
     assert [str(c) for c in fiche.creneaux_disponibles.all()] == ["Lundi matin", "Mercredi matin"]
     page.goto(live_server.url + f"/structures/{fiche.pk}/")
-    expect(page.get_by_text("Place disponible dès le 1 février 2027", exact=True).last).to_be_visible()
+    en_clair = f"{libre_le.day} {MOIS[libre_le.month - 1]} {libre_le.year}"
+    expect(page.get_by_text(f"Place disponible dès le {en_clair}", exact=True).last).to_be_visible()
     page.screenshot(path=ARTIFACTS / "assmat-disponibilites.png", full_page=True)

@@ -55,6 +55,7 @@ def test_bad_requests_are_explained_and_keep_what_was_typed(client, linf, change
     assert not DemandeHabilitation.objects.exists() and not mail.outbox
 
 
+@pytest.mark.pdf
 def test_convention_validation_activation_and_login(client, demande):
     agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
     client.force_login(agent)
@@ -127,6 +128,7 @@ def test_a_refusal_tells_the_requester_why(client, demande):
     assert "Le relais n'est pas référencé comme lieu d'information." in mail.outbox[0].body
 
 
+@pytest.mark.pdf
 def test_an_avenant_adds_and_withdraws_people_at_once(client, demande):
     agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
     services.send_convention(demande=demande, par=agent)

@@ -11,10 +11,11 @@ from habilitations.enums import Role
 from habilitations.models import User
 from habilitations.tasks import remind_stale_availability
 from habilitations.tests.factories import PASSWORD, make_person
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 @pytest.fixture

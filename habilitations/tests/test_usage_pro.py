@@ -9,12 +9,13 @@ import time_machine
 from habilitations.enums import Role
 from habilitations.models import Affectation
 from habilitations.tests.factories import make_person
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures import usage
 from structures.enums import EvenementUsage
 from structures.models import CompteurUsage
 from structures.tests.factories import CommuneFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 TODAY = datetime.datetime(2026, 3, 15, 10, 0, tzinfo=datetime.UTC)
 
 

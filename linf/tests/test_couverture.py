@@ -8,10 +8,11 @@ from habilitations.enums import Role
 from habilitations.tests.factories import make_person
 from linf import selectors
 from linf.models import ContratCafCnaf, Guichet, ObjectifCouverture
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ import pytest
 from django.utils import timezone
 
 from linf.models import ContratCafCnaf, Guichet
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.enums import Rubrique
 from structures.models import InitiativeLocale
 from structures.tests.factories import CommuneFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 def test_the_departement_page_counts_and_names_who_answers(client):

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from habilitations.demo import DEMO_DOMAIN
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_whole_habilitation_flow_from_request_to_open_guichet(page, live_server, demo_directory):
-    ContratCafCnaf.objects.create(departement_id="43", signe_le=datetime.date(2026, 1, 5), actif=True)
+    ContratCafCnaf.objects.create(departement_id="43", signe_le=timezone.localdate() - datetime.timedelta(days=60), actif=True)
     linf = Structure.objects.get(rubrique="LINF", commune__departement="43")
     communes = ", ".join(c.nom for c in linf.communes_desservies.all())
 

@@ -1,6 +1,7 @@
 """On its end date a convention closes its guichet and withdraws access; a contract's end does it for its département."""
 
 import datetime
+import io
 import zoneinfo
 
 import pytest
@@ -17,11 +18,12 @@ from linf import selectors
 from linf.conventions import apply_ends
 from linf.models import ContratCafCnaf, Guichet
 from linf.services import open_guichet
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.enums import Rubrique
 from structures.models import Commune
 from structures.tests.factories import StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 D = datetime.date
 
@@ -118,7 +120,7 @@ def test_the_end_of_the_contract_closes_every_guichet_of_its_departement(ouvert,
         assert {s.nom for s in served()} == {"Point info familles du Velay", "Relais du Brivadois"}
     with at(D(2027, 1, 1)):
         assert served() == [] and part_43() == 0
-        call_command("fin_des_conventions", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("fin_des_conventions", stdout=io.StringIO())
     contrat.refresh_from_db()
     assert not contrat.actif and contrat.termine_le
     assert not Guichet.objects.filter(ouvert=True).exists()

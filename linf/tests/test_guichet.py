@@ -11,9 +11,10 @@ from habilitations.tests.factories import make_person
 from habilitations.tests.fixtures import pdf_text
 from linf.models import ContratCafCnaf
 from linf.services import GuichetRefuse, open_guichet
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.tests.factories import CommuneFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 def test_the_guichet_opens_only_with_a_validated_habilitation_an_active_contract_and_matching_communes(demande, linf):
@@ -33,6 +34,7 @@ def test_the_guichet_opens_only_with_a_validated_habilitation_an_active_contract
     assert guichet.ouvert and guichet.delai_traitement_jours == 7
 
 
+@pytest.mark.pdf
 def test_the_caf_cnaf_contract_is_downloadable_as_pdf_in_its_territory_only(client, linf):
     contrat = ContratCafCnaf.objects.create(departement_id="43", signe_le=datetime.date(2026, 1, 5), actif=True)
     client.force_login(make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr"))

@@ -1,6 +1,7 @@
 """Monthly coverage snapshots and the progress chart, against figures computed by hand."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -10,10 +11,11 @@ from habilitations.tests.factories import make_person
 from linf import selectors
 from linf.models import ContratCafCnaf, Guichet, InstantaneCouverture
 from linf.services import snapshot_couverture
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 URL = "/administration/linf/objectifcouverture/"
 
 
@@ -53,7 +55,7 @@ def test_the_task_and_the_command_write_this_month(territoire):
     from linf.tasks import snapshot_couverture as task
 
     assert task.delay().get() == 2
-    call_command("snapshot_couverture", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("snapshot_couverture", stdout=io.StringIO())
     assert InstantaneCouverture.objects.count() == 2
 
 

@@ -9,11 +9,12 @@ from habilitations.enums import Role
 from habilitations.models import Affectation, User
 from habilitations.tests.factories import PASSWORD, make_person
 from linf.models import ContratCafCnaf
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.enums import Rubrique
 from structures.models import Organisme, Structure
 from structures.tests.factories import CommuneFactory, OrganismeFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 PAU = ("64445", "Pau", "64000", 77000, -0.350337918181, 43.3200189773)
 

@@ -22,9 +22,10 @@ from habilitations.enums import Role
 from habilitations.models import ActiviteMensuelle
 from habilitations.tests.factories import PASSWORD, UserFactory, make_person
 from habilitations.workflow import DemandeHabilitation, PersonneHabilitee
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.tests.factories import CommuneFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 PARIS = ZoneInfo("Europe/Paris")
 PAGE = "/administration/habilitations/controleconnexions/"
 CSV = PAGE + "export.csv"

@@ -6,11 +6,12 @@ from django.urls import reverse
 from habilitations.enums import Role
 from habilitations.tests.factories import make_person
 from linf.models import ContratCafCnaf
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from simulateur.models import Bareme
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, OrganismeFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 OBJECTS = ["structure", "organisme", "user", "contratcafcnaf", "bareme"]
 ACTIONS = ["liste", "voir", "ajouter", "supprimer"]

@@ -12,13 +12,14 @@ import time_machine
 
 from habilitations.enums import Role
 from habilitations.tests.factories import make_person
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures import usage
 from structures.enums import EvenementUsage
 from structures.models import CompteurUsage
 from structures.tests.factories import CommuneFactory, DepartementFactory, StructureFactory
 from structures.tests.usage_helpers import counted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 NOW = datetime.datetime(2026, 3, 20, 10, 0, tzinfo=datetime.UTC)
 PAGE = "/administration/structures/usagedusite/"
 SIMULATION = {

@@ -3,7 +3,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-pytestmark = pytest.mark.django_db
+from monenfant.tests.horloge import JOUR_DES_TESTS
+
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 def test_next_year_period_added_in_the_back_office_is_used_at_once(client):

@@ -5,9 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from simulateur.calculs import Besoin, SimulationError, credit_impot, simuler_assmat, simuler_creche
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 D = datetime.date
 
 # The table as published (issue 3), independent from the seed: (first day, last day, plancher, plafond, collectif rates)

@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from monenfant.tests.horloge import JOUR_DES_TESTS
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 def test_parent_estimates_a_creche_and_compares_with_an_assistant_maternel(page, live_server):

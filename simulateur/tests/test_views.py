@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+from monenfant.tests.horloge import JOUR_DES_TESTS
+
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 API = "/api/simulateur/creche/"
 PARAMS = {

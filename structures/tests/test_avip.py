@@ -11,7 +11,7 @@ from structures.models import Structure
 from structures.selectors import Criteres, avip_par_departement, search_structures
 from structures.tests.factories import CommuneFactory, StructureFactory, point_at_km
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 TODAY = timezone.localdate()
 
 
@@ -31,7 +31,8 @@ def test_the_label_rules_are_said_on_the_field(pau):
     assert errors_of(creche)["avip_places"] == ["Une crèche AVIP réserve au moins 20 % de ses places : 8 sur 40."]
     relais = StructureFactory.build(avip=True, commune=pau, rubrique=Rubrique.RPE, type_accueil="", financement_psu=False)
     assert "avip_depuis" in errors_of(relais)
-    ended = StructureFactory.build(avip=True, commune=pau, avip_jusqu_au=datetime.date(2024, 1, 1))
+    ended = StructureFactory.build(avip=True, commune=pau, avip_depuis=TODAY - datetime.timedelta(days=30),
+                                  avip_jusqu_au=TODAY - datetime.timedelta(days=365))
     assert errors_of(ended)["avip_jusqu_au"] == ["La fin du label AVIP précède son début."]
     orphan = StructureFactory.build(commune=pau, avip_places=3)
     assert "avip_depuis" in errors_of(orphan)

@@ -1,16 +1,18 @@
 """The reference geography, imported from ../shared/data and the npm package, as `make run` does."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
 from structures.demo import build_demo
 from structures.models import Caf, Commune, Departement, Structure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 
 
 def test_import_reads_real_communes_with_population_postal_codes_and_points():
-    call_command("import_geographie", "--departements", "43", "75", "15", stdout=open("/dev/null", "w"))
+    call_command("import_geographie", "--departements", "43", "75", "15", stdout=io.StringIO())
 
     le_puy = Commune.objects.get(code_insee="43157")
     assert le_puy.nom == "Le Puy-en-Velay"
@@ -27,20 +29,20 @@ def test_import_reads_real_communes_with_population_postal_codes_and_points():
 
 
 def test_import_is_idempotent_and_keeps_what_the_cnaf_edited():
-    call_command("import_geographie", "--departements", "43", stdout=open("/dev/null", "w"))
+    call_command("import_geographie", "--departements", "43", stdout=io.StringIO())
     caf = Caf.objects.get(departement="43")
     caf.email_habilitations = "linf@caf43.example.fr"
     caf.save()
     count = Commune.objects.count()
 
-    call_command("import_geographie", "--departements", "43", stdout=open("/dev/null", "w"))
+    call_command("import_geographie", "--departements", "43", stdout=io.StringIO())
 
     assert Commune.objects.count() == count
     assert Caf.objects.get(departement="43").email_habilitations == "linf@caf43.example.fr"
 
 
 def test_full_import_has_every_departement_and_commune():
-    call_command("import_geographie", stdout=open("/dev/null", "w"))
+    call_command("import_geographie", stdout=io.StringIO())
     assert Departement.objects.count() == 101
     assert Caf.objects.count() == 101
     assert Commune.objects.count() > 34_900
@@ -49,7 +51,7 @@ def test_full_import_has_every_departement_and_commune():
 
 
 def test_demo_directory_is_idempotent_and_covers_every_rubrique_around_le_puy_and_pau():
-    call_command("import_geographie", "--departements", "43", "64", stdout=open("/dev/null", "w"))
+    call_command("import_geographie", "--departements", "43", "64", stdout=io.StringIO())
     build_demo()
     snapshot = list(Structure.objects.order_by("pk").values_list("pk", "nom", "places_disponibles"))
     build_demo()

@@ -8,7 +8,7 @@ from structures.national import generate
 from structures.selectors import Criteres, search_structures
 from structures.tests.factories import CommuneFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)  # SpatiaLite rebuilds its spatial index
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgis]  # SpatiaLite rebuilds its spatial index
 
 
 def test_a_small_national_directory_is_generated_and_found_by_search():

@@ -7,7 +7,7 @@ from structures.enums import Rubrique
 from structures.selectors import Criteres, search_structures
 from structures.tests.factories import CommuneFactory, StructureFactory, point_at_km
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 
 
 @pytest.fixture

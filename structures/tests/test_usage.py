@@ -6,13 +6,14 @@ from unittest import mock
 import pytest
 import time_machine
 
+from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures import usage
 from structures.enums import EvenementUsage, Rubrique
 from structures.models import CompteurUsage
 from structures.tests.factories import CommuneFactory, StructureFactory, point_at_km
 from structures.tests.usage_helpers import counted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 @pytest.fixture

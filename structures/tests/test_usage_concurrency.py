@@ -90,6 +90,7 @@ def test_concurrent_views_on_the_embedded_database_add_up_exactly(tmp_path):
     assert rows == [(THREADS * REQUESTS,)], "one row, every view counted"
 
 
+@pytest.mark.postgis
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_views_written_directly_on_postgresql_add_up_exactly(live_server, settings):
     """Redis unreachable in production: every app server writes its counts to PostgreSQL directly."""

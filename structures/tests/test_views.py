@@ -5,7 +5,7 @@ import pytest
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, HoraireFactory, StructureFactory, point_at_km
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 
 
 @pytest.fixture

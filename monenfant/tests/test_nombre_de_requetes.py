@@ -1,0 +1,64 @@
+"""Guards that keep the busiest pages from sliding back: their number of SQL queries has a ceiling,
+and it does not grow with the data (three times as many demandes, fiches or persons: the same count)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from demandes.tests.test_exports import make_demandes
+from habilitations.demo import DEMO_DOMAIN
+from habilitations.models import Affectation, User
+from structures.enums import Rubrique
+from structures.models import Commune, Structure
+from structures.tests.factories import StructureFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
+
+# (who, url, ceiling): the figure measured when the guard was written, plus one.
+PAGES = [
+    ("public", "/recherche/?code_insee=43157&rayon_km=20", 10),
+    ("public", "/recherche/?code_insee=43157&rayon_km=20&rubrique=EAJE", 10),
+    ("public", "FICHE", 10),
+    ("linf43", "/pro/demandes/", 8),
+    ("agent.caf43", "/administration/demandes/demande/", 14),
+    ("cnaf", "/administration/demandes/demande/?departement=43", 15),
+    ("agent.caf43", "/administration/linf/objectifcouverture/", 13),
+    ("cnaf", "/administration/linf/objectifcouverture/", 13),
+    ("agent.caf43", "/administration/linf/objectifcouverture/carte.json?departement=43", 6),
+    ("agent.caf43", "/administration/demandes/besoinsoffre/", 10),
+    ("cnaf", "/administration/demandes/besoinsoffre/", 10),
+    ("agent.caf43", "/administration/structures/usagedusite/", 13),
+    ("cnaf", "/administration/structures/usagedusite/?departement=43", 14),
+    ("agent.caf43", "/administration/habilitations/controleconnexions/", 13),
+    ("cnaf", "/administration/habilitations/controleconnexions/", 13),
+]
+
+
+def grow(times: int):
+    """More of what these pages list: demandes for the demo LINF of Le Puy, crèches around it."""
+    linf = Affectation.objects.get(user__email=f"linf43@{DEMO_DOMAIN}").structure
+    le_puy = Commune.objects.get(code_insee="43157")
+    make_demandes(linf, le_puy, 10 * times)
+    StructureFactory.create_batch(5 * times, creche=True, commune=le_puy, point=le_puy.point)
+
+
+def login(client, who, url) -> str:
+    if who != "public":
+        client.force_login(User.objects.get(email=f"{who}@{DEMO_DOMAIN}"))
+    if url == "FICHE":
+        return f"/structures/{Structure.objects.filter(rubrique=Rubrique.EAJE).order_by('pk').first().pk}/"
+    return url
+
+
+@pytest.mark.parametrize(("who", "url", "ceiling"), PAGES)
+def test_queries_have_a_ceiling_and_do_not_grow_with_the_data(client, demo_site, who, url, ceiling,
+                                                              django_assert_max_num_queries):
+    grow(1)
+    url = login(client, who, url)
+    assert client.get(url).status_code == 200  # caches, session and first-time lookups out of the way
+    with django_assert_max_num_queries(ceiling) as few:
+        assert client.get(url).status_code == 200
+    grow(2)
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(url).status_code == 200
+    assert len(more) == len(few), "une requête de plus par ligne affichée (N+1)"
