@@ -121,6 +121,9 @@ if env.str("POSTGIS_COMPARE_URL", default=""):
 for _db in DATABASES.values():
     if "spatialite" in _db["ENGINE"]:
         _db.setdefault("OPTIONS", {}).update(SPATIALITE_OPTIONS)
+        # Tests: in memory, as Django does for SQLite; said explicitly so that pytest-xdist's workers
+        # do not derive a file name from NAME for the SpatiaLite engine.
+        _db.setdefault("TEST", {"NAME": ":memory:"})
     if "postgis" in _db["ENGINE"]:
         _db.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
         _db.setdefault("CONN_HEALTH_CHECKS", True)

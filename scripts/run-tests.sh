@@ -67,11 +67,22 @@ stage "Serveurs de test (PostgreSQL + PostGIS, Redis)" start_servers
 POSTGIS_URL="postgis://postgres@127.0.0.1:$PG_PORT/monenfant"
 mkdir -p test-artifacts
 
+# Two pytest workers (pytest-xdist) on these 2 cores: TEST_WORKERS=1 for one process.
+WORKERS=${TEST_WORKERS:-2}
+XDIST=()
+[ "$WORKERS" -gt 1 ] && XDIST=(-n "$WORKERS")
+
 stage "Suite sur SpatiaLite, parcours navigateur et comparaison PostGIS" \
   env POSTGIS_COMPARE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true \
-  $PY -m pytest -m "not redis" --durations=20 "$@"
+  $PY -m pytest -m "not redis" "${XDIST[@]}" --durations=20 "$@"
+
+# The tests where the backend matters, again on PostGIS; Redis is left out here: its tests share one
+# server (the Redis-down test stops it), so they run after, in one process.
+stage "Suite sur PostGIS (où la base compte)" \
+  env DATABASE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true \
+  $PY -m pytest -m "postgis and not redis" "${XDIST[@]}" --durations=20 "$@"
 
 # TEST_REDIS_PIDFILE lets the Redis-down test stop this server and start it again, same port.
-stage "Suite sur PostGIS (où la base compte), Redis et un vrai worker Celery" \
+stage "Redis et un vrai worker Celery, sur PostGIS" \
   env DATABASE_URL="$POSTGIS_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" TEST_REDIS_PIDFILE="$WORK/redis.pid" \
-  $PY -m pytest -m "postgis or redis" --durations=20 "$@"
+  $PY -m pytest -m redis --durations=10 "$@"
