@@ -1,13 +1,14 @@
 """Fixtures shared by every app: a fake BAN geocoder on loopback, Chromium for Playwright."""
 
 import json
+import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from monenfant.tests.horloge import ClockWatch, module_writes_dates
+from monenfant.tests.horloge import ClockWatch, module_writes_dates, real_clock_environ
 
 pytest_plugins = ["habilitations.tests.fixtures"]
 
@@ -115,6 +116,9 @@ def browser_type_launch_args(browser_type_launch_args):
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run",
         ],
+        # The browser keeps the real clock when the tests run a year ahead (TEST_FAKETIME): Chromium
+        # does not run under libfaketime, and only the server's date matters to the tests.
+        "env": real_clock_environ(),
     }
 
 
@@ -147,6 +151,43 @@ def demo_site(demo_directory):
 
     with open("/dev/null", "w") as devnull:
         call_command("load_demo_guichets", stdout=devnull)
+
+
+@pytest.fixture
+def commits(db, monkeypatch):
+    """What `on_commit` does in production, inside a test's transaction: a callback runs when the code's
+    outermost atomic block ends (at once outside any block), instead of when the test's transaction
+    would commit, that is never. Cheaper than `transaction=True`, which empties every table after each test."""
+    from django.db import connection, transaction
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    depth = len(connection.atomic_blocks)  # the test's own blocks
+    on_commit, atomic_exit = BaseDatabaseWrapper.on_commit, transaction.Atomic.__exit__
+
+    def run(callbacks):
+        for _savepoints, func, robust in callbacks:
+            try:
+                func()
+            except Exception:
+                if not robust:
+                    raise
+                logging.getLogger("django.db.backends.base").exception("on_commit (robust)")
+
+    def on_commit_here(self, func, robust=False):
+        if self.alias == connection.alias and len(self.atomic_blocks) == depth:
+            run([(set(), func, robust)])
+        else:
+            on_commit(self, func, robust)
+
+    def exit_then_commit(self, exc_type, exc_value, traceback):
+        result = atomic_exit(self, exc_type, exc_value, traceback)
+        if self.using in (None, connection.alias) and len(connection.atomic_blocks) == depth and connection.run_on_commit:
+            callbacks, connection.run_on_commit = connection.run_on_commit, []
+            run(callbacks)
+        return result
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit_here)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_then_commit)
 
 
 @pytest.fixture(autouse=True)

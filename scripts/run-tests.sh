@@ -72,17 +72,21 @@ WORKERS=${TEST_WORKERS:-2}
 XDIST=()
 [ "$WORKERS" -gt 1 ] && XDIST=(-n "$WORKERS")
 
+# TEST_FAKETIME=+365d runs the tests (not the servers) with the clock a year ahead (Debian's faketime).
+PYTEST=($PY -m pytest)
+[ -n "${TEST_FAKETIME:-}" ] && PYTEST=(faketime -f "$TEST_FAKETIME" "${PYTEST[@]}")
+
 stage "Suite sur SpatiaLite, parcours navigateur et comparaison PostGIS" \
   env POSTGIS_COMPARE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true \
-  $PY -m pytest -m "not redis" "${XDIST[@]}" --durations=20 "$@"
+  "${PYTEST[@]}" -m "not redis" "${XDIST[@]}" --durations=20 "$@"
 
 # The tests where the backend matters, again on PostGIS; Redis is left out here: its tests share one
 # server (the Redis-down test stops it), so they run after, in one process.
 stage "Suite sur PostGIS (où la base compte)" \
   env DATABASE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true \
-  $PY -m pytest -m "postgis and not redis" "${XDIST[@]}" --durations=20 "$@"
+  "${PYTEST[@]}" -m "postgis and not redis" "${XDIST[@]}" --durations=20 "$@"
 
 # TEST_REDIS_PIDFILE lets the Redis-down test stop this server and start it again, same port.
 stage "Redis et un vrai worker Celery, sur PostGIS" \
   env DATABASE_URL="$POSTGIS_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" TEST_REDIS_PIDFILE="$WORK/redis.pid" \
-  $PY -m pytest -m redis --durations=10 "$@"
+  "${PYTEST[@]}" -m redis --durations=10 "$@"

@@ -12,8 +12,8 @@ from demandes.tests.conftest import open_linf
 from habilitations.tests.fixtures import pdf_text
 from structures.tests.factories import CommuneFactory
 
-# Real commits: the notifications leave the outbox after the transaction.
-pytestmark = pytest.mark.django_db(transaction=True)
+# The notifications leave the outbox once the code's transaction ends, as in production.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 IN_A_MONTH = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 BORN = (timezone.localdate() - datetime.timedelta(days=400)).isoformat()

@@ -12,7 +12,7 @@ from demandes.tasks import remind_overdue_demandes
 from demandes.tests.test_exports import make_demandes
 from structures.models import Caf
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the outbox sends after the commit
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]  # the outbox sends after the commit
 
 
 def received(demandes, days_ago):

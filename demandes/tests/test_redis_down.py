@@ -17,6 +17,7 @@ from demandes.models import Demande
 from demandes.tests.test_demande import go_through
 from habilitations.tasks import flush_outbox, send_notification
 from habilitations.workflow import Notification
+from monenfant.tests.horloge import real_clock_environ
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +52,7 @@ def stoppable_redis(settings):
     def start():
         command = [shutil.which("redis-server"), "--bind", url.hostname, "--port", str(url.port), "--save", "",
                    "--appendonly", "no", "--daemonize", "yes", "--pidfile", os.environ["TEST_REDIS_PIDFILE"]]
-        subprocess.run(command, check=True)  # noqa: S603 (the suite's own server, same arguments as run-tests.sh)
+        subprocess.run(command, check=True, env=real_clock_environ())  # noqa: S603 (the suite's own server, same arguments as run-tests.sh)
         _wait(up, "Redis n'a pas redémarré")
 
     yield SimpleNamespace(stop=stop, start=start)

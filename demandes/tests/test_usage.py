@@ -6,7 +6,7 @@ from demandes.tests.test_demande import STEPS, go_through
 from structures.enums import EvenementUsage
 from structures.tests.usage_helpers import counted
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 def test_started_once_at_the_first_step_and_sent_once_confirmed(client, velay):

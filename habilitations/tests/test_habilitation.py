@@ -17,8 +17,8 @@ from habilitations.tests.factories import make_person
 from habilitations.tests.fixtures import pdf_text, submit
 from habilitations.workflow import DemandeHabilitation, Notification
 
-# Real commits: notifications leave the outbox after the transaction, as in production.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Notifications leave the outbox once the code's transaction ends, as in production.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 def test_a_manager_requests_an_habilitation_and_both_sides_are_told(client, linf):

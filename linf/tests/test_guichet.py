@@ -14,7 +14,7 @@ from linf.services import GuichetRefuse, open_guichet
 from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.tests.factories import CommuneFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(JOUR_DES_TESTS)]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits"), pytest.mark.time_machine(JOUR_DES_TESTS)]
 
 
 def test_the_guichet_opens_only_with_a_validated_habilitation_an_active_contract_and_matching_communes(demande, linf):

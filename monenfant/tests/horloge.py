@@ -9,6 +9,7 @@ time-machine; the root conftest fails the test otherwise and says where the code
 import ast
 import datetime
 import functools
+import os
 import re
 import traceback
 import zoneinfo
@@ -74,3 +75,9 @@ class ClockWatch:
 # there (`pytest.mark.time_machine(JOUR_DES_TESTS)`, the clock then runs on), and keeps its meaning
 # whatever the real date.
 JOUR_DES_TESTS = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+
+
+def real_clock_environ() -> dict[str, str]:
+    """The environment for a server a test starts itself (a browser, Redis): its clock stays real when the
+    tests run shifted with libfaketime (TEST_FAKETIME), under which neither Chromium nor Redis run."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
