@@ -12,7 +12,7 @@ APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils
 run: setup data
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-setup: deps $(VENV)/.installed node_modules/.installed .env staticfiles/.collected
+setup: deps $(VENV)/.installed node_modules/.installed .env .staticfiles-collected
 
 # The runner installs what is missing itself (timed as its first stage); no demo database is built.
 test:
@@ -42,7 +42,8 @@ node_modules/.installed: package.json package-lock.json
 .env:
 	@echo "SECRET_KEY=$$($(PYTHON_SYSTEM) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 
-staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(shell find static -type f 2>/dev/null)
+# The marker stays out of staticfiles/: whatever lies there is served.
+.staticfiles-collected: $(VENV)/.installed node_modules/.installed $(shell find static -type f 2>/dev/null)
 	$(PY) manage.py collectstatic --noinput -v0
 	touch $@
 
@@ -63,4 +64,4 @@ lint: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles var test-artifacts
+	rm -rf $(VENV) node_modules staticfiles .staticfiles-collected var test-artifacts

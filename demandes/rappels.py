@@ -47,10 +47,11 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> RappelReport:
     report = RappelReport()
     for linf, demandes in per_linf.items():
         persons = persons_of([linf])
-        if persons:
-            notify(to=[p.email for p in persons], sujet=f"monenfant : {len(demandes)} demande(s) d'information en attente",
+        for person in persons:  # one email a person, as for a new demande
+            notify(to=[person.email], sujet=f"monenfant : {len(demandes)} demande(s) d'information en attente",
                    template="demandes/emails/rappel_linf.txt",
                    context={"linf": linf, "demandes": demandes, "now": now, "site_url": settings.SITE_URL})
+        if persons:
             report.linfs += 1
     for caf, demandes in per_caf.items():
         notify(to=[caf.email_habilitations],

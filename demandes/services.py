@@ -29,10 +29,10 @@ def submit_demande(*, commune: Commune, enfants: list[dict], **fields) -> Demand
     statistiques.count_sent(demande)
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est enregistrée",
            template="demandes/emails/enregistree.txt", context={"demande": demande, "linfs": linfs})
-    persons = persons_of(linfs)
-    if persons:
-        # No personal data of the family here: the email points to the professional area.
-        notify(to=[p.email for p in persons], sujet="monenfant : une nouvelle demande d'information",
+    # No personal data of the family here: the email points to the professional area. One email a
+    # person: nobody learns the addresses of the others.
+    for person in persons_of(linfs):
+        notify(to=[person.email], sujet="monenfant : une nouvelle demande d'information",
                template="demandes/emails/nouvelle_pour_linf.txt",
                context={"demande": demande, "site_url": settings.SITE_URL})
     return demande

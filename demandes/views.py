@@ -12,6 +12,7 @@ from redis.exceptions import RedisError
 
 from habilitations.documents import render_pdf
 from linf.selectors import linfs_serving
+from monenfant.params import parse_pk
 from structures import selectors as structures_selectors
 from structures import usage
 from structures.enums import EvenementUsage
@@ -197,8 +198,8 @@ def pro_liste(request):
     lieux = list(user.affectations.filter(role="linf").select_related("structure"))
     demandes = Demande.objects.visible_to(user).select_related("commune").prefetch_related("linfs__guichet")
     lieu = request.GET.get("lieu")
-    if lieu and lieu.isdigit():
-        demandes = demandes.filter(linfs=int(lieu))
+    if (lieu_pk := parse_pk(lieu)) is not None:
+        demandes = demandes.filter(linfs=lieu_pk)
     now = timezone.now()
     rows = [
         {"demande": d, "age": d.age_jours(now), "delai": d.delai_jours(), "en_retard": d.en_retard(now)}

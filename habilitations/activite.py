@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from structures import counters
 
-from .models import ActiviteMensuelle, User
+from .models import ActiviteMensuelle, User, axes_username
 
 CONNEXIONS = "connexions"
 ECHECS = "echecs"
@@ -43,9 +43,9 @@ def _count_login(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="activite_echec")
 def _count_failure(sender, credentials, request=None, **kwargs):
     # The address typed names the person (any case); an unknown address counts for nobody.
-    email = (credentials.get("username") or credentials.get("email") or "").strip()
+    email = axes_username(request, credentials)
     if not email:
         return
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email=email).first()
     if user is not None:
         record(user, ECHECS)

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from monenfant import params
 from structures.enums import Jour, Rubrique
 from structures.models import Caf, Commune, DemiJournee, Horaire, Structure
 from structures.text import normalize
@@ -97,7 +98,7 @@ class DemandeHabilitationForm(forms.Form):
     demandeur_nom = forms.CharField(label="Vos prénom et nom", max_length=150)
     demandeur_email = forms.EmailField(label="Votre adresse électronique")
     demandeur_telephone = forms.CharField(label="Votre téléphone (facultatif)", max_length=20, required=False)
-    structures = forms.ModelMultipleChoiceField(
+    structures = params.ModelMultipleChoiceField(
         label="Lieux d'information concernés", queryset=Structure.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins un lieu d'information."},
     )

@@ -9,13 +9,25 @@ from structures.models import Caf, Structure
 from .enums import ROLES_CAF, ROLES_STRUCTURE, Role
 
 
+def identifiant(text: str | None) -> str:
+    """The one spelling of an address for login, lockout and the connection logs: people type capitals
+    and spaces, and an attacker tries every variant of a locked address."""
+    return (text or "").strip().lower()
+
+
+def axes_username(request, credentials) -> str:
+    """django-axes locks and logs this identity (AXES_USERNAME_CALLABLE), whatever the spelling typed."""
+    source = credentials if credentials is not None else getattr(request, "POST", {})
+    return identifiant(source.get("username") or source.get("email"))
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create(self, email, password, **fields):
         if not email:
             raise ValueError("Une adresse électronique est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=identifiant(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -33,8 +45,7 @@ class UserManager(BaseUserManager):
         ).distinct()
 
     def get_by_natural_key(self, username):
-        # People type their address with capitals now and then.
-        return self.get(email__iexact=username)
+        return self.get(email=identifiant(username))
 
     def create_superuser(self, email, password=None, **fields):
         fields.update(is_staff=True, is_superuser=True)
@@ -65,7 +76,7 @@ class User(AbstractUser):
         return f"{name} <{self.email}>" if name else self.email
 
     def save(self, *args, **kwargs):
-        self.email = (self.email or "").lower()
+        self.email = identifiant(self.email)
         super().save(*args, **kwargs)
 
     # What structures/ and the other apps ask of a user, without importing this app.

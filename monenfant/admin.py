@@ -3,8 +3,10 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from monenfant.params import check_pk
 from structures.models import Departement
 
 
@@ -85,13 +87,22 @@ class ScopedAdminMixin:
     def get_object(self, request, object_id, from_field=None):
         # Another territory's object does not exist for this person: a plain 404, no hint,
         # before any permission check could answer 403 and confirm that it exists.
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            check_pk(field, unquote(object_id))
+        except (ValidationError, ValueError):
+            raise Http404("Objet introuvable.") from None
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404("Objet introuvable.")
         return obj
 
     def _in_scope_or_404(self, request, object_id):
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        try:
+            pk = check_pk(self.model._meta.pk, unquote(object_id))
+        except (ValidationError, ValueError):
+            raise Http404("Objet introuvable.") from None
+        if not self.get_queryset(request).filter(pk=pk).exists():
             raise Http404("Objet introuvable.")
 
     def history_view(self, request, object_id, extra_context=None):

@@ -2,9 +2,13 @@
 
 import csv
 import datetime
+import decimal
 from collections.abc import Iterable
 
 from django.http import HttpResponse
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…) typed in a name).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str:
@@ -16,7 +20,10 @@ def _cell(value) -> str:
         return f"{value:.1f}".replace(".", ",")  # a French spreadsheet reads "12,5" as a number
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | decimal.Decimal):
+        return str(value)  # a number, negative ones included, stays a number
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_response(filename: str, headers: list[str], rows: Iterable[Iterable]) -> HttpResponse:

@@ -56,6 +56,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # The families' form is limited per address; off only for a load test from one address.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 AXES_USERNAME_FORM_FIELD = "username"
+# One identity whatever the spelling typed ("ASSMAT64@…", " assmat64@…"): locked, logged and counted once.
+AXES_USERNAME_CALLABLE = "habilitations.models.axes_username"
 AXES_LOCKOUT_TEMPLATE = "habilitations/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -74,13 +76,14 @@ CAPTCHA_LENGTH = 5
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "monenfant.middleware.StaticFilesMiddleware",  # WhiteNoise
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "monenfant.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -196,13 +199,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Security: HTTPS=on in production (TLS ends at the load balancer, which sets X-Forwarded-Proto).
-HTTPS = env.bool("HTTPS", default=False)
+# Security: SITE_HTTPS=on in production (TLS ends at the load balancer, which sets X-Forwarded-Proto).
+# Not "HTTPS": that is the CGI flag, which runserver's wsgiref copies from the environment into every
+# request, so plain HTTP would look secure.
+SITE_HTTPS = env.bool("SITE_HTTPS", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if HTTPS:
+if SITE_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
@@ -220,7 +225,7 @@ SILENCED_SYSTEM_CHECKS = [
     # locking by address would lock them all out at once.
     "axes.W006",
 ]
-if HTTPS and not SECURE_HSTS_PRELOAD:
+if SITE_HTTPS and not SECURE_HSTS_PRELOAD:
     # Preloading is a commitment for the whole domain, taken by whoever runs production.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 

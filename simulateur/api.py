@@ -17,9 +17,13 @@ LABELS = {
 }
 
 
+# The page's form takes 9 digits (7 before the comma); beyond, rounding a result overflows the context.
+LARGEST = Decimal("9999999.99")
+
+
 def _decimal(text: str) -> Decimal:
     value = Decimal(text.replace(",", "."))
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) > LARGEST:
         raise InvalidOperation
     return value
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from demandes.models import AccesDemande, Demande
 from demandes.tests.conftest import open_linf
+from habilitations.enums import Role
+from habilitations.tests.factories import make_person
 from habilitations.tests.fixtures import pdf_text
 from structures.tests.factories import CommuneFactory
 
@@ -62,6 +64,15 @@ def test_a_family_sends_a_demande_the_linf_is_told_without_personal_data(client,
     assert "Sarah Martin" in text and "lundi au jeudi" in text
     other = type(client)()
     assert other.get(f"/demande-information/confirmation/{demande.reference}/").status_code == 404
+
+
+def test_each_linf_person_gets_an_email_of_their_own(client, velay):
+    make_person(Role.LINF, structure=velay["linf"], email="paul@pif43.example.fr")
+    go_through(client)
+    client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    to_linf = [m for m in mail.outbox if "nouvelle demande" in m.subject]
+    assert sorted(m.to for m in to_linf) == [["julie@pif43.example.fr"], ["paul@pif43.example.fr"]]
+    assert all(not m.cc and not m.bcc for m in to_linf), "nobody learns the other's address"
 
 
 def test_a_commune_nobody_serves_is_said_at_once_with_help_nearby(client, velay):

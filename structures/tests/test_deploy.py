@@ -13,7 +13,7 @@ def test_check_deploy_is_clean_with_production_settings():
         **os.environ,
         "SECRET_KEY": "a-production-like-secret-key-with-enough-entropy-9f8e7d6c5b4a3f2e1d0c",
         "ALLOWED_HOSTS": "monenfant.example.fr",
-        "HTTPS": "on",
+        "SITE_HTTPS": "on",
         "DEBUG": "off",
         "EMAIL_URL": "smtp+tls://user:password@smtp.example.fr:587",
     }
