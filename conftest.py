@@ -1,4 +1,5 @@
-"""Fixtures shared by every app: a fake BAN geocoder on loopback, Chromium for Playwright."""
+"""Fixtures and rules shared by every app: a fake BAN geocoder on loopback, Chromium for Playwright, the
+static files scanned once, `on_commit` as in production (`commits`), and hand-written dates on a set clock."""
 
 import json
 import logging
