@@ -12,6 +12,13 @@ class MonenfantAdminConfig(AdminConfig):
     default_site = "monenfant.admin.AdministrationSite"
 
     def ready(self):
+        # Every text field of every form, ours, the admin's and the libraries', refuses control
+        # characters: set before the admin modules (and their forms) are imported below.
+        from django import forms
+
+        from monenfant.validators import NoControlCharacters
+
+        forms.CharField.default_validators = [NoControlCharacters()]
         super().ready()
         # The glue: the simulator stays alone, the usage counters (structures) hear of its results.
         from simulateur.signals import simulation_faite
