@@ -1,5 +1,3 @@
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -7,11 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
-from redis.exceptions import RedisError
 
 from habilitations.documents import render_pdf
 from linf.selectors import linfs_serving
+from monenfant.limits import too_many
 from monenfant.params import parse_pk
 from structures import selectors as structures_selectors
 from structures import usage
@@ -34,7 +31,6 @@ STEPS = [
 ]
 NAMES = [name for name, _, _ in STEPS]
 RATE = "5/h"  # submissions per address and hour
-logger = logging.getLogger(__name__)
 
 
 def _build(form_class, data=None):
@@ -138,12 +134,8 @@ def _cleaned(state) -> dict:
 
 
 def _too_many(request) -> bool:
-    try:
-        return is_ratelimited(request, group="demande-information", key="ip", rate=RATE, increment=True)
-    except RedisError:
-        # The counters live in Redis: when it is down, a family still sends its demande.
-        logger.warning("Cache indisponible : limite d'envoi des demandes non appliquée", exc_info=True)
-        return False
+    # The counters live in Redis: when it is down, a family still sends its demande.
+    return too_many(request, group="demande-information", key="ip", rate=RATE)
 
 
 def _submit(request, state, context, form):

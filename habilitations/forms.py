@@ -5,9 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from monenfant import params
+from monenfant.limits import too_many
 from structures.enums import Jour, Rubrique
 from structures.models import Caf, Commune, DemiJournee, Horaire, Structure
 from structures.text import normalize
+
+from .models import identifiant
 
 CRENEAUX = [
     (f"{jour.value}-{demi.value}", f"{jour.label} {demi.label}")
@@ -27,6 +30,15 @@ class ConnexionForm(AuthenticationForm):
 class MotDePasseOublieForm(PasswordResetForm):
     # The convention asks for a challenge against robots: the person types the text shown.
     captcha = CaptchaField(label="Recopiez le texte de l'image", help_text="Les lettres et chiffres affichés.")
+    # Nobody floods a person's mailbox with reset links: a few an hour per address, any spelling.
+    RATE = "3/h"
+
+    def save(self, *args, request=None, **kwargs):
+        address = identifiant(self.cleaned_data["email"])
+        if request is not None and too_many(request, group="mot-de-passe-oublie", key=lambda _group, _request: address,
+                                            rate=self.RATE):
+            return  # the same page as for any address: it tells nobody whether the limit was reached
+        super().save(*args, request=request, **kwargs)
 
 
 class FicheGestionnaireForm(forms.ModelForm):

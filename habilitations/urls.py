@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from monenfant.decorators import secret_link
+
 from . import views
 
 app_name = "pro"
@@ -19,5 +21,5 @@ urlpatterns = [
     path("structures/<int:pk>/", views.fiche, name="fiche"),
     path("structures/<int:pk>/consentement/", views.consentement, name="consentement"),
     path("habilitation/", views.demande_habilitation, name="demande_habilitation"),
-    path("habilitation/suivi/<str:jeton>/", views.suivi_habilitation, name="suivi_habilitation"),
+    path("habilitation/suivi/<str:jeton>/", secret_link(views.suivi_habilitation), name="suivi_habilitation"),
 ]

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from monenfant.decorators import keep_secret
 from structures import selectors as structures_selectors
 from structures import services as structures_services
 from structures.enums import Rubrique
@@ -108,6 +109,12 @@ class MotDePasseOublie(auth_views.PasswordResetView):
 class NouveauMotDePasse(auth_views.PasswordResetConfirmView):
     template_name = "habilitations/nouveau_mot_de_passe.html"
     success_url = reverse_lazy("pro:connexion")
+
+    def dispatch(self, *args, **kwargs):
+        # The link with the token redirects at once to ".../set-password/" (the token goes to the
+        # session): that URL holds no secret, and its form must keep a Referer for CSRF.
+        in_url = kwargs.get("token") != self.reset_url_token
+        return keep_secret(super().dispatch(*args, **kwargs), referrer=in_url)
 
     def form_valid(self, form):
         form.user.doit_changer_mot_de_passe = False

@@ -56,10 +56,12 @@ def test_a_family_sends_a_demande_the_linf_is_told_without_personal_data(client,
     assert linf.to == ["julie@pif43.example.fr"]
     for private in ("Sarah", "Martin", "06 12 34 56 78", "sarah.martin"):
         assert private not in linf.body + linf.subject
-    page = client.get(response["Location"]).content.decode()
+    confirmation = client.get(response["Location"])
+    assert confirmation["Referrer-Policy"] == "no-referrer" and "noindex" in confirmation["X-Robots-Tag"]
+    page = confirmation.content.decode()
     assert demande.reference in page
     download = client.get(f"/demande-information/confirmation/{demande.reference}/pdf/")
-    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Type"] == "application/pdf" and download["Referrer-Policy"] == "no-referrer"
     text = pdf_text(type("Doc", (), {"pdf": download.content}))
     assert "Sarah Martin" in text and "lundi au jeudi" in text
     other = type(client)()

@@ -1,10 +1,18 @@
-"""Attacks on the login, replayed: one identity whatever the spelling of the address (issue 15, §2)."""
+"""Attacks on the login and the secret links, replayed (issue 15): one identity whatever the spelling of
+the address; links that are keys stay out of search engines and Referer headers."""
+
+import re
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from habilitations.models import identifiant
 from habilitations.tests.factories import PASSWORD, UserFactory
+from habilitations.tests.fixtures import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +43,42 @@ def test_failures_under_every_spelling_lock_the_one_account_for_every_spelling(c
         assert "_auth_user_id" not in client.session
     assert set(AccessAttempt.objects.values_list("username", flat=True)) == {EMAIL}
     assert set(AccessFailureLog.objects.values_list("username", flat=True)) == {EMAIL}, "the CAF's log shows one person"
+
+
+def secret(response) -> bool:
+    return response["X-Robots-Tag"] == "noindex, nofollow" and response["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_follow_up_link_of_a_request_is_kept_secret(client, linf):
+    followed = client.get(submit(client, linf)["Location"])
+    assert followed.status_code == 200 and secret(followed)
+
+
+def test_the_activation_and_reset_link_is_kept_secret(client):
+    person = UserFactory(email=EMAIL)
+    link = reverse("pro:nouveau_mot_de_passe", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(person.pk)), "token": default_token_generator.make_token(person)})
+    first = client.get(link)
+    assert first.status_code == 302 and secret(first)
+    form = client.get(first["Location"])  # ".../set-password/": the token is in the session now
+    assert form.status_code == 200 and form["X-Robots-Tag"] == "noindex, nofollow"
+    assert form["Referrer-Policy"] == "same-origin", "its form's POST keeps an Origin for CSRF"
+    assert client.get("/pro/connexion/")["Referrer-Policy"] == "same-origin"
+
+
+def test_reset_emails_to_one_address_are_throttled_whatever_its_spelling(client):
+    from captcha.models import CaptchaStore
+    from django.core import mail
+    from django.core.cache import cache
+
+    cache.clear()
+    UserFactory(email=EMAIL)
+    for spelling in ["assmat64@example.fr", "ASSMAT64@example.fr", " Assmat64@example.fr", "assmat64@EXAMPLE.fr",
+                     "assmat64@example.fr"]:
+        html = client.get("/pro/mot-de-passe-oublie/").content.decode()
+        hashkey = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
+        answer = CaptchaStore.objects.get(hashkey=hashkey).response
+        response = client.post("/pro/mot-de-passe-oublie/", {"email": spelling, "captcha_0": hashkey, "captcha_1": answer})
+        assert response.status_code == 302, "the same answer every time"
+    assert len(mail.outbox) == 3
+    cache.clear()
