@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -51,3 +52,25 @@ def test_an_initiative_shows_beside_results_of_its_departement_only(client):
     image = client.get(f"/initiatives/{current.pk}/image/")
     assert image["Content-Type"] == "image/png" and image.content == current.image
     assert pau.departement_id == "64" and le_puy.departement_id == "43"
+
+
+def test_a_decompression_bomb_is_refused_in_french():
+    data = bytearray(png(size=(1, 1)))
+    data[16:24] = (20000).to_bytes(4, "big") * 2  # IHDR: width and height
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
+    assert len(data) < 300
+    with pytest.raises(ValidationError, match="trop de pixels"):
+        read_image(SimpleUploadedFile("bombe.png", bytes(data)))
+
+
+def test_what_is_not_pixels_is_dropped_gps_and_appended_payloads_included():
+    exif = Image.Exif()
+    exif[0x010F] = "Appareil"  # camera maker
+    exif[0x8825] = {1: "N", 2: (45.0, 2.0, 39.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "purple").save(buffer, "JPEG", exif=exif)
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif()
+    data, mime = read_image(SimpleUploadedFile("photo.jpg", buffer.getvalue() + b"<script>payload</script>"))
+    assert mime == "image/jpeg" and b"payload" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert not image.getexif() and image.size == (40, 30)
