@@ -194,6 +194,9 @@ STATICFILES_DIRS = [
     # Leaflet comes pinned from the npm registry (package-lock.json), served from our static files.
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
+# django-dsfr writes the upstream digests of its files as SRI; WhiteNoise's manifest rewrites their url()
+# lines, so Chromium refused the stylesheets. We serve those files ourselves: SRI guards nothing here.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
