@@ -134,6 +134,27 @@ def _plain_static_names_for_the_browser(request):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_gives_the_second_factor():
+    """`client.force_login` skips the password; for the people who log in with a second factor it skips
+    that too (a confirmed app, this session verified), as if they had typed it. The second factor
+    itself is tested through its pages (habilitations/tests/test_second_facteur.py)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.needs_second_factor:
+            from habilitations.tests.fixtures import give_second_factor
+
+            give_second_factor(self, user)
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = original
+
+
 @pytest.fixture
 def demo_directory():
     """The real communes of 43 and 64 with the demo directory and the demo accounts."""

@@ -5,18 +5,20 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from monenfant.admin import InlinePermissionsMixin, ScopedAdminMixin
 
-from . import conventions, services
+from . import conventions, services, two_factor
 from .enums import PartiePreavis, Role
 from .forms import PersonneForm
 from .models import Affectation, User
@@ -26,7 +28,10 @@ AvenantPersonnesFormSet = forms.formset_factory(PersonneForm, extra=2, max_num=2
 
 
 class AffectationFormSet(forms.BaseInlineFormSet):
-    """A person may only grant the roles of their own territory."""
+    """A person may only grant the roles of their own territory, and of a lower rank than theirs."""
+
+    LINF_PAR_HABILITATION = ("Le rôle de personne habilitée d'un lieu d'information est donné et retiré par "
+                             "l'habilitation (validation, avenant), jamais ici.")
 
     def clean(self):
         super().clean()
@@ -38,11 +43,15 @@ class AffectationFormSet(forms.BaseInlineFormSet):
             raise ValidationError("Attribuez au moins un rôle de votre territoire à cette personne.")
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE"):
+            if not data:
+                continue
+            touched = form.has_changed() or data.get("DELETE")
+            # Only named persons of a signed convention read the families' demandes: not a back-office edit.
+            if touched and Role.LINF in (data.get("role"), form.initial.get("role")):
+                raise ValidationError(self.LINF_PAR_HABILITATION)
+            if data.get("DELETE") or departements is None:
                 continue
             role, caf, structure = data.get("role"), data.get("caf"), data.get("structure")
-            if departements is None:
-                continue
             if role == Role.CNAF_ADMIN or (role == Role.CAF_ADMIN and not user.has_role(Role.CAF_ADMIN)):
                 raise ValidationError("Ce rôle est attribué par la CNAF.")
             if role == Role.CAF_AGENT and not user.has_role(Role.CAF_ADMIN):
@@ -89,17 +98,68 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     inlines = [AffectationInline]
     fieldsets = [
         (None, {"fields": ["email", "first_name", "last_name", "is_active"]}),
-        ("Sécurité", {"fields": ["doit_changer_mot_de_passe", "last_login", "date_joined"]}),
+        ("Sécurité", {"fields": ["doit_changer_mot_de_passe", "compte_active", "second_facteur", "last_login",
+                                 "date_joined"]}),
     ]
     add_form = UserAddForm
     add_fieldsets = [(None, {"fields": ["email", "first_name", "last_name"]})]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["compte_active", "second_facteur", "last_login", "date_joined"]
+
+    @admin.display(description="compte activé (mot de passe choisi par la personne)", boolean=True)
+    def compte_active(self, obj):
+        return obj.has_usable_password()
+
+    @admin.display(description="double authentification")
+    def second_facteur(self, obj):
+        if not obj.needs_second_factor:
+            return "non demandée pour ce compte"
+        return "activée" if two_factor.is_enrolled(obj) else "à activer à la prochaine connexion"
+
+    def delete_queryset(self, request, queryset):
+        if len(self._acted_on(request, queryset)) != queryset.count():
+            raise PermissionDenied("Vous ne pouvez pas supprimer une personne de votre rang ou d'un rang supérieur.")
+        super().delete_queryset(request, queryset)
+
+    actions = ["envoyer_lien_activation", "reinitialiser_second_facteur"]
 
     def scope(self, request, queryset):
         departements = request.user.departements_geres()
         if departements is None:
             return queryset
         return queryset.filter(pk__in=User.objects.of_departements(departements).values("pk"))
+
+    # Who acts on whom: a lower rank only (User.may_act_on); a higher or equal one is read, not changed.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or request.user.may_act_on(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or request.user.may_act_on(obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Changing the address would send the next reset link to whoever typed it: it is the person's.
+        return [*self.readonly_fields, "email"] if obj is not None else self.readonly_fields
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied("Personne ne choisit le mot de passe d'un autre : la personne le choisit elle-même "
+                               "par son lien d'activation ou « Mot de passe oublié ».")
+
+    def _acted_on(self, request, queryset):
+        return [u for u in queryset if request.user.may_act_on(u)]
+
+    @admin.action(description="Envoyer un lien d'activation (comptes sans mot de passe)")
+    def envoyer_lien_activation(self, request, queryset):
+        people = [u for u in self._acted_on(request, queryset) if not u.has_usable_password() and u.is_active]
+        for user in people:
+            services.send_account_activation(user=user, par=request.user)
+        self.message_user(request, f"Lien d'activation envoyé à {len(people)} personne(s).", messages.SUCCESS)
+
+    @admin.action(description="Réinitialiser la double authentification (téléphone perdu)")
+    def reinitialiser_second_facteur(self, request, queryset):
+        people = self._acted_on(request, queryset)
+        for user in people:
+            two_factor.reset(user)
+        self.message_user(request, f"Double authentification réinitialisée pour {len(people)} personne(s) : "
+                                   "elles associeront une application à leur prochaine connexion.", messages.SUCCESS)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -109,6 +169,8 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         if user.is_staff != staff and not user.is_superuser:
             user.is_staff = staff
             user.save(update_fields=["is_staff"])
+        if not change:
+            services.send_account_activation(user=user, par=request.user)
 
 
 # Connection log (django-axes): logins, failures and lockouts of the people of one's territory.
@@ -133,6 +195,11 @@ class ConnexionLogScopeMixin:
         # Unlocking an account is deleting its failed attempts: the CAF administrator may.
         return self.has_module_permission(request)
 
+
+# The second factor's keys and recovery codes are nobody's to read in the back office.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 for _model, _admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
                        (AccessFailureLog, AccessFailureLogAdmin)):

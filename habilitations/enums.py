@@ -14,6 +14,12 @@ class Role(models.TextChoices):
 
 ROLES_CAF = {Role.CAF_ADMIN, Role.CAF_AGENT}
 ROLES_STRUCTURE = {Role.GESTIONNAIRE, Role.ASSMAT, Role.LINF}
+ROLES_SECOND_FACTOR = {Role.CNAF_ADMIN, Role.CAF_ADMIN, Role.CAF_AGENT, Role.LINF}
+# Who may act on whom in the back office: only on a lower rank (User.may_act_on).
+RANGS = {
+    Role.GESTIONNAIRE: 1, Role.ASSMAT: 1, Role.LINF: 1,
+    Role.CAF_AGENT: 2, Role.CAF_ADMIN: 3, Role.CNAF_ADMIN: 4,
+}
 
 
 class StatutHabilitation(models.TextChoices):

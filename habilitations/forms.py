@@ -1,5 +1,6 @@
 from captcha.fields import CaptchaField
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -25,6 +26,25 @@ class ConnexionForm(AuthenticationForm):
         "invalid_login": "Adresse électronique ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé : contactez votre CAF.",
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # A password chosen under older rules (8 characters, before 12) still opens the door this once,
+        # and the person chooses a new one before anything else (habilitations.middleware).
+        try:
+            password_validation.validate_password(self.cleaned_data.get("password") or "", user)
+        except ValidationError:
+            if not user.doit_changer_mot_de_passe:
+                user.doit_changer_mot_de_passe = True
+                user.save(update_fields=["doit_changer_mot_de_passe"])
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code de vérification", max_length=20,
+        help_text="Les 6 chiffres affichés par votre application d'authentification, ou un code de secours.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
 
 
 class MotDePasseOublieForm(PasswordResetForm):

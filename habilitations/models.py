@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from structures.models import Caf, Structure
 
-from .enums import ROLES_CAF, ROLES_STRUCTURE, Role
+from .enums import RANGS, ROLES_CAF, ROLES_SECOND_FACTOR, ROLES_STRUCTURE, Role
 
 
 def identifiant(text: str | None) -> str:
@@ -87,6 +87,24 @@ class User(AbstractUser):
         if not hasattr(self, "_affectations_cache"):
             self._affectations_cache = list(self.affectations.select_related("caf", "structure"))
         return self._affectations_cache
+
+    @property
+    def rang(self) -> int:
+        """How high this person stands: who may act on whom in the back office (RANGS)."""
+        if self.is_superuser:
+            return max(RANGS.values()) + 1
+        return max((RANGS[a.role] for a in self._affectations()), default=0)
+
+    def may_act_on(self, other: "User") -> bool:
+        """An agent acts on the structures' people, a CAF administrator also on agents, the CNAF on CAF
+        administrators: never on a person of one's own rank or above (oneself included). The territory
+        is checked by the back office's scope, not here."""
+        return self.is_active and self.rang > other.rang
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """People who read families' data or run the back office log in with a second factor (ASVS L2)."""
+        return self.is_superuser or self.is_staff or self.has_role(*ROLES_SECOND_FACTOR)
 
     @property
     def is_cnaf(self) -> bool:

@@ -92,6 +92,21 @@ def send_convention(*, demande: DemandeHabilitation, par: User) -> Document:
     return document
 
 
+def activation_link(user: User) -> str:
+    """The single-use link by which a person sets their own password (nobody else ever does)."""
+    return settings.SITE_URL + reverse("pro:nouveau_mot_de_passe", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
+    })
+
+
+def send_account_activation(*, user: User, par: User) -> None:
+    """An account opened in the back office (a structure manager, an agent): the person gets the link."""
+    affectation = par.affectations.filter(caf__isnull=False).select_related("caf").first()
+    notify(to=[user.email], sujet="monenfant : activez votre compte", template="habilitations/emails/activation_compte.txt",
+           context={"user": user, "lien": activation_link(user), "second_facteur": user.needs_second_factor,
+                    "par_qui": f"la {affectation.caf.nom}" if affectation else "la CNAF"})
+
+
 def _activate(personne: PersonneHabilitee, demande: DemandeHabilitation):
     user = User.objects.filter(email__iexact=personne.email).first()
     if user is None:
@@ -105,9 +120,7 @@ def _activate(personne: PersonneHabilitee, demande: DemandeHabilitation):
         Affectation.objects.get_or_create(user=user, role=Role.LINF, structure=structure)
     personne.user = user
     personne.save(update_fields=["user"])
-    lien = settings.SITE_URL + reverse("pro:nouveau_mot_de_passe", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
-    })
+    lien = activation_link(user)
     notify(to=[personne.email], sujet="monenfant : activez votre compte de personne habilitée",
            template="habilitations/emails/activation.txt", context=_context(demande, personne=personne, lien=lien))
 

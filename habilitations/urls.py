@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("connexion/", views.Connexion.as_view(), name="connexion"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("double-authentification/", views.second_facteur, name="second_facteur"),
+    path("double-authentification/activer/", views.activer_second_facteur, name="activer_second_facteur"),
     path("mot-de-passe/", views.ChangementMotDePasse.as_view(), name="mot_de_passe"),
     path("mot-de-passe-oublie/", views.MotDePasseOublie.as_view(), name="mot_de_passe_oublie"),
     path(

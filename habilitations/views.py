@@ -1,9 +1,12 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from monenfant.decorators import keep_secret
@@ -12,10 +15,11 @@ from structures import services as structures_services
 from structures.enums import Rubrique
 from structures.models import CONSENTEMENT_TEXTE, Caf, Structure
 
-from . import services
+from . import services, two_factor
 from .enums import Role
 from .forms import (
     ChoixCafForm,
+    CodeForm,
     ConnexionForm,
     DemandeHabilitationForm,
     FicheAssmatForm,
@@ -33,17 +37,7 @@ def _my_structures(user):
     return Structure.objects.filter(pk__in=user.structures_habilitees(*PRO_ROLES)).select_related("commune")
 
 
-def _password_change_first(view):
-    def wrapped(request, *args, **kwargs):
-        if request.user.doit_changer_mot_de_passe:
-            messages.info(request, "Choisissez votre mot de passe avant de continuer.")
-            return redirect("pro:mot_de_passe")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
-
-
-@_password_change_first
+@login_required
 def accueil(request):
     user = request.user
     roles = {a.role for a in user.affectations.all()}
@@ -58,7 +52,7 @@ def accueil(request):
     })
 
 
-@_password_change_first
+@login_required
 def fiche(request, pk: int):
     structure = get_object_or_404(_my_structures(request.user), pk=pk)
     assmat = structure.rubrique == Rubrique.ASSMAT
@@ -79,7 +73,7 @@ def fiche(request, pk: int):
                   {"structure": structure, "form": form, "horaires": horaires, "assmat": assmat}, status=status)
 
 
-@_password_change_first
+@login_required
 @require_POST
 def consentement(request, pk: int):
     structure = get_object_or_404(_my_structures(request.user).filter(rubrique=Rubrique.ASSMAT), pk=pk)
@@ -96,6 +90,57 @@ class Connexion(auth_views.LoginView):
     template_name = "habilitations/connexion.html"
     authentication_form = ConnexionForm
     redirect_authenticated_user = True
+
+
+def _next(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return reverse("pro:accueil")
+
+
+@login_required
+def second_facteur(request):
+    """Each login of a person who reads families' data: the code of their app, or a recovery code."""
+    user = request.user
+    if not user.needs_second_factor or user.is_verified():
+        return redirect(_next(request))
+    if not two_factor.is_enrolled(user):
+        return redirect(f"{reverse('pro:activer_second_facteur')}?{urlencode({'next': _next(request)})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.verify(request=request, code=form.cleaned_data["code"]):
+            request.session.cycle_key()
+            return redirect(_next(request))
+        form.add_error("code", "Ce code n'est pas valable : il a peut-être expiré ou déjà servi. Vérifiez l'heure "
+                               "de votre téléphone, attendez le code suivant ou utilisez un code de secours.")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "habilitations/second_facteur.html", {"form": form, "next": _next(request)}, status=status)
+
+
+@login_required
+def activer_second_facteur(request):
+    """First login after activation: the person pairs an authenticator app, then keeps recovery codes."""
+    user = request.user
+    if not user.needs_second_factor or user.is_verified():
+        return redirect(_next(request))
+    if two_factor.is_enrolled(user):
+        # Pairing a new phone is never the way around the second factor: verify, or ask the CAF to reset it.
+        return redirect(f"{reverse('pro:second_facteur')}?{urlencode({'next': _next(request)})}")
+    device = two_factor.pending_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_enrolment(request=request, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            request.session.cycle_key()
+            return render(request, "habilitations/codes_de_secours.html", {"codes": codes, "next": _next(request)})
+        form.add_error("code", "Ce code ne correspond pas : vérifiez que l'heure de votre téléphone est juste et "
+                               "saisissez le code affiché maintenant.")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "habilitations/activer_second_facteur.html", {
+        "form": form, "next": _next(request), "qr_code": two_factor.qr_code_svg(device),
+        "cle": two_factor.readable_key(device),
+    }, status=status)
 
 
 class MotDePasseOublie(auth_views.PasswordResetView):

@@ -3,8 +3,11 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import reverse
 
 from monenfant.params import check_pk
 from structures.models import Departement
@@ -44,9 +47,19 @@ class AdministrationSite(admin.AdminSite):
                              "models": list(models.values())})
         return sections
 
+    def login(self, request, extra_context=None):
+        # One door for everybody, with the second factor: the professional login page. A person
+        # already logged in who may not come here (a structure manager) is refused, not sent round.
+        if request.user.is_authenticated:
+            raise PermissionDenied("Votre compte n'a pas accès à l'administration.")
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
+
     def has_permission(self, request):
         user = request.user
         if not (user.is_active and user.is_authenticated):
+            return False
+        # Whoever must give a second factor has given it in this session (OTPMiddleware's is_verified).
+        if getattr(user, "needs_second_factor", True) and not getattr(user, "is_verified", lambda: False)():
             return False
         # The CNAF, or a person with a CAF role; structure managers work in /pro/.
         departements = user.departements_geres()

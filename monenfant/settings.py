@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "axes",
     "captcha",
     "django_fsm",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "structures",
     "simulateur",
     "habilitations",
@@ -71,6 +74,8 @@ LOGIN_REDIRECT_URL = "/pro/"
 LOGOUT_REDIRECT_URL = "/"
 # Reset and activation links: single use, valid three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# The name authenticator apps show beside the six-digit code.
+OTP_TOTP_ISSUER = "monenfant"
 CAPTCHA_FONT_SIZE = 32
 CAPTCHA_LENGTH = 5
 
@@ -81,7 +86,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The second factor, then a password that must change, before any private page.
+    "habilitations.middleware.AccessStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "monenfant.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -176,7 +184,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="monenfant <ne-pas-re
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "habilitations.passwords.LettersAndDigitsValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

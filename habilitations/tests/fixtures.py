@@ -3,6 +3,7 @@
 Loaded for every test by the root conftest (pytest_plugins).
 """
 
+import re
 import subprocess
 
 import pytest
@@ -10,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from habilitations import documents
+from habilitations.tests.otp import code_now
 from habilitations.workflow import DemandeHabilitation
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, StructureFactory
@@ -78,3 +80,24 @@ def demande(client, linf):
     submit(client, linf)
     mail.outbox.clear()
     return DemandeHabilitation.objects.get()
+
+
+def enrol_second_factor(client, next_url: str = "/pro/") -> list[str]:
+    """The enrolment page as a person does it: read the key, type the app's code; returns the recovery codes."""
+    page = client.get(reverse("pro:activer_second_facteur"), {"next": next_url}).content.decode()
+    cle = re.search(r'id="cle-second-facteur">([A-Z2-7 ]+)<', page).group(1)
+    response = client.post(reverse("pro:activer_second_facteur"), {"code": code_now(cle), "next": next_url})
+    assert response.status_code == 200, response.status_code
+    return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
+
+
+def give_second_factor(client, user) -> None:
+    """This client's session counts as verified by the person's app (what typing the code does)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="application d'authentification", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

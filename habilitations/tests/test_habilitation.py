@@ -14,7 +14,7 @@ from habilitations.enums import Role, StatutHabilitation
 from habilitations.models import User
 from habilitations.tasks import flush_outbox
 from habilitations.tests.factories import make_person
-from habilitations.tests.fixtures import pdf_text, submit
+from habilitations.tests.fixtures import enrol_second_factor, pdf_text, submit
 from habilitations.workflow import DemandeHabilitation, Notification
 
 # Notifications leave the outbox once the code's transaction ends, as in production.
@@ -92,10 +92,12 @@ def test_convention_validation_activation_and_login(client, demande):
     client.logout()
     link = re.search(r"https?://[^/]+(/pro/nouveau-mot-de-passe/\S+)", activation.body).group(1)
     form_url = client.get(link)["Location"]
-    assert client.post(form_url, {"new_password1": "court1", "new_password2": "court1"}).status_code == 200
-    assert client.post(form_url, {"new_password1": "Velay2026linf", "new_password2": "Velay2026linf"}).status_code == 302
+    assert client.post(form_url, {"new_password1": "Velay2026", "new_password2": "Velay2026"}).status_code == 200
+    assert client.post(form_url, {"new_password1": "Velay2026linfs", "new_password2": "Velay2026linfs"}).status_code == 302
     assert "n'est plus valable" in client.get(link, follow=True).content.decode()
-    assert client.post(reverse("pro:connexion"), {"username": julie.email, "password": "Velay2026linf"}).status_code == 302
+    assert client.post(reverse("pro:connexion"), {"username": julie.email, "password": "Velay2026linfs"}).status_code == 302
+    assert client.get(reverse("pro:accueil"))["Location"].startswith(reverse("pro:activer_second_facteur"))
+    enrol_second_factor(client)
     assert "Point info familles du Velay" in client.get(reverse("pro:accueil")).content.decode()
 
 

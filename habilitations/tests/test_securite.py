@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 EMAIL = "assmat64@example.fr"
 VARIANTS = [EMAIL, "ASSMAT64@example.fr", f" {EMAIL}", f"{EMAIL} ", "Assmat64@Example.FR", f"\t{EMAIL}\n"]
-LOGINS = ["/pro/connexion/", "/administration/login/"]
+LOGINS = ["/pro/connexion/"]  # /administration/login/ sends there (test_second_facteur.py)
 
 
 def test_one_spelling_for_login_lockout_and_logs():

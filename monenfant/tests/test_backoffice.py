@@ -189,7 +189,7 @@ def test_an_agent_may_not_make_agents_but_a_caf_admin_may_for_their_caf_only(cli
 
 def test_repeated_failures_lock_the_account(client, territoires):
     make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
-    url = reverse("admin:login")
+    url = "/pro/connexion/"  # the back office's login is this page
     for _ in range(5):
         client.post(url, {"username": "agent@caf43.example.fr", "password": "mauvais"})
     response = client.post(url, {"username": "agent@caf43.example.fr", "password": PASSWORD})
@@ -218,8 +218,8 @@ def test_the_connection_log_of_a_caf_shows_its_own_people_only(client, territoir
     make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
     make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr")
     for email in ("agent@caf43.example.fr", "agent@caf64.example.fr"):
-        client.post(reverse("admin:login"), {"username": email, "password": "mauvais"})
-        client.post(reverse("admin:login"), {"username": email, "password": PASSWORD})
+        client.post("/pro/connexion/", {"username": email, "password": "mauvais"})
+        client.post("/pro/connexion/", {"username": email, "password": PASSWORD})
         client.logout()
     client.force_login(make_person(Role.CAF_ADMIN, caf_code="43"))
     for url in ("admin:axes_accesslog_changelist", "admin:axes_accessfailurelog_changelist"):

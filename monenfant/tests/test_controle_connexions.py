@@ -21,6 +21,7 @@ from demandes.tests.test_exports import make_demandes
 from habilitations.enums import Role
 from habilitations.models import ActiviteMensuelle
 from habilitations.tests.factories import PASSWORD, UserFactory, make_person
+from habilitations.tests.fixtures import give_second_factor
 from habilitations.workflow import DemandeHabilitation, PersonneHabilitee
 from monenfant.tests.horloge import JOUR_DES_TESTS
 from structures.tests.factories import CommuneFactory
@@ -69,6 +70,7 @@ def scenario(client):
         assert login(client, "personne@inconnue.example.fr", "mauvais").status_code == 200
         assert list(ActiviteMensuelle.objects.values_list("user", "mois", *FIELDS).order_by("pk")) == before
         assert login(client, "julie@pif43.example.fr").status_code == 302
+        give_second_factor(client, julie)
         d1, d2, d3 = make_demandes(linf43, linf43.commune, 3)
         for demande in (d1, d2, d3, d1):
             assert client.get(f"/pro/demandes/{demande.reference}/").status_code == 200
