@@ -174,6 +174,8 @@ CELERY_BEAT_SCHEDULE = {
     "instantane-couverture": {"task": "linf.tasks.snapshot_couverture", "schedule": crontab(hour=0, minute=30)},
     # The national view of "Besoins et offre" reads this nightly rollup.
     "recapitulatif-besoins": {"task": "demandes.tasks.rollup_besoins", "schedule": crontab(hour=1, minute=0)},
+    # Expired sessions, and the search address a family kept in one, do not stay in the database.
+    "sessions-expirees": {"task": "structures.tasks.clear_expired_sessions", "schedule": 3600},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")

@@ -1,4 +1,7 @@
+from importlib import import_module
+
 from celery import shared_task
+from django.conf import settings
 
 from . import usage
 
@@ -7,3 +10,10 @@ from . import usage
 def flush_usage() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): the usage counts buffered in Redis go to the database."""
     return usage.flush()
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Every hour (CELERY_BEAT_SCHEDULE): expired sessions are deleted, with the address a family posted
+    to the search (`structures.views.SESSION_ADRESSE`): it lives no longer than its session."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

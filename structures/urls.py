@@ -6,6 +6,7 @@ app_name = "structures"
 urlpatterns = [
     path("", views.home, name="home"),
     path("recherche/", views.recherche, name="recherche"),
+    path("recherche/oublier-adresse/", views.oublier_adresse, name="oublier_adresse"),
     path("structures/<int:pk>/", views.fiche, name="fiche"),
     path("recherche-d-emploi/", views.avip, name="avip"),
     path("initiatives/<int:pk>/image/", views.initiative_image, name="initiative_image"),

@@ -1,8 +1,11 @@
+from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, usage
 from .enums import Rubrique
@@ -51,31 +54,84 @@ def _feature(structure) -> dict:
     }
 
 
-@require_GET
-def recherche(request):
-    params = request.GET
-    context = _form_context(params)
-    commune_text = params.get("commune", "").strip()
+# The family's address never travels in a URL (access logs, Referer, history, shared links): the form
+# posts it, it is geocoded here and kept in the session with the commune it belongs to. Results URLs
+# carry the commune and these filters only.
+SESSION_ADRESSE = "recherche_adresse"
+ADRESSE_MAX = 200
+FILTRES = (
+    "rubrique", "rayon_km", "age_mois", "places_disponibles", "accueil_handicap", "horaires_atypiques",
+    "ouvert_samedi", "avip",
+)
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _url_resultats(params) -> str:
+    """/recherche/ with the commune and the filters of params, and nothing else (no address, no page)."""
+    query = QueryDict(mutable=True)
+    for key in ("code_insee", "commune", *FILTRES):
+        values = [v for v in params.getlist(key) if v.strip()]
+        if values:
+            query.setlist(key, values)
+    url = reverse("structures:recherche")
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _commune_or_candidates(params):
+    """(commune, None), or (None, candidates) when the typed text matches several; SearchError if none."""
     code = params.get("code_insee", "").strip()
-    if not commune_text and not code:
+    if code:
+        return selectors.commune_by_code(code), None
+    commune_text = params.get("commune", "").strip()
+    candidates = selectors.communes_for_text(commune_text)
+    if not candidates:
+        raise selectors.SearchError(f"Aucune commune ne correspond à « {commune_text[:60]} ».")
+    exact = [c for c in candidates if c.nom_normalise == normalize(commune_text)]
+    if len(candidates) > 1 and len(exact) != 1:
+        return None, candidates
+    return (exact[0] if exact else candidates[0]), None
+
+
+def _adresse_en_session(request, commune) -> dict | None:
+    """The address the family posted for this commune: {"texte", "point" (None when not found)}."""
+    adresse = request.session.get(SESSION_ADRESSE)
+    if not isinstance(adresse, dict) or adresse.get("code_insee") != commune.code_insee:
+        return None
+    point = None
+    if adresse.get("lon") is not None and adresse.get("lat") is not None:
+        point = Point(adresse["lon"], adresse["lat"], srid=4326)
+    return {"texte": adresse.get("texte", ""), "point": point}
+
+
+def _prive(response):
+    """A page that shows what the family typed: never stored by a browser or shared by a proxy."""
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def recherche(request):
+    if request.method == "POST":
+        return _recherche_postee(request)
+    params = request.GET
+    if "adresse" in params:  # an old bookmark: the address goes no further, and is not geocoded
+        query = params.copy()
+        query.pop("adresse")
+        return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+    context = _form_context(params)
+    if not params.get("commune", "").strip() and not params.get("code_insee", "").strip():
         return render(request, "structures/recherche.html", context)
     try:
-        if code:
-            commune = selectors.commune_by_code(code)
-        else:
-            candidates = selectors.communes_for_text(commune_text)
-            if not candidates:
-                raise selectors.SearchError(f"Aucune commune ne correspond à « {commune_text[:60]} ».")
-            exact = [c for c in candidates if c.nom_normalise == normalize(commune_text)]
-            if len(candidates) > 1 and len(exact) != 1:
-                context["candidates"] = candidates
-                return render(request, "structures/recherche.html", context)
-            commune = exact[0] if exact else candidates[0]
-        point, adresse_trouvee = commune.point, False
-        if params.get("adresse", "").strip():
-            geocoded = geocode_address(params["adresse"], commune)
-            if geocoded is not None:
-                point, adresse_trouvee = geocoded, True
+        commune, candidates = _commune_or_candidates(params)
+        if candidates:
+            context["candidates"] = candidates
+            return render(request, "structures/recherche.html", context)
+        adresse = _adresse_en_session(request, commune)
+        point = adresse["point"] if adresse and adresse["point"] else commune.point
         criteres = selectors.criteres_from_params(params, point=point)
     except selectors.SearchError as error:
         context["error"] = str(error)
@@ -90,14 +146,61 @@ def recherche(request):
     context.update(
         commune=commune, criteres=criteres, today=timezone.localdate(), page=page, querystring=query.urlencode(),
         initiatives=list(InitiativeLocale.objects.pour_commune(commune)[:3]),
-        adresse_trouvee=adresse_trouvee, adresse_ignoree=bool(params.get("adresse", "").strip()) and not adresse_trouvee,
+        adresse=adresse, adresse_saisie=adresse["texte"] if adresse else "",
         plus_large=next((r for r in context["rayons"] if r > criteres.rayon_km), None),
         carte={"centre": [point.y, point.x], "features": [_feature(s) for s in page.object_list]},
     )
     response = render(request, "structures/recherche.html", context)
     if params.get("page", "1") == "1":  # the next pages are the same search
         usage.count_search(departement=commune.departement_id, rubriques=criteres.rubriques)
+    if adresse:
+        return _prive(response)
+    # The same URL is ordered from an address for a family that posted one: a cache keys on the cookie.
+    patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def _recherche_postee(request):
+    """The search form: checked as on a GET, the address geocoded and kept in the session, then 303 to
+    the results URL (commune and filters). On an error or several communes, the form again, filled in."""
+    params = request.POST
+    adresse_texte = " ".join("".join(c if c.isprintable() else " " for c in params.get("adresse", "")).split())
+    adresse_texte = adresse_texte[:ADRESSE_MAX]
+    context = _form_context(params)
+    context["adresse_saisie"] = adresse_texte
+    try:
+        if not params.get("commune", "").strip() and not params.get("code_insee", "").strip():
+            raise selectors.SearchError("Indiquez votre commune ou son code postal.")
+        commune, candidates = _commune_or_candidates(params)
+        if candidates:  # chosen with a button that posts the same fields again, the address among them
+            context["candidates"] = candidates
+            context["champs_repostes"] = [
+                (key, value) for key, values in params.lists() if key not in ("csrfmiddlewaretoken", "code_insee")
+                for value in values
+            ]
+            return _prive(render(request, "structures/recherche.html", context))
+        selectors.criteres_from_params(params, point=commune.point)  # the filters, before asking the BAN
+    except selectors.SearchError as error:
+        context["error"] = str(error)
+        return _prive(render(request, "structures/recherche.html", context, status=400))
+    if adresse_texte:
+        point = geocode_address(adresse_texte, commune)
+        request.session[SESSION_ADRESSE] = {
+            "code_insee": commune.code_insee, "texte": adresse_texte,
+            "lon": point.x if point else None, "lat": point.y if point else None,
+        }
+    else:
+        request.session.pop(SESSION_ADRESSE, None)
+    query = params.copy()
+    query["code_insee"], query["commune"] = commune.code_insee, str(commune)
+    return HttpResponseSeeOther(_url_resultats(query))
+
+
+@require_POST
+def oublier_adresse(request):
+    """"Ne plus utiliser cette adresse": out of the session, back to the same results from the commune."""
+    request.session.pop(SESSION_ADRESSE, None)
+    return HttpResponseSeeOther(_url_resultats(request.GET))
 
 
 @require_GET

@@ -67,3 +67,41 @@ def test_parent_finds_a_creche_near_le_puy_and_opens_its_fiche(page, live_server
     expect(page.get_by_role("heading", name="Jours et horaires d'ouverture")).to_be_visible()
     page.screenshot(path=ARTIFACTS / f"3-fiche-{ecran}.png", full_page=True)
     assert_accessible(page)
+
+
+def test_parent_sorts_from_home_with_the_keyboard_and_the_address_stays_out_of_the_url(page, live_server, demo_directory, fake_ban):
+    """The address is posted and kept in the session: the results URL, its pages and a shared link carry none."""
+    from structures.models import Commune
+    from structures.tests.factories import point_at_km
+
+    home = point_at_km(Commune.objects.get(code_insee="43157").point, 3)
+    fake_ban.add("8 rue Pannessac", lon=home.x, lat=home.y, citycode="43157")
+    page.goto(live_server.url + "/")
+    commune = page.get_by_label("Commune ou code postal")
+    commune.focus()
+    commune.press_sequentially("Le Puy", delay=30)
+    expect(page.get_by_role("option", name="Le Puy-en-Velay (43000)")).to_be_visible()
+    commune.press("ArrowDown")
+    commune.press("Enter")
+    expect(page.locator("#code_insee")).to_have_value("43157")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Adresse (facultatif)")).to_be_focused()
+    page.keyboard.type("8 rue Pannessac")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("à moins de 10 km de votre adresse")
+    expect(page.locator(".mf-adresse")).to_contain_text("Distances calculées depuis votre adresse : 8 rue Pannessac")
+    assert "Pannessac" not in page.url and "adresse" not in page.url and "code_insee=43157" in page.url
+    expect(page.get_by_label("Adresse (facultatif)")).to_have_value("8 rue Pannessac")
+    next_page = page.get_by_role("link", name="Page suivante")
+    if next_page.count():
+        assert "Pannessac" not in next_page.get_attribute("href")
+    page.screenshot(path=ARTIFACTS / "4-resultats-depuis-l-adresse.png", full_page=True)
+    assert_accessible(page)
+
+    forget = page.get_by_role("button", name="Ne plus utiliser cette adresse")
+    forget.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("à moins de 10 km de Le Puy-en-Velay")
+    expect(page.locator(".mf-adresse")).to_have_count(0)
+    expect(page.get_by_label("Adresse (facultatif)")).to_have_value("")

@@ -73,25 +73,6 @@ def test_results_are_paginated(client, le_puy):
     assert "Assmat 20" in second and "Assmat 19" not in second
 
 
-def test_an_address_found_by_the_ban_orders_by_distance_from_home(client, le_puy, fake_ban):
-    home = point_at_km(le_puy.point, 6)
-    fake_ban.add("12 rue des Capucins", lon=home.x, lat=home.y, citycode="43157")
-    StructureFactory(nom="Près de chez moi", point=point_at_km(le_puy.point, 5))
-    StructureFactory(nom="Au centre", point=le_puy.point)
-    html = client.get("/recherche/", {"code_insee": "43157", "adresse": "12 rue des Capucins"}).content.decode()
-    assert "de l'adresse indiquée" in html
-    assert html.index("Près de chez moi") < html.index("Au centre")
-    assert fake_ban.queries == ["12 rue des Capucins, 43000 Le Puy-en-Velay"]
-
-
-def test_when_the_ban_is_down_the_commune_centre_is_used(client, le_puy, fake_ban):
-    fake_ban.down = True
-    StructureFactory(nom="Au centre", point=le_puy.point)
-    html = client.get("/recherche/", {"code_insee": "43157", "adresse": "12 rue des Capucins"}).content.decode()
-    assert "Adresse non trouvée" in html
-    assert "Au centre" in html
-
-
 def test_fiche_shows_what_a_parent_needs(client, le_puy):
     structure = StructureFactory(
         nom="Crèche Les Oursons", creche=True, telephone="04 71 00 00 00", email="oursons@example.fr",
