@@ -122,7 +122,32 @@ class ChoixCafForm(forms.Form):
         ]
 
 
+def _en_clair(rate: str, what: str) -> str:
+    count, period = rate.split("/")
+    return f"{count} {what} {({'h': 'par heure', 'd': 'par jour'})[period]}"
+
+
+def boite(email: str) -> str:
+    """The mailbox an address reaches, whatever its spelling: case, spaces, and a "+tag" most
+    providers deliver to the same box (so that the limit per address is one limit per person)."""
+    local, at, domain = identifiant(email).rpartition("@")
+    return f"{local.split('+')[0]}{at}{domain}"
+
+
 class DemandeHabilitationForm(forms.Form):
+    # Anyone may send this form without an account, and it makes us write to an address typed here:
+    # the same challenge as the password reset, and limits counted on the requests that would be sent
+    # (captcha solved, form valid), so that a person correcting mistakes is never held back.
+    # A real organisme asks once per CAF (one request names all its lieux d'information of the
+    # département), and a form filled in by hand (organisme, lieux, communes, persons, challenge)
+    # takes minutes. Ten an hour from one connection is one every six minutes without a pause, beyond
+    # even a federation filing for its members from one office or a collectivité behind one address;
+    # five a day to one mailbox is more requests than an organisme has CAFs to ask in a day. Over the
+    # limit, nothing is sent: at most five of our acknowledgements a day reach an address someone else
+    # typed, and they carry none of the text typed (habilitations.notifications).
+    RATE_CONNEXION = "10/h"
+    RATE_ADRESSE = "5/d"
+
     organisme_nom = forms.CharField(label="Nom de l'organisme gestionnaire", max_length=200)
     organisme_siret = forms.RegexField(label="SIRET (facultatif)", regex=r"^\d{14}$", required=False,
                                        error_messages={"invalid": "Un SIRET compte 14 chiffres."})
@@ -141,6 +166,8 @@ class DemandeHabilitationForm(forms.Form):
     delai_recuperation_jours = forms.IntegerField(
         label="Délai pour récupérer les demandes des familles (jours)", min_value=5, max_value=15, initial=10,
     )
+    # The password reset's challenge (MotDePasseOublieForm): the person types the text shown.
+    captcha = CaptchaField(label="Recopiez le texte de l'image", help_text="Les lettres et chiffres affichés.")
 
     def __init__(self, *args, caf, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +175,18 @@ class DemandeHabilitationForm(forms.Form):
         self.fields["structures"].queryset = Structure.objects.published().filter(
             rubrique=Rubrique.LINF, commune__departement=caf.departement_id
         ).select_related("commune")
+
+    def limite_atteinte(self, request) -> str | None:
+        """Count this request (once the form is valid): what to tell the person when it is over a limit."""
+        if too_many(request, group="demande-habilitation", key="ip", rate=self.RATE_CONNEXION):
+            limite = "une même connexion envoie au plus " + _en_clair(self.RATE_CONNEXION, "demandes d'habilitation")
+        else:
+            address = boite(self.cleaned_data["demandeur_email"])
+            if not too_many(request, group="demande-habilitation-adresse", key=lambda _group, _request: address,
+                            rate=self.RATE_ADRESSE):
+                return None
+            limite = "une même adresse électronique reçoit au plus " + _en_clair(self.RATE_ADRESSE, "accusés de réception")
+        return f"Pour protéger le service, {limite}."
 
     def clean_communes(self):
         found, unknown = [], []

@@ -68,6 +68,9 @@ def submit_demande(*, caf, organisme_nom, organisme_siret, organisme_adresse, de
     demande.structures.set(structures)
     demande.communes.set(communes)
     PersonneHabilitee.objects.bulk_create([PersonneHabilitee(demande=demande, **p) for p in personnes])
+    # Nobody has read it yet, and anyone may have typed these addresses: no text typed in the form
+    # goes into either email (habilitations.notifications). The persons listed are written to only
+    # once an agent validates.
     notify(to=[demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} reçue",
            template="habilitations/emails/accuse_reception.txt", context=_context(demande))
     notify(to=[caf.email_habilitations], sujet=f"Nouvelle demande d'habilitation {demande.reference}",
@@ -87,6 +90,8 @@ def send_convention(*, demande: DemandeHabilitation, par: User) -> Document:
     })
     document = Document.objects.create(demande=demande, type=TypeDocument.CONVENTION, pdf=pdf)
     _log(demande, depuis, par=par)
+    # The agent has read the request and sends the convention: it may name the requester, and the PDF
+    # holds the whole request.
     notify(to=[demande.demandeur_email], sujet=f"monenfant : votre convention {demande.reference} à signer",
            template="habilitations/emails/convention_envoyee.txt", context=_context(demande), document=document)
     return document
@@ -121,6 +126,7 @@ def _activate(personne: PersonneHabilitee, demande: DemandeHabilitation):
     personne.user = user
     personne.save(update_fields=["user"])
     lien = activation_link(user)
+    # After validation only (the agent has the signed convention): the organisme's name may appear.
     notify(to=[personne.email], sujet="monenfant : activez votre compte de personne habilitée",
            template="habilitations/emails/activation.txt", context=_context(demande, personne=personne, lien=lien))
 
@@ -149,6 +155,7 @@ def refuse(*, demande: DemandeHabilitation, par: User, motif: str) -> DemandeHab
     demande.refuser(par=par, motif=motif)
     demande.save()
     _log(demande, depuis, par=par, commentaire=motif)
+    # The agent's reason, but not the requester's name: a request someone else typed ends here.
     notify(to=[demande.demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} refusée",
            template="habilitations/emails/refusee.txt", context=_context(demande))
     return demande

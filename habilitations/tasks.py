@@ -88,3 +88,14 @@ def flush_outbox() -> int:
     for pk in ids:
         send_notification.delay(pk)
     return len(ids)
+
+
+@shared_task
+def purge_habilitations() -> dict:
+    """Daily: refused requests six months after the refusal, requests without a convention for 90 days six months later."""
+    from .purge import purge_expired
+
+    report = purge_expired()
+    return {"demandes": report.total, **{str(statut): n for statut, n in report.demandes.items()},
+            "personnes": report.personnes, "documents": report.documents, "transitions": report.transitions,
+            "notifications": report.notifications}

@@ -187,20 +187,24 @@ def demande_habilitation(request):
         return render(request, "habilitations/demande_habilitation.html", {"choix": choix})
     form = DemandeHabilitationForm(request.POST or None, caf=caf)
     personnes = PersonnesFormSet(request.POST or None, prefix="personnes")
+    limite = None
     if request.method == "POST" and form.is_valid() and personnes.is_valid():
-        data = form.cleaned_data
-        demande = services.submit_demande(
-            caf=caf, organisme_nom=data["organisme_nom"], organisme_siret=data["organisme_siret"],
-            organisme_adresse=data["organisme_adresse"], demandeur_nom=data["demandeur_nom"],
-            demandeur_email=data["demandeur_email"], demandeur_telephone=data["demandeur_telephone"],
-            structures=data["structures"], communes=data["communes"],
-            delai_recuperation_jours=data["delai_recuperation_jours"],
-            personnes=[f.cleaned_data for f in personnes.forms if f.cleaned_data],
-        )
-        return redirect("pro:suivi_habilitation", jeton=demande.jeton_suivi)
-    status = 400 if request.method == "POST" else 200
+        limite = form.limite_atteinte(request)
+        if limite is None:
+            data = form.cleaned_data
+            demande = services.submit_demande(
+                caf=caf, organisme_nom=data["organisme_nom"], organisme_siret=data["organisme_siret"],
+                organisme_adresse=data["organisme_adresse"], demandeur_nom=data["demandeur_nom"],
+                demandeur_email=data["demandeur_email"], demandeur_telephone=data["demandeur_telephone"],
+                structures=data["structures"], communes=data["communes"],
+                delai_recuperation_jours=data["delai_recuperation_jours"],
+                personnes=[f.cleaned_data for f in personnes.forms if f.cleaned_data],
+            )
+            return redirect("pro:suivi_habilitation", jeton=demande.jeton_suivi)
+    # Over a limit: the form again as it was typed (only the challenge is new), and nothing sent.
+    status = 200 if request.method != "POST" else 429 if limite else 400
     return render(request, "habilitations/demande_habilitation.html",
-                  {"choix": choix, "caf": caf, "form": form, "personnes": personnes}, status=status)
+                  {"choix": choix, "caf": caf, "form": form, "personnes": personnes, "limite": limite}, status=status)
 
 
 def suivi_habilitation(request, jeton: str):

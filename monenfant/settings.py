@@ -166,6 +166,8 @@ CELERY_BEAT_SCHEDULE = {
     "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},
     "boite-d-envoi": {"task": "habilitations.tasks.flush_outbox", "schedule": 300},
     "purge-des-demandes": {"task": "demandes.tasks.purge_demandes", "schedule": 24 * 3600},
+    # Habilitation requests refused, or left without a convention, that have had their time.
+    "purge-des-habilitations": {"task": "habilitations.tasks.purge_habilitations", "schedule": 24 * 3600},
     "rappel-des-demandes-en-retard": {"task": "demandes.tasks.remind_overdue_demandes", "schedule": 24 * 3600},
     "fin-des-conventions": {"task": "linf.tasks.end_conventions", "schedule": crontab(hour=0, minute=5)},
     # Usage counters buffered in Redis reach the dashboards within a minute.

@@ -71,12 +71,29 @@ FORM = {
 }
 
 
-def submit(client, linf, **changes):
-    return client.post(f"{reverse('pro:demande_habilitation')}?departement=43", {**FORM, "structures": [linf.pk], **changes})
+def challenge(client, url: str) -> dict:
+    """The form's challenge solved as a person would: its key from the page, the answer read from the store."""
+    from captcha.models import CaptchaStore
+
+    hashkey = re.search(r'name="captcha_0" value="([0-9a-f]+)"', client.get(url).content.decode()).group(1)
+    return {"captcha_0": hashkey, "captcha_1": CaptchaStore.objects.get(hashkey=hashkey).response}
+
+
+def submit(client, linf, *, ip="127.0.0.1", **changes):
+    url = f"{reverse('pro:demande_habilitation')}?departement=43"
+    return client.post(url, {**FORM, "structures": [linf.pk], **challenge(client, url), **changes}, REMOTE_ADDR=ip)
 
 
 @pytest.fixture
-def demande(client, linf):
+def fresh_rate_limits():
+    """The rate limits' counters live in the cache, which outlives a test: each test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def demande(client, linf, fresh_rate_limits):
     submit(client, linf)
     mail.outbox.clear()
     return DemandeHabilitation.objects.get()

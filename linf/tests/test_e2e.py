@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from captcha.models import CaptchaStore
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -13,7 +14,7 @@ from habilitations.workflow import Notification
 from linf.models import ContratCafCnaf
 from structures.models import Structure
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 def test_whole_habilitation_flow_from_request_to_open_guichet(page, live_server, demo_directory):
@@ -35,6 +36,10 @@ def test_whole_habilitation_flow_from_request_to_open_guichet(page, live_server,
     page.locator("#id_personnes-0-nom").fill("Roche")
     page.locator("#id_personnes-0-email").fill("julie.roche@agglo43.example.fr")
     page.locator("#id_personnes-0-fonction").fill("Animatrice")
+    # The challenge: the person reads the image; the test reads its answer where the server keeps it.
+    expect(page.locator("img.captcha")).to_be_visible()
+    hashkey = page.locator("input[name=captcha_0]").input_value()
+    page.get_by_label("Recopiez le texte de l'image").fill(CaptchaStore.objects.get(hashkey=hashkey).response)
     page.screenshot(path=ARTIFACTS / "habilitation-1-demande.png", full_page=True)
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("Non traitée")

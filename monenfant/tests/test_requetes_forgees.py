@@ -6,7 +6,7 @@ from django.urls import reverse
 from demandes.tests.conftest import open_linf
 from habilitations.enums import Role
 from habilitations.tests.factories import make_person
-from habilitations.tests.fixtures import FORM
+from habilitations.tests.fixtures import FORM, challenge
 from structures.tests.factories import CommuneFactory, StructureFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis]  # SQLite and PostgreSQL fail differently
@@ -33,9 +33,11 @@ def test_a_linf_person_filtering_by_a_huge_place_id_sees_an_empty_filter(client)
 def test_the_habilitation_form_says_a_huge_id_is_not_a_choice(client):
     linf = StructureFactory(rubrique="LINF", commune=CommuneFactory(code_insee="43157"))
     url = f"{reverse('pro:demande_habilitation')}?departement=43"
-    response = client.post(url, {**FORM, "structures": [linf.pk, HUGE]})
+    response = client.post(url, {**FORM, "structures": [linf.pk, HUGE], **challenge(client, url)})
     assert response.status_code == 400  # the form's answer to any error, what was typed kept
-    assert "Sélectionnez un choix valide" in response.content.decode()
+    html = response.content.decode()
+    assert "Sélectionnez un choix valide" in html
+    assert "CAPTCHA invalide" not in html, "only the id is wrong"
 
 
 @pytest.mark.parametrize("suffix", ["history/", "change/", "delete/"])
