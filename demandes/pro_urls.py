@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.pro_liste, name="liste"),
     path("export/", views.pro_export, name="export"),
     path("<str:reference>/", views.pro_detail, name="detail"),
+    path("<str:reference>/ouvrir/", views.pro_ouvrir, name="ouvrir"),
 ]

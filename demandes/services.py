@@ -39,14 +39,19 @@ def submit_demande(*, commune: Commune, enfants: list[dict], **fields) -> Demand
 
 
 @transaction.atomic
-def open_demande(*, demande: Demande, user) -> Demande:
-    """Reading a demande is logged; the first reading marks it traitée and tells the family."""
-    demande = Demande.objects.select_for_update().get(pk=demande.pk)
-    # The connection control counts a demande once per person: the first time they open it.
+def read_demande(*, demande: Demande, user) -> Demande:
+    """Each reading is logged; the connection control counts a demande once per person."""
     deja_lue = AccesDemande.objects.filter(demande=demande, user=user, action=ActionAcces.LECTURE).exists()
     AccesDemande.objects.create(demande=demande, user=user, action=ActionAcces.LECTURE)
     if not deja_lue:
         activite.record(user, activite.DEMANDES_OUVERTES)
+    return demande
+
+
+@transaction.atomic
+def open_demande(*, demande: Demande, user) -> Demande:
+    """The person opens a new demande (a button): it is traitée from now, and the family is told, once."""
+    demande = Demande.objects.select_for_update().get(pk=demande.pk)
     if demande.statut == StatutDemande.NOUVELLE:
         demande.statut, demande.traitee_le, demande.traitee_par = StatutDemande.TRAITEE, timezone.now(), user
         demande.save(update_fields=["statut", "traitee_le", "traitee_par"])

@@ -16,6 +16,7 @@ from structures.enums import EvenementUsage
 from structures.models import Commune
 
 from . import exports, forms, services, statistiques
+from .enums import StatutDemande
 from .models import Demande
 
 SESSION_KEY = "demande_information"
@@ -201,9 +202,21 @@ def pro_liste(request):
 
 
 @login_required
+@require_POST
+def pro_ouvrir(request, reference):
+    """Opening changes the status and writes to the family: a button, never a link that a mail
+    scanner or a browser's prefetch could follow."""
+    demande = get_object_or_404(Demande.objects.visible_to(request.user), reference=reference)
+    services.open_demande(demande=demande, user=request.user)
+    return redirect("demandes_pro:detail", reference=demande.reference)
+
+
+@login_required
 def pro_detail(request, reference):
     demande = get_object_or_404(Demande.objects.visible_to(request.user), reference=reference)
-    demande = services.open_demande(demande=demande, user=request.user)
+    if demande.statut == StatutDemande.NOUVELLE:
+        return render(request, "demandes/pro_ouvrir.html", {"demande": demande, "liste": reverse("demandes_pro:liste")})
+    demande = services.read_demande(demande=demande, user=request.user)
     return render(request, "demandes/pro_detail.html", {"demande": demande, "today": timezone.localdate(),
                                                          "liste": reverse("demandes_pro:liste")})
 

@@ -123,7 +123,14 @@ def test_the_linf_person_reads_it_which_marks_it_traitee_and_tells_the_family(cl
     client.force_login(velay["person"])
     listing = client.get("/pro/demandes/").content.decode()
     assert demande.reference in listing and "nouvelle" in listing
-    detail = client.get(f"/pro/demandes/{demande.reference}/").content.decode()
+    # A link followed by a mail scanner or a prefetch (GET) changes nothing and shows nobody's data.
+    before = client.get(f"/pro/demandes/{demande.reference}/").content.decode()
+    assert "Ouvrir la demande" in before and "Sarah" not in before
+    assert Demande.objects.get().statut == "nouvelle" and not mail.outbox
+    assert client.get(f"/pro/demandes/{demande.reference}/ouvrir/").status_code == 405
+    opened = client.post(f"/pro/demandes/{demande.reference}/ouvrir/")
+    assert opened["Location"] == f"/pro/demandes/{demande.reference}/"
+    detail = client.get(opened["Location"]).content.decode()
     assert "Sarah Martin" in detail and "Nous arrivons au Puy" in detail
     demande.refresh_from_db()
     assert demande.statut == "traitee" and demande.traitee_par == velay["person"]
@@ -146,6 +153,7 @@ def test_nobody_else_reads_a_demande(client, velay):
     for intruder in intruders:
         client.force_login(intruder)
         assert client.get(f"/pro/demandes/{demande.reference}/").status_code == 404
+        assert client.post(f"/pro/demandes/{demande.reference}/ouvrir/").status_code == 404
         assert demande.reference not in client.get("/pro/demandes/").content.decode()
     velay["person"].affectations.all().delete()  # withdrawn by an avenant
     client.force_login(velay["person"])

@@ -86,7 +86,7 @@ def test_a_family_in_le_puy_asks_the_linf_answers_and_six_months_later_only_coun
     row = linf.get_by_role("row", name=re.compile(demande.reference))
     expect(row).to_contain_text("nouvelle")
     linf.screenshot(path=ARTIFACTS / "demande-3-liste-linf.png", full_page=True)
-    row.get_by_role("link", name=demande.reference).click()
+    row.get_by_role("button", name=f"Ouvrir {demande.reference}").click()
     expect(linf.get_by_text("Je reprends une formation en février.")).to_be_visible()
     expect(linf.get_by_text("En recherche d'emploi")).to_be_visible()
     linf.screenshot(path=ARTIFACTS / "demande-4-detail-linf.png", full_page=True)

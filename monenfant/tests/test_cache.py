@@ -27,6 +27,7 @@ def test_private_pages_say_no_store_and_public_ones_do_not(client):
     for url in ("/pro/connexion/", "/administration/login/", "/demande-information/etape/commune/"):
         assert no_store(client.get(url)), url
     client.force_login(person)
+    client.post(f"/pro/demandes/{demande.reference}/ouvrir/")
     for url in ("/pro/", "/pro/demandes/", f"/pro/demandes/{demande.reference}/"):
         response = client.get(url)
         assert response.status_code == 200 and no_store(response), url

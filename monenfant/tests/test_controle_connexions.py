@@ -72,6 +72,8 @@ def scenario(client):
         assert login(client, "julie@pif43.example.fr").status_code == 302
         give_second_factor(client, julie)
         d1, d2, d3 = make_demandes(linf43, linf43.commune, 3)
+        for demande in (d1, d2, d3):
+            assert client.post(f"/pro/demandes/{demande.reference}/ouvrir/").status_code == 302
         for demande in (d1, d2, d3, d1):
             assert client.get(f"/pro/demandes/{demande.reference}/").status_code == 200
         export = client.post("/pro/demandes/export/", {"references": [d1.reference, d2.reference], "format": "xml"})
