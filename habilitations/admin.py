@@ -51,15 +51,12 @@ class AffectationFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(self.LINF_PAR_HABILITATION)
             if data.get("DELETE") or departements is None:
                 continue
-            role, caf, structure = data.get("role"), data.get("caf"), data.get("structure")
+            # The CAF and structure offered are those of the territory (monenfant.admin.choices_in_territory).
+            role = data.get("role")
             if role == Role.CNAF_ADMIN or (role == Role.CAF_ADMIN and not user.has_role(Role.CAF_ADMIN)):
                 raise ValidationError("Ce rôle est attribué par la CNAF.")
             if role == Role.CAF_AGENT and not user.has_role(Role.CAF_ADMIN):
                 raise ValidationError("Les agents d'une CAF sont gérés par l'administrateur de la CAF.")
-            if caf is not None and caf.departement_id not in departements:
-                raise ValidationError("Cette CAF n'est pas de votre territoire.")
-            if structure is not None and structure.commune.departement_id not in departements:
-                raise ValidationError("Cette structure n'est pas de votre territoire.")
 
 
 class AffectationInline(InlinePermissionsMixin, admin.TabularInline):

@@ -66,6 +66,21 @@ class AdministrationSite(admin.AdminSite):
         return departements is None or bool(departements)
 
 
+def choices_in_territory(admin_site, request, db_field, field):
+    """The choices of a relation field are the related objects this person may see, so that an id
+    of another territory typed into a crafted POST is a form error (not only hidden from the
+    autocomplete). The related model's own admin says what its territory is."""
+    departements = request.user.departements_geres()
+    if field is None or departements is None or not hasattr(field, "queryset"):
+        return field
+    related = db_field.remote_field.model
+    if related is Departement:
+        field.queryset = field.queryset.filter(pk__in=departements)
+    elif isinstance(related_admin := admin_site._registry.get(related), ScopedAdminMixin):
+        field.queryset = related_admin.scope(request, field.queryset)
+    return field
+
+
 class ScopedAdminMixin:
     """Lists and objects restricted to the territory of the person, and 404 outside it.
 
@@ -73,8 +88,6 @@ class ScopedAdminMixin:
     """
 
     territory_lookup: str = ""
-    # Choices of communes (foreign keys or many-to-many) limited to the person's départements.
-    commune_fields: tuple[str, ...] = ()
 
     def scope(self, request, queryset):
         departements = request.user.departements_geres()
@@ -82,17 +95,13 @@ class ScopedAdminMixin:
             return queryset
         return queryset.filter(**{f"{self.territory_lookup}__in": departements})
 
-    def _limit_communes(self, db_field, field, request):
-        departements = request.user.departements_geres()
-        if field is not None and db_field.name in self.commune_fields and departements is not None:
-            field.queryset = field.queryset.filter(departement__in=departements)
-        return field
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return self._limit_communes(db_field, super().formfield_for_foreignkey(db_field, request, **kwargs), request)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return choices_in_territory(self.admin_site, request, db_field, field)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        return self._limit_communes(db_field, super().formfield_for_manytomany(db_field, request, **kwargs), request)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return choices_in_territory(self.admin_site, request, db_field, field)
 
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))
@@ -173,7 +182,16 @@ class ReadOnlyAdminMixin:
 
 
 class InlinePermissionsMixin:
-    """Inlines follow the back-office roles, not Django's per-model permissions."""
+    """Inlines follow the back-office roles, not Django's per-model permissions, and offer choices of
+    the person's territory only."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return choices_in_territory(self.admin_site, request, db_field, field)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return choices_in_territory(self.admin_site, request, db_field, field)
 
     def has_view_permission(self, request, obj=None):
         return self.admin_site.has_permission(request)

@@ -116,7 +116,6 @@ class ConsentementFilter(admin.SimpleListFilter):
 @admin.register(Structure)
 class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     territory_lookup = "commune__departement"
-    commune_fields = ("commune", "communes_desservies")
     form = StructureForm
     list_display = ["nom", "rubrique", "commune", "places_disponibles", "places_mises_a_jour_le", "fermee_le"]
     list_filter = ["rubrique", "type_accueil", AvipFilter, ConsentementFilter, "fermee_le", "commune__departement"]
@@ -167,7 +166,6 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class OrganismeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     # An organisme belongs to the territories of its seat and of its structures.
     territory_lookup = "structures__commune__departement"
-    commune_fields = ("commune",)
     list_display = ["nom", "siret", "commune", "email"]
     search_fields = ["nom", "siret", "email"]
     autocomplete_fields = ["commune"]
@@ -226,19 +224,11 @@ class InitiativeForm(forms.ModelForm):
 @admin.register(InitiativeLocale)
 class InitiativeLocaleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     territory_lookup = "departement"
-    commune_fields = ("communes",)
     form = InitiativeForm
     list_display = ["titre", "departement", "debut", "fin"]
     list_filter = ["departement"]
     search_fields = ["titre", "texte"]
     autocomplete_fields = ["communes"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        departements = request.user.departements_geres()
-        if db_field.name == "departement" and departements is not None:
-            field.queryset = field.queryset.filter(pk__in=departements)
-        return field
 
     def has_delete_permission(self, request, obj=None):
         return self.admin_site.has_permission(request)

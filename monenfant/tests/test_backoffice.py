@@ -175,14 +175,15 @@ def test_an_agent_may_not_make_agents_but_a_caf_admin_may_for_their_caf_only(cli
     caf64 = territoires["64"]["structure"].commune.departement.caf
     assert "gérés par l&#x27;administrateur" in add_person("a@example.fr", Role.CAF_AGENT, caf=caf43).content.decode()
     assert add_person("g@example.fr", Role.GESTIONNAIRE, structure=territoires["43"]["structure"]).status_code == 302
-    assert "pas de votre territoire" in add_person(
+    # Another territory's structure is not among the choices: a crafted id is a form error.
+    assert "Sélectionnez un choix valide" in add_person(
         "g64@example.fr", Role.GESTIONNAIRE, structure=territoires["64"]["structure"]
     ).content.decode()
 
     client.force_login(make_person(Role.CAF_ADMIN, caf_code="43"))
     assert add_person("b@example.fr", Role.CAF_AGENT, caf=caf43).status_code == 302
     assert User.objects.get(email="b@example.fr").is_staff
-    assert "pas de votre territoire" in add_person("c@example.fr", Role.CAF_AGENT, caf=caf64).content.decode()
+    assert "Sélectionnez un choix valide" in add_person("c@example.fr", Role.CAF_AGENT, caf=caf64).content.decode()
     assert not User.objects.filter(email__in=["a@example.fr", "g64@example.fr", "c@example.fr"]).exists()
     assert Affectation.objects.filter(user__email="g@example.fr", role=Role.GESTIONNAIRE).exists()
 
@@ -262,3 +263,72 @@ def test_an_agent_of_caf_43_cannot_see_nor_edit_the_initiatives_of_64(client, te
         "departement": "64", "titre": "Ailleurs", "texte": "x", "debut": "2026-12-01",
     })
     assert not InitiativeLocale.objects.filter(titre="Ailleurs").exists()
+
+
+def test_a_crafted_post_cannot_hand_a_fiche_to_another_cafs_organisme(client, territoires, agent43):
+    """The take-over of issue 15 §3: a fiche of 43 posted with the organisme of 64."""
+    structure = territoires["43"]["structure"]
+    data = structure_post("43157", rubrique="EAJE", type_accueil="collectif", nom=structure.nom, communes_desservies=[],
+                          latitude=str(structure.point.y), longitude=str(structure.point.x),
+                          organisme=territoires["64"]["organisme"].pk, **{"horaires-TOTAL_FORMS": "0"})
+    response = client.post(reverse("admin:structures_structure_change", args=[structure.pk]), data)
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    structure.refresh_from_db()
+    assert structure.organisme == territoires["43"]["organisme"]
+    assert client.get(reverse("admin:structures_organisme_change", args=[territoires["64"]["organisme"].pk])).status_code == 404
+
+
+def choice_errors(form_class, name, value) -> set[str]:
+    form = form_class(data={name: value})
+    form.is_valid()
+    return {error.code for error in form.errors.as_data().get(name, [])}
+
+
+def test_every_relation_field_of_every_back_office_form_refuses_another_territory(rf, territoires):
+    """Walks every add and change form, with its inlines, of the back office as CAF 43's administrator
+    (who may do the most): each foreign key or many-to-many field refuses the object of 64, and accepts the one of 43."""
+    from django.contrib import admin
+    from django.forms import ModelChoiceField, ModelMultipleChoiceField
+
+    from habilitations.tests.factories import caf_of
+    from structures.models import Caf, Commune, Departement
+
+    ours, theirs = objects_of(territoires, "43"), objects_of(territoires, "64")
+    linf43 = StructureFactory(nom="PIF du Velay", rubrique=Rubrique.LINF, commune=territoires["43"]["commune"])
+    linf64 = StructureFactory(nom="PIF de Pau", rubrique=Rubrique.LINF, commune=territoires["64"]["commune"])
+    pairs = {
+        Commune: (ours["commune"], theirs["commune"]), Organisme: (ours["organisme"], theirs["organisme"]),
+        Structure: (linf43, linf64), Caf: (caf_of("43"), caf_of("64")),
+        Departement: (Departement.objects.get(pk="43"), Departement.objects.get(pk="64")),
+        User: (ours["user"], theirs["user"]),
+    }
+    request = rf.get("/administration/")
+    request.user = make_person(Role.CAF_ADMIN, caf_code="43")
+    request.user.is_verified = lambda: True
+    walked = set()
+    for model, model_admin in admin.site._registry.items():
+        form_classes = []
+        existing = model_admin.get_queryset(request).first()
+        for obj, allowed in ((None, model_admin.has_add_permission(request)),
+                             (existing, existing is not None and model_admin.has_change_permission(request, existing))):
+            if allowed:
+                form_classes.append(model_admin.get_form(request, obj))
+                form_classes += [inline.get_formset(request, obj).form
+                                 for inline in model_admin.get_inline_instances(request, obj)]
+        for form_class in form_classes:
+            for name, field in form_class.base_fields.items():
+                if not isinstance(field, ModelChoiceField):
+                    continue
+                related = field.queryset.model
+                assert related in pairs, f"{model.__name__}.{name}: {related.__name__} sans territoire connu du test"
+                mine, foreign = pairs[related]
+                as_data = (lambda o: [o.pk]) if isinstance(field, ModelMultipleChoiceField) else (lambda o: o.pk)
+                assert "invalid_choice" in choice_errors(form_class, name, as_data(foreign)), \
+                    f"{model.__name__}.{name} accepte un objet de 64"
+                assert "invalid_choice" not in choice_errors(form_class, name, as_data(mine)), \
+                    f"{model.__name__}.{name} refuse un objet de 43"
+                walked.add(f"{form_class._meta.model.__name__}.{name}")
+    assert {"Structure.organisme", "Structure.commune", "Structure.communes_desservies", "Organisme.commune",
+            "InitiativeLocale.departement", "InitiativeLocale.communes", "Affectation.structure", "Affectation.caf",
+            "Horaire.structure"} <= walked, walked  # contracts: the CNAF only
