@@ -20,6 +20,9 @@ class MonenfantAdminConfig(AdminConfig):
 
         forms.CharField.default_validators = [NoControlCharacters()]
         super().ready()
+        from monenfant import logs
+
+        logs.install()
         # The glue: the simulator stays alone, the usage counters (structures) hear of its results.
         from simulateur.signals import simulation_faite
 

@@ -255,6 +255,9 @@ GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=True)
 REFERENCE_DATA_DIR = Path(env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 DECOUPAGE_DATA_DIR = BASE_DIR / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
 
+# Paths whose rest is a secret (activation and reset links, an habilitation's follow-up): masked in logs.
+SECRET_URL_PREFIXES = ["/pro/nouveau-mot-de-passe/", "/pro/habilitation/suivi/"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
