@@ -238,3 +238,18 @@ def test_the_cnaf_reads_the_follow_up_one_departement_at_a_time(client, velay):
     assert re.search(r"<td>PIF du Velay</td><td>1</td><td>0</td>", html) and demande.reference in html
     client.force_login(make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr"))
     assert client.get("/administration/demandes/demande/?departement=43").status_code == 404
+
+
+def test_no_email_to_the_address_typed_echoes_what_was_typed(client, velay):
+    """The form is public: whoever types someone else's address gets no text of theirs delivered there."""
+    bait = "URGENT votre compte CAF est suspendu"
+    go_through(client, contact={**STEPS["contact"], "prenom": bait, "nom": bait, "moment_prefere": bait},
+               message={"message": bait})
+    client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    demande = Demande.objects.get()
+    client.force_login(velay["person"])
+    client.post(f"/pro/demandes/{demande.reference}/ouvrir/")
+    to_family = [m for m in mail.outbox if m.to == ["sarah.martin@example.fr"]]
+    assert len(to_family) == 2, "registered, then read"
+    for message in to_family:
+        assert "URGENT" not in message.subject + message.body
