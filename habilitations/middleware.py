@@ -28,8 +28,10 @@ class AccessStepsMiddleware:
         return step if step is not None else self.get_response(request)
 
     def _step(self, request):
+        if not request.path.startswith(PRIVATE_PREFIXES):
+            return None  # public pages never load the session's user for this
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not request.path.startswith(PRIVATE_PREFIXES):
+        if user is None or not user.is_authenticated:
             return None
         deconnexion = reverse("pro:deconnexion")
         if user.needs_second_factor and not user.is_verified():

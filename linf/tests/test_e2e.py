@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from habilitations.demo import DEMO_DOMAIN
+from habilitations.tests.otp import code_now
 from habilitations.tests.test_e2e import ARTIFACTS, login
 from habilitations.workflow import Notification
 from linf.models import ContratCafCnaf
@@ -70,6 +71,13 @@ def test_whole_habilitation_flow_from_request_to_open_guichet(page, live_server,
     person.get_by_label("Adresse électronique").fill("julie.roche@agglo43.example.fr")
     person.locator("#id_password").fill("Velay2026linf")
     person.get_by_role("button", name="Se connecter").click()
+    # First login: the second factor is paired (the app reads the QR code or the key shown).
+    expect(person.get_by_role("heading", name="Activer la double authentification")).to_be_visible()
+    person.screenshot(path=ARTIFACTS / "habilitation-3-double-authentification.png", full_page=True)
+    person.get_by_label("Code de vérification").fill(code_now(person.locator("#cle-second-facteur").inner_text()))
+    person.get_by_role("button", name="Activer").click()
+    expect(person.locator(".mf-codes code")).to_have_count(10)
+    person.get_by_role("link", name="Continuer").click()
     expect(person.get_by_role("heading", name="Vos lieux d'information")).to_be_visible()
     person.screenshot(path=ARTIFACTS / "habilitation-3-personne.png", full_page=True)
 
