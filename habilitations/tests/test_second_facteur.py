@@ -113,3 +113,10 @@ def test_a_password_of_the_old_rules_opens_once_then_must_change(client):
                                                       "new_password2": "Velay2026lutins"})
     assert done.status_code == 302
     assert client.get("/pro/").status_code == 200
+
+
+def test_the_back_office_waits_for_a_password_that_must_change(client):
+    agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr", doit_changer_mot_de_passe=True)
+    client.force_login(agent)
+    assert client.get("/administration/")["Location"] == reverse("pro:mot_de_passe")
+    assert client.get(reverse("pro:mot_de_passe")).status_code == 200
