@@ -28,6 +28,14 @@ class VousForm(forms.Form):
                                   help_text="Une personne en recherche d'emploi ou en formation a parfois une place réservée.")
 
 
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier; a 29 February gives the 28th (`replace` raises on it)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 class EnfantForm(forms.Form):
     date_naissance = forms.DateField(label="Date de naissance", required=False, **DATE)
     date_prevue = forms.DateField(label="Ou date de naissance prévue", required=False, **DATE)
@@ -40,7 +48,7 @@ class EnfantForm(forms.Form):
             raise ValidationError("Indiquez la date de naissance ou la date prévue, pas les deux.")
         if naissance and naissance > today:
             self.add_error("date_naissance", "La date de naissance est passée : pour une naissance à venir, utilisez la date prévue.")
-        if naissance and naissance < today.replace(year=today.year - 6):
+        if naissance and naissance < _years_before(today, 6):
             self.add_error("date_naissance", "Le service concerne les enfants de moins de 6 ans.")
         if prevue and not today <= prevue <= today + datetime.timedelta(days=300):
             self.add_error("date_prevue", "La date prévue est dans les 10 prochains mois.")

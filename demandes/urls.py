@@ -7,7 +7,8 @@ from . import views
 app_name = "demandes"
 urlpatterns = [
     path("", views.wizard, name="debut"),
-    path("etape/<str:etape>/", views.wizard, name="etape"),
-    path("confirmation/<str:reference>/", secret_link(views.confirmation), name="confirmation"),
-    path("confirmation/<str:reference>/pdf/", secret_link(views.confirmation_pdf), name="confirmation_pdf"),
+    # Steps and references are letters, digits and -: anything else (a NUL, which PostgreSQL refuses) is a 404.
+    path("etape/<slug:etape>/", views.wizard, name="etape"),
+    path("confirmation/<slug:reference>/", secret_link(views.confirmation), name="confirmation"),
+    path("confirmation/<slug:reference>/pdf/", secret_link(views.confirmation_pdf), name="confirmation_pdf"),
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
+from monenfant.validators import without_control_characters
 from structures.enums import Rubrique
 from structures.text import normalize
 
@@ -24,7 +25,8 @@ class PageQuerySet(models.QuerySet):
 
     def recherche(self, text: str):
         """Pages matching every word: French stemming on PostgreSQL, plain words elsewhere."""
-        words = [w for w in re.split(r"\W+", normalize(text or "")) if len(w) > 2][:10]
+        text = without_control_characters(text or "")  # PostgreSQL refuses a NUL in a query
+        words = [w for w in re.split(r"\W+", normalize(text)) if len(w) > 2][:10]
         if not words:
             return self.none()
         if connection.vendor == "postgresql":

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from structures import usage
-from structures.enums import EvenementUsage
+from structures.enums import EvenementUsage, Rubrique
 
 from .models import PageGuide
 
@@ -30,6 +30,8 @@ def page(request, slug: str):
 def rubrique(request, code: str):
     """Where a fiche sends its reader: the guide page that explains its rubrique."""
     code = code.upper()
+    if code not in Rubrique.values:  # an unknown code never becomes a LIKE pattern (SQLite refuses long ones)
+        raise Http404
     for page in PageGuide.objects.publiees().filter(rubriques__contains=code):
         if code in page.liste_rubriques:
             return redirect(page)

@@ -15,10 +15,17 @@ def identifiant(text: str | None) -> str:
     return (text or "").strip().lower()
 
 
+# No account has a longer address (the users' email column); django-axes's username columns hold 255.
+IDENTIFIANT_MAX = 254
+
+
 def axes_username(request, credentials) -> str:
-    """django-axes locks and logs this identity (AXES_USERNAME_CALLABLE), whatever the spelling typed."""
+    """django-axes locks and logs this identity (AXES_USERNAME_CALLABLE), whatever the spelling typed.
+
+    Cut to the longest address an account can have: a longer text typed at a login page is a failed login
+    like another, not a database error (PostgreSQL refuses a value longer than its column)."""
     source = credentials if credentials is not None else getattr(request, "POST", {})
-    return identifiant(source.get("username") or source.get("email"))
+    return identifiant(source.get("username") or source.get("email"))[:IDENTIFIANT_MAX]
 
 
 class UserManager(BaseUserManager):

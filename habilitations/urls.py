@@ -23,5 +23,6 @@ urlpatterns = [
     path("structures/<int:pk>/", views.fiche, name="fiche"),
     path("structures/<int:pk>/consentement/", views.consentement, name="consentement"),
     path("habilitation/", views.demande_habilitation, name="demande_habilitation"),
-    path("habilitation/suivi/<str:jeton>/", secret_link(views.suivi_habilitation), name="suivi_habilitation"),
+    # A token is letters, digits, - and _: anything else (a NUL, which PostgreSQL refuses) is a 404 before any query.
+    path("habilitation/suivi/<slug:jeton>/", secret_link(views.suivi_habilitation), name="suivi_habilitation"),
 ]

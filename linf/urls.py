@@ -4,5 +4,6 @@ from . import views
 
 app_name = "linf"
 urlpatterns = [
-    path("departements/<str:code>/", views.departement, name="departement"),
+    # A code is letters and digits (2A, 971): anything else (a NUL, which PostgreSQL refuses) is a 404 before any query.
+    path("departements/<slug:code>/", views.departement, name="departement"),
 ]

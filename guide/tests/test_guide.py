@@ -71,3 +71,16 @@ def test_only_cnaf_editors_change_pages(client):
     assert client.post(f"/administration/guide/pageguide/{page.pk}/change/", data).status_code == 302
     assert page.history.count() >= 1
     assert "Ajout." in client.get("/guide/devenir-parent/").content.decode()
+
+
+def test_an_unknown_rubrique_is_a_404_without_a_query(client):
+    # A code of 60,000 letters was a LIKE pattern SQLite refuses as too complex: a 500.
+    assert client.get(f"/guide/rubrique/{'X' * 60_000}/").status_code == 404
+    assert client.get("/guide/rubrique/eaje/").status_code == 302
+
+
+def test_a_search_holding_a_nul_finds_the_pages_of_its_words(client):
+    # PostgreSQL refuses a NUL in a query: it was a 500 there.
+    response = client.get("/guide/", {"q": "paternité\x00"})
+    assert response.status_code == 200
+    assert "/guide/devenir-parent/" in response.content.decode()

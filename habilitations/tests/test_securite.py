@@ -82,3 +82,17 @@ def test_reset_emails_to_one_address_are_throttled_whatever_its_spelling(client)
         assert response.status_code == 302, "the same answer every time"
     assert len(mail.outbox) == 3
     cache.clear()
+
+
+LONG_EMAIL = f"{'a' * 64}@{'b' * 60}.{'c' * 60}.{'d' * 60}.{'e' * 50}.fr"  # well formed, 301 characters
+
+
+@pytest.mark.parametrize("typed", [LONG_EMAIL, "x" * 100_000])
+@pytest.mark.parametrize("url", LOGINS)
+def test_an_address_longer_than_any_account_fails_like_another(client, url, typed):
+    """django-axes logs the address typed in a column of 255 characters: PostgreSQL refused a longer one (a 500)."""
+    response = client.post(url, {"username": typed, "password": "mauvais"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    logged = [*AccessAttempt.objects.values_list("username", flat=True),
+              *AccessFailureLog.objects.values_list("username", flat=True)]
+    assert all(len(username) <= 254 for username in logged)

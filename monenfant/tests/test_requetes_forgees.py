@@ -46,3 +46,17 @@ def test_back_office_urls_with_an_impossible_id_answer_404(client, object_id, su
     client.force_login(make_person(Role.CAF_AGENT, caf_code="43"))
     response = client.get(f"/administration/structures/structure/{object_id}/{suffix}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    "/pro/habilitation/suivi/%00/", "/departements/%00/", "/guide/rubrique/%00/", "/demande-information/etape/%00/",
+    "/demande-information/confirmation/%00/", "/demande-information/confirmation/%00/pdf/",
+])
+def test_a_token_or_code_holding_a_nul_is_a_404_before_any_query(client, url):
+    assert client.get(url).status_code == 404  # PostgreSQL refuses a NUL in a query: it was a 500 there
+
+
+def test_a_linf_person_opening_a_reference_holding_a_nul_gets_a_404(client):
+    _, person = open_linf("PIF du Velay", CommuneFactory(code_insee="43157"), person_email="julie@pif43.example.fr")
+    client.force_login(person)
+    assert client.get("/pro/demandes/DI-%00/").status_code == 404
