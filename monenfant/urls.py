@@ -1,5 +1,17 @@
 from django.contrib import admin
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+class Favicon(RedirectView):
+    """Browsers ask /favicon.ico on pages that do not name one (the back office's): the DSFR's."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return staticfiles_storage.url("dsfr/dist/favicon/favicon.ico")
+
 
 urlpatterns = [
     path("administration/", admin.site.urls),
@@ -11,4 +23,5 @@ urlpatterns = [
     path("guide/", include("guide.urls")),
     path("", include("linf.urls")),
     path("captcha/", include("captcha.urls")),
+    path("favicon.ico", Favicon.as_view()),
 ]

@@ -32,3 +32,11 @@ def test_a_refused_page_is_a_french_403_in_the_site_layout(client):
     client.force_login(make_person(Role.GESTIONNAIRE, structure=creche))
     response = client.get("/administration/", follow=True)
     assert response.status_code == 403 and "Accès refusé" in response.content.decode()
+
+
+def test_the_favicon_asked_by_pages_that_name_none_is_found(client):
+    redirect = client.get("/favicon.ico")
+    assert redirect.status_code == 301 and redirect["Location"].endswith(".ico")
+    icon = client.get(redirect["Location"])
+    assert icon.status_code == 200
+    icon.close()
