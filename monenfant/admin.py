@@ -81,7 +81,19 @@ def choices_in_territory(admin_site, request, db_field, field):
     return field
 
 
-class ScopedAdminMixin:
+class TerritoryChoicesMixin:
+    """Relation fields of a form (an admin's or an inline's) choose within the person's territory."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return choices_in_territory(self.admin_site, request, db_field, field)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return choices_in_territory(self.admin_site, request, db_field, field)
+
+
+class ScopedAdminMixin(TerritoryChoicesMixin):
     """Lists and objects restricted to the territory of the person, and 404 outside it.
 
     `territory_lookup` names the département of an object, e.g. "commune__departement".
@@ -94,14 +106,6 @@ class ScopedAdminMixin:
         if departements is None:
             return queryset
         return queryset.filter(**{f"{self.territory_lookup}__in": departements})
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return choices_in_territory(self.admin_site, request, db_field, field)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return choices_in_territory(self.admin_site, request, db_field, field)
 
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))
@@ -181,17 +185,9 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class InlinePermissionsMixin:
+class InlinePermissionsMixin(TerritoryChoicesMixin):
     """Inlines follow the back-office roles, not Django's per-model permissions, and offer choices of
     the person's territory only."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return choices_in_territory(self.admin_site, request, db_field, field)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return choices_in_territory(self.admin_site, request, db_field, field)
 
     def has_view_permission(self, request, obj=None):
         return self.admin_site.has_permission(request)

@@ -51,6 +51,14 @@ def user_post(user, **changes):
     return data
 
 
+def new_user_post(email, role, structure):
+    return {
+        "email": email, "first_name": "Inès", "last_name": "Blanc",
+        "affectations-TOTAL_FORMS": "1", "affectations-INITIAL_FORMS": "0", "affectations-MIN_NUM_FORMS": "0",
+        "affectations-MAX_NUM_FORMS": "1000", "affectations-0-role": role, "affectations-0-structure": structure.pk,
+    }
+
+
 @pytest.mark.parametrize("actor", ["agent", "caf_admin", "cnaf"])
 def test_nobody_in_the_back_office_sets_a_password(client, territoire, actor):
     client.force_login(territoire[actor])
@@ -74,12 +82,8 @@ def test_a_superuser_does_not_set_one_either(client, territoire):
 
 def test_an_agent_cannot_give_the_linf_role_by_creating_a_user(client, territoire):
     client.force_login(territoire["agent"])
-    response = client.post(reverse("admin:habilitations_user_add"), {
-        "email": "complice@example.fr", "first_name": "Max", "last_name": "Complice",
-        "affectations-TOTAL_FORMS": "1", "affectations-INITIAL_FORMS": "0", "affectations-MIN_NUM_FORMS": "0",
-        "affectations-MAX_NUM_FORMS": "1000", "affectations-0-role": Role.LINF,
-        "affectations-0-structure": territoire["linf"].pk,
-    })
+    response = client.post(reverse("admin:habilitations_user_add"),
+                           new_user_post("complice@example.fr", Role.LINF, territoire["linf"]))
     assert response.status_code == 200
     assert "donné et retiré par l&#x27;habilitation" in response.content.decode()
     assert not User.objects.filter(email="complice@example.fr").exists()
@@ -102,12 +106,8 @@ def test_nor_by_adding_it_to_an_existing_person_nor_by_removing_it(client, terri
 
 def test_an_account_opened_in_the_back_office_gets_its_activation_link(client, territoire, commits):
     client.force_login(territoire["agent"])
-    response = client.post(reverse("admin:habilitations_user_add"), {
-        "email": " Nouvelle.Directrice@Lutins.example.fr", "first_name": "Inès", "last_name": "Blanc",
-        "affectations-TOTAL_FORMS": "1", "affectations-INITIAL_FORMS": "0", "affectations-MIN_NUM_FORMS": "0",
-        "affectations-MAX_NUM_FORMS": "1000", "affectations-0-role": Role.GESTIONNAIRE,
-        "affectations-0-structure": territoire["creche"].pk,
-    })
+    response = client.post(reverse("admin:habilitations_user_add"),
+                           new_user_post(" Nouvelle.Directrice@Lutins.example.fr", Role.GESTIONNAIRE, territoire["creche"]))
     assert response.status_code == 302
     person = User.objects.get(email="nouvelle.directrice@lutins.example.fr")
     assert not person.has_usable_password()
