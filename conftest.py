@@ -123,15 +123,90 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """The site as `make run` serves it: static files by WhiteNoise from the collected, hashed
+    (manifest) names, not by Django's test handler from the apps' folders."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
+    server.thread.static_handler = lambda handler: handler
+    server.start()
+    yield server
+    server.stop()
+
+
+# Hosts of the Internet these machines cannot reach (map tiles, the address geocoder): the only
+# requests a browser test forgives.
+UNREACHABLE_HOSTS = ("tile.openstreetmap.org", "api-adresse.data.gouv.fr")
+
+
+class BrowserWatch:
+    """What went wrong in any page of a browser test: console errors, page errors, sub-resources that
+    failed or answered >= 400. A page the test itself opens may answer 404 (that is what it checks)."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+        self.refused_documents: set[str] = set()
+
+    @staticmethod
+    def forgiven(url: str) -> bool:
+        return any(host in (url or "") for host in UNREACHABLE_HOSTS)
+
+    def console(self, message):
+        url = (message.location or {}).get("url", "")
+        if message.type != "error" or self.forgiven(url) or self.forgiven(message.text):
+            return
+        if url in self.refused_documents and message.text.startswith("Failed to load resource"):
+            return
+        self.problems.append(f"console : {message.text[:200]} ({url})")
+
+    def response(self, response):
+        if response.status < 400 or self.forgiven(response.url):
+            return
+        if response.request.is_navigation_request():
+            self.refused_documents.add(response.url)
+        else:
+            self.problems.append(f"{response.status} {response.url}")
+
+    def request_failed(self, request):
+        if not self.forgiven(request.url) and not request.is_navigation_request():
+            self.problems.append(f"échec {request.url} ({request.failure})")
+
+    def watch(self, page):
+        page.on("console", self.console)
+        page.on("pageerror", lambda error: self.problems.append(f"erreur JavaScript : {str(error)[:200]}"))
+        page.on("response", self.response)
+        page.on("requestfailed", self.request_failed)
+
+
 @pytest.fixture(autouse=True)
-def _plain_static_names_for_the_browser(request):
-    """The live server serves static files from the finders, which know no hashed (manifest) names."""
+def _browser_pages_are_watched(request):
+    """Every page of every browser test, however it is opened (the `page` fixture, a new context, a
+    new page), is watched; the test fails on what a person would meet as a broken page."""
     if request.node.get_closest_marker("e2e") is None:
+        yield
         return
-    settings = request.getfixturevalue("settings")
-    settings.STORAGES = {
-        **settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
+    browser = request.getfixturevalue("browser")
+    watch = BrowserWatch()
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("page", watch.watch)
+        return context
+
+    def watched_page(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        watch.watch(page)
+        return page
+
+    browser.new_context, browser.new_page = watched_context, watched_page
+    try:
+        yield watch
+    finally:
+        browser.new_context, browser.new_page = new_context, new_page
+    assert not watch.problems, "Dans le navigateur :\n" + "\n".join(watch.problems)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -114,7 +114,7 @@ class CouvertureAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css"]}
-        js = ["vendor/leaflet/leaflet.js", "js/admin-couverture.js"]
+        js = ["vendor/leaflet/leaflet.js", "js/leaflet-fr.js", "js/admin-couverture.js"]
 
     def has_module_permission(self, request):
         return self.admin_site.has_permission(request)

@@ -159,7 +159,7 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css"]}
-        js = ["vendor/leaflet/leaflet.js", "js/admin-carte.js"]
+        js = ["vendor/leaflet/leaflet.js", "js/leaflet-fr.js", "js/admin-carte.js"]
 
 
 @admin.register(Organisme)

@@ -1,15 +1,8 @@
 // Leaflet maps: search results (data in #carte-data) or one fiche (data-* attributes).
 (function () {
   "use strict";
-  const script = document.currentScript;
   const element = document.getElementById("carte");
   if (!element || typeof L === "undefined") return;
-  if (script && script.dataset.marker) {
-    L.Icon.Default.imagePath = "";  // a string: Leaflet then takes the URLs below as they are
-    L.Icon.Default.mergeOptions({
-      iconUrl: script.dataset.marker, iconRetinaUrl: script.dataset.markerRetina, shadowUrl: script.dataset.shadow,
-    });
-  }
   const map = L.map(element, { scrollWheelZoom: false });
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19,

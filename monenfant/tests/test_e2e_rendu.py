@@ -1,0 +1,63 @@
+"""The site as `make run` serves it, page by page, in Chromium: the design system applied (the body's
+font is Marianne), French, and no serious or critical accessibility violation found by axe-core, on a
+desktop and on a 360 px phone. Console errors and failed resources fail every browser test already
+(conftest.BrowserWatch). Screenshots in test-artifacts/rendu/."""
+
+import re
+
+import pytest
+
+from habilitations.demo import DEMO_DOMAIN
+from habilitations.tests.test_e2e import ARTIFACTS, login
+from structures.enums import Rubrique
+from structures.models import Structure
+from structures.tests.test_e2e import assert_accessible
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SCREENS = {"ordinateur": {"width": 1280, "height": 900}, "telephone": {"width": 360, "height": 740}}
+
+
+def public_pages() -> list[str]:
+    fiches = [f"/structures/{s.pk}/" for s in (Structure.objects.published().filter(rubrique=r).first()
+                                                  for r in Rubrique.values) if s is not None]
+    return ["/", "/recherche/?code_insee=43157", "/recherche/?code_insee=64445&rubrique=EAJE", *fiches,
+            "/simulateur/", "/demande-information/", "/guide/", "/departements/43/", "/pro/connexion/",
+            "/pro/habilitation/?departement=43", "/pro/mot-de-passe-oublie/"]
+
+
+def check(page, base: str, path: str, name: str, *, design_system: bool = True):
+    page.goto(base + path)
+    assert page.evaluate("document.documentElement.lang") == "fr", path
+    if design_system:
+        font = page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert "Marianne" in font, f"{path} : police {font!r}, le DSFR n'est pas appliqué"
+    assert_accessible(page)
+    page.screenshot(path=ARTIFACTS / "rendu" / f"{name}.png", full_page=True)
+
+
+def slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "accueil"
+
+
+@pytest.mark.parametrize("ecran", SCREENS)
+def test_public_pages(browser, live_server, demo_site, ecran):
+    (ARTIFACTS / "rendu").mkdir(parents=True, exist_ok=True)
+    page = browser.new_context(viewport=SCREENS[ecran]).new_page()
+    for path in public_pages():
+        check(page, live_server.url, path, f"{ecran}-{slug(path)}")
+
+
+@pytest.mark.parametrize("ecran", SCREENS)
+def test_professional_pages_of_each_demo_role(browser, live_server, demo_site, ecran):
+    (ARTIFACTS / "rendu").mkdir(parents=True, exist_ok=True)
+    for role, paths in {"gestionnaire43": ["/pro/"], "assmat43": ["/pro/"],
+                        "linf43": ["/pro/", "/pro/demandes/"]}.items():
+        page = browser.new_context(viewport=SCREENS[ecran]).new_page()
+        login(page, live_server, "/pro/connexion/", f"{role}@{DEMO_DOMAIN}")
+        for path in paths:
+            check(page, live_server.url, path, f"{ecran}-{role}-{slug(path)}")
+        fiches = page.locator("a[href^='/pro/structures/']")
+        if fiches.count():
+            check(page, live_server.url, fiches.first.get_attribute("href"), f"{ecran}-{role}-fiche")
+        page.context.close()
