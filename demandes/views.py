@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
+from formtools.wizard.views import NamedUrlSessionWizardView
 
 from habilitations.documents import render_pdf
 from linf.selectors import linfs_serving
@@ -16,10 +19,10 @@ from structures.enums import EvenementUsage
 from structures.models import Commune
 
 from . import exports, forms, services, statistiques
-from .enums import StatutDemande
+from .enums import Besoin, MoyenContact, Qualite, Situation, StatutDemande
 from .models import Demande
 
-SESSION_KEY = "demande_information"
+SESSION_KEY = "demande_information"  # the wizard's storage prefix: its answers live under "wizard_demande_information"
 SUBMITTED_KEY = "demandes_envoyees"
 STEPS = [
     ("commune", "Votre commune", forms.CommuneForm),
@@ -31,13 +34,9 @@ STEPS = [
     ("recapitulatif", "Vérification et envoi", forms.ConsentementForm),
 ]
 NAMES = [name for name, _, _ in STEPS]
+TITLES = {name: title for name, title, _ in STEPS}
 RATE = "5/h"  # submissions per address and hour
-
-
-def _build(form_class, data=None):
-    if form_class is forms.EnfantsFormSet:
-        return form_class(data, prefix="enfants")
-    return form_class(data)
+PLUS_VALABLE = "Une de vos réponses n'est plus valable (la date du jour a changé) : corrigez-la, puis continuez."
 
 
 def _nearest_help(commune: Commune):
@@ -45,66 +44,9 @@ def _nearest_help(commune: Commune):
     return list(structures_selectors.search_structures(criteres)[:6])
 
 
-def _raw(post) -> dict:
-    return {k: v for k, v in post.items() if k != "csrfmiddlewaretoken" and k != "precedent"}
-
-
-def wizard(request, etape: str = "commune"):
-    if etape not in NAMES:
-        raise Http404
-    state = request.session.get(SESSION_KEY, {})
-    index = NAMES.index(etape)
-    for previous in NAMES[:index]:
-        if previous not in state:
-            return redirect("demandes:etape", etape=previous)
-    name, title, form_class = STEPS[index]
-    context = {"etape": name, "titre": title, "numero": index + 1, "total": len(STEPS), "steps": STEPS}
-
-    if request.method == "POST" and "precedent" in request.POST:
-        # Going back keeps what was typed on this step, even unfinished.
-        state.setdefault("brouillons", {})[name] = _raw(request.POST)
-        request.session[SESSION_KEY] = state
-        return redirect("demandes:etape", etape=NAMES[index - 1])
-
-    if request.method == "POST":
-        form = _build(form_class, request.POST)
-    elif name in state:
-        form = _build(form_class, state[name])
-    elif name in state.get("brouillons", {}):
-        form = _build(form_class, state["brouillons"][name])
-    else:
-        form = _build(form_class)
-
-    if name == "commune" and request.method == "POST" and form.is_valid():
-        commune = _resolve_commune(form)
-        if commune is None:
-            form.add_error("commune", "Commune introuvable : choisissez-la dans la liste ou tapez son code postal.")
-        elif not linfs_serving(commune).exists():
-            statistiques.count_unserved(commune)
-            context.update(form=form, commune=commune, aucun_linf=True, aide=_nearest_help(commune))
-            return render(request, "demandes/etape.html", context)
-        else:
-            if "commune" not in state:  # coming back to change the commune is the same demande
-                usage.count(EvenementUsage.DEMANDE_COMMENCEE, departement=commune.departement_id)
-            state["commune"] = {"commune": str(commune), "code_insee": commune.code_insee}
-            request.session[SESSION_KEY] = state
-            return redirect("demandes:etape", etape=NAMES[index + 1])
-    elif name == "recapitulatif" and request.method == "POST" and form.is_valid():
-        return _submit(request, state, context, form)
-    elif request.method == "POST" and form.is_valid():
-        if name == "contact" and form.cleaned_data.get("site_web"):
-            form.add_error(None, "Votre demande n'a pas pu être enregistrée.")  # a robot filled the hidden field
-        else:
-            state[name] = _raw(request.POST)
-            state.get("brouillons", {}).pop(name, None)
-            request.session[SESSION_KEY] = state
-            return redirect("demandes:etape", etape=NAMES[index + 1])
-
-    if name == "recapitulatif":
-        context["recap"] = _cleaned(state)
-    context["form"] = form
-    status = 400 if request.method == "POST" else 200
-    return render(request, "demandes/etape.html", context, status=status)
+def _raw(post) -> dict[str, list[str]]:
+    """What was posted, as the wizard's storage keeps it (lists of values), without the buttons."""
+    return {k: v for k, v in post.lists() if k not in ("csrfmiddlewaretoken", "precedent")}
 
 
 def _resolve_commune(form):
@@ -118,42 +60,215 @@ def _resolve_commune(form):
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _cleaned(state) -> dict:
-    """The validated data of every step, rebuilt from what the session holds."""
-    data = {}
-    for name, _, form_class in STEPS[1:-1]:
-        form = _build(form_class, state[name])
-        form.is_valid()
-        if name == "enfants":
-            data["enfants"] = [
-                {k: v for k, v in f.cleaned_data.items() if v} for f in form.forms if f.cleaned_data and any(f.cleaned_data.values())
-            ]
-        else:
-            data.update(form.cleaned_data)
-    data["commune"] = Commune.objects.get(code_insee=state["commune"]["code_insee"])
-    return data
-
-
 def _too_many(request) -> bool:
     # The counters live in Redis: when it is down, a family still sends its demande.
     return too_many(request, group="demande-information", key="ip", rate=RATE)
 
 
-def _submit(request, state, context, form):
-    if _too_many(request):
-        context.update(form=form, recap=_cleaned(state), limite=True)
-        return render(request, "demandes/etape.html", context, status=429)
-    data = _cleaned(state)
-    data.pop("site_web", None)
-    try:
-        demande = services.submit_demande(**data)
-    except services.AucunLieuInformation as error:
-        messages.error(request, str(error))
-        return redirect("demandes:etape", etape="commune")
-    usage.count(EvenementUsage.DEMANDE_ENVOYEE, departement=demande.commune.departement_id)
-    request.session[SUBMITTED_KEY] = [*request.session.get(SUBMITTED_KEY, []), demande.reference][-10:]
-    request.session.pop(SESSION_KEY, None)
-    return redirect("demandes:confirmation", reference=demande.reference)
+def _error_links(form) -> list[dict]:
+    """The errors of a step, each with the id of the field it is about: the summary links to them."""
+    if isinstance(form, BaseFormSet):
+        first = form.forms[0]["date_naissance"].auto_id if form.forms else ""
+        links = [{"id": first, "texte": e} for e in form.non_form_errors()]
+        for number, child in enumerate(form.forms, start=1):
+            links += [{"id": link["id"], "texte": f"Enfant {number} — {link['texte']}"} for link in _error_links(child)]
+        return links
+    if not form.is_bound:
+        return []
+    visible = [f for f in form.visible_fields() if f.name != "site_web"]
+    links = []
+    for name, errors in form.errors.items():
+        if name == "__all__" or name not in form.fields:
+            links += [{"id": _field_id(visible[0]) if visible else "", "texte": e} for e in errors]
+        else:
+            links += [{"id": _field_id(form[name]), "texte": f"{form[name].label} : {e}"} for e in errors]
+    return links
+
+
+def _field_id(bound) -> str:
+    if bound.name == "commune":
+        return "commune"  # the autocomplete's input has its own id
+    if getattr(bound.field.widget, "input_type", None) == "radio":
+        return f"{bound.auto_id}_0"  # the first choice: the link puts the focus in the group
+    return bound.auto_id
+
+
+def _label(choices, code) -> str:
+    return dict(choices).get(code, code)
+
+
+class DemandeWizard(NamedUrlSessionWizardView):
+    """The families' demande, one step a page, without JavaScript: each step posts to its own address,
+    'Précédent' keeps what was typed, and every answer is checked again before the demande is sent."""
+
+    form_list = [(name, form_class) for name, _, form_class in STEPS]
+    template_name = "demandes/etape.html"
+
+    def get_prefix(self, request, *args, **kwargs):
+        return SESSION_KEY
+
+    def get_form_prefix(self, step=None, form=None):
+        # The fields keep their plain names (commune, qualite…), the children theirs (enfants-0-…).
+        return "enfants" if (step or self.steps.current) == "enfants" else None
+
+    def get_step_url(self, step):
+        return reverse(self.url_name, kwargs={"etape": step})
+
+    # Entering a step -----------------------------------------------------------------------------
+
+    def _enter(self, etape):
+        """The step exists and the ones before it are answered; else a 404, or the first one missing."""
+        if etape not in NAMES:
+            raise Http404
+        for previous in NAMES[:NAMES.index(etape)]:
+            if self.storage.get_step_data(previous) is None:
+                return redirect(self.get_step_url(previous))
+        self.storage.current_step = etape
+        return None
+
+    def _drafts(self) -> dict:
+        return self.storage.extra_data.get("brouillons", {})
+
+    def _set_draft(self, etape, data):
+        drafts = {**self._drafts(), etape: data}
+        if data is None:
+            del drafts[etape]
+        self.storage.extra_data = {**self.storage.extra_data, "brouillons": drafts}
+
+    def get(self, request, etape="commune"):
+        if response := self._enter(etape):
+            return response
+        if etape == NAMES[-1]:
+            forms_ = self._revalidate()
+            if not isinstance(forms_, dict):
+                return forms_
+            return self.render(self.get_form(), recap=self._recap(forms_))
+        # What was typed and left by 'Précédent' first, else the step's answer, else an empty form.
+        draft = self._drafts().get(etape)
+        data = MultiValueDict(draft) if draft is not None else self.storage.get_step_data(etape)
+        return self.render(self.get_form(data=data))
+
+    def post(self, request, etape="commune"):
+        if response := self._enter(etape):
+            return response
+        index = NAMES.index(etape)
+        if "precedent" in request.POST and index > 0:
+            # Going back keeps what was typed on this step, even unfinished.
+            self._set_draft(etape, _raw(request.POST))
+            return redirect(self.get_step_url(NAMES[index - 1]))
+        form = self.get_form(data=request.POST)
+        if not form.is_valid():
+            return self._render_step(form, status=400)
+        data = _raw(request.POST)
+        if etape == "commune":
+            commune = _resolve_commune(form)
+            if commune is None:
+                form.add_error("commune", "Commune introuvable : choisissez-la dans la liste ou tapez son code postal.")
+                return self._render_step(form, status=400)
+            if not linfs_serving(commune).exists():
+                statistiques.count_unserved(commune)
+                return self.render(form, status=400, commune=commune, aucun_linf=True, aide=_nearest_help(commune))
+            if self.storage.get_step_data("commune") is None:  # coming back to change the commune is the same demande
+                usage.count(EvenementUsage.DEMANDE_COMMENCEE, departement=commune.departement_id)
+            data = {"commune": [str(commune)], "code_insee": [commune.code_insee]}
+        if etape == "contact" and form.cleaned_data.get("site_web"):
+            form.add_error(None, "Votre demande n'a pas pu être enregistrée.")  # a robot filled the hidden field
+            return self._render_step(form, status=400)
+        if etape == NAMES[-1]:
+            return self._send(form)
+        self.storage.set_step_data(etape, data)
+        if etape in self._drafts():
+            self._set_draft(etape, None)
+        return redirect(self.get_step_url(NAMES[index + 1]))
+
+    def _render_step(self, form, status):
+        extra = {}
+        if self.steps.current == NAMES[-1]:
+            forms_ = self._revalidate()
+            if not isinstance(forms_, dict):
+                return forms_
+            extra["recap"] = self._recap(forms_)
+        return self.render(form, status=status, **extra)
+
+    # Sending ---------------------------------------------------------------------------------------
+
+    def _revalidate(self):
+        """Every answered step checked again, as of now: a date of 'today' typed before midnight is no
+        longer valid after it. The first step that fails is shown again, with its errors."""
+        forms_ = {}
+        for step in NAMES[:-1]:
+            form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            if not form.is_valid():
+                return self.render_revalidation_failure(step, form)
+            forms_[step] = form
+        if not Commune.objects.filter(code_insee=forms_["commune"].cleaned_data["code_insee"]).exists():
+            return self.render_revalidation_failure("commune", forms_["commune"])
+        return forms_
+
+    def render_revalidation_failure(self, failed_step, form, **kwargs):
+        messages.error(self.request, PLUS_VALABLE)
+        return super().render_revalidation_failure(failed_step, form, **kwargs)
+
+    def _send(self, form):
+        forms_ = self._revalidate()
+        if not isinstance(forms_, dict):
+            return forms_
+        if _too_many(self.request):
+            return self.render(form, status=429, recap=self._recap(forms_), limite=True)
+        return self.done([*forms_.values(), form], form_dict={**forms_, NAMES[-1]: form})
+
+    def done(self, form_list, form_dict, **kwargs):
+        data = self._answers(form_dict)
+        try:
+            demande = services.submit_demande(**data)
+        except services.AucunLieuInformation as error:
+            messages.error(self.request, str(error))
+            return redirect(self.get_step_url("commune"))
+        usage.count(EvenementUsage.DEMANDE_ENVOYEE, departement=demande.commune.departement_id)
+        self.storage.reset()
+        self.request.session[SUBMITTED_KEY] = [*self.request.session.get(SUBMITTED_KEY, []), demande.reference][-10:]
+        return redirect("demandes:confirmation", reference=demande.reference)
+
+    @staticmethod
+    def _answers(form_dict) -> dict:
+        """The validated answers of every step, as submit_demande takes them."""
+        data = {}
+        for step in NAMES[1:-1]:
+            form = form_dict[step]
+            if step == "enfants":
+                data["enfants"] = [{k: v for k, v in f.cleaned_data.items() if v} for f in form.forms
+                                   if f.cleaned_data and any(f.cleaned_data.values())]
+            else:
+                data.update(form.cleaned_data)
+        data.pop("site_web", None)
+        data["commune"] = Commune.objects.get(code_insee=form_dict["commune"].cleaned_data["code_insee"])
+        return data
+
+    def _recap(self, form_dict) -> dict:
+        recap = self._answers(form_dict)
+        recap.update(qualite=_label(Qualite.choices, recap["qualite"]), besoin=_label(Besoin.choices, recap["besoin"]),
+                     situation=_label(Situation.choices, recap["situation"]),
+                     moyen_prefere=_label(MoyenContact.choices, recap["moyen_prefere"]))
+        return recap
+
+    # Rendering -------------------------------------------------------------------------------------
+
+    def render(self, form=None, status=200, **kwargs):
+        form = form or self.get_form()
+        context = self.get_context_data(form=form, **kwargs)
+        return self.render_to_response(context, status=status)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context.pop("brouillons", None)
+        name = self.steps.current
+        context.update(etape=name, titre=TITLES[name], numero=NAMES.index(name) + 1, total=len(STEPS), steps=STEPS,
+                       erreurs=_error_links(form))
+        return context
+
+
+# The recap's POST sends the demande: the "done" step is never routed.
+wizard = DemandeWizard.as_view(url_name="demandes:etape", done_step_name="envoi")
 
 
 def _own_demande(request, reference) -> Demande:
