@@ -170,6 +170,9 @@ class BrowserWatch:
             self.problems.append(f"{response.status} {response.url}")
 
     def request_failed(self, request):
+        # A request the browser cancels because the page moved on (the favicon of a page left at once).
+        if request.failure == "net::ERR_ABORTED":
+            return
         if not self.forgiven(request.url) and not request.is_navigation_request():
             self.problems.append(f"échec {request.url} ({request.failure})")
 
