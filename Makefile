@@ -10,7 +10,7 @@ APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils
 .PHONY: run test setup deps test-deps data serve benchmark lint clean
 
 run: setup data
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup: deps $(VENV)/.installed node_modules/.installed .env .staticfiles-collected
 

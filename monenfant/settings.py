@@ -183,7 +183,8 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
 vars().update(EMAIL_CONFIG)
 # Absolute links in emails (activation, reminders).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in emails point where the site is served: `PORT=8080 make run` serves on 8080.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="monenfant <ne-pas-repondre@monenfant.localhost>")
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -39,3 +39,4 @@ def test_the_favicon_asked_by_pages_that_name_none_is_found(client):
     assert redirect.status_code == 301 and redirect["Location"].endswith(".ico")
     icon = client.get(redirect["Location"])
     assert icon.status_code == 200 and b"".join(icon.streaming_content)
+
