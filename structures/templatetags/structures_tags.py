@@ -1,5 +1,7 @@
 from django import template
 
+from structures import text
+
 register = template.Library()
 
 
@@ -17,3 +19,15 @@ def age(mois) -> str:
     if reste == 6:
         return f"{ans} ans et demi"
     return f"{ans} ans et {reste} mois"
+
+
+@register.filter
+def de_commune(nom) -> str:
+    """{{ commune.nom|de_commune }}: "du Puy-en-Velay", "d'Aiguilhe", "des Sorinières", "de Pau"."""
+    return text.de_commune(str(nom))
+
+
+@register.filter
+def a_commune(nom) -> str:
+    """{{ commune.nom|a_commune }}: "au Puy-en-Velay", "aux Sorinières", "à Aiguilhe"."""
+    return text.a_commune(str(nom))
