@@ -113,8 +113,8 @@ Les ressources et le nombre d'enfants que vous tapez servent au calcul et ne son
   par un professionnel sont enregistrés.
 - **Combien de temps** : **6 mois** après l'envoi, la demande est détruite, avec ses enfants, son
   journal des accès et les courriels envoyés à son sujet. Il ne reste que des comptes anonymes (par
-  mois, mode d'accueil souhaité et tranche d'âge), sans nom ni adresse, pour connaître les besoins des
-  familles.
+  mois, commune, lieu d'information, mode d'accueil souhaité, tranche d'âge de l'enfant…), sans nom ni
+  coordonnées, pour connaître les besoins des familles.
 - **Le PDF de votre demande** ne peut être téléchargé que depuis le navigateur qui l'a envoyée.
 
 ## Les professionnels
