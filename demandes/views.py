@@ -287,7 +287,7 @@ def confirmation(request, reference):
 
 
 def _pdf_response(demande: Demande, filename: str) -> HttpResponse:
-    pdf = render_pdf("demandes/pdf/demande.html", {"demandes": [demande]})
+    pdf = render_pdf("demandes/pdf/demande.html", {"demandes": [demande]}, accessible=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -354,7 +354,8 @@ def pro_export(request):
         response = StreamingHttpResponse(exports.stream_xml(selection), content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="demandes-{stamp}.xml"'
         return response
-    pdf = render_pdf("demandes/pdf/demande.html", {"demandes": selection.select_related("commune").prefetch_related("enfants")})
+    pdf = render_pdf("demandes/pdf/demande.html", {"demandes": selection.select_related("commune").prefetch_related("enfants")},
+                     accessible=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="demandes-{stamp}.pdf"'
     return response

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
@@ -94,3 +95,102 @@ class PageGuide(models.Model):
     @property
     def sources_html(self):
         return mark_safe(render(self.sources))  # noqa: S308 (sanitised by render)
+
+
+# The site's legal pages ----------------------------------------------------------------------
+
+A_COMPLETER = "[à compléter par l'éditeur : {}]"
+_A_COMPLETER_RE = re.compile(r"\[à compléter par l(?:'|’|&#x27;|&#39;)éditeur :[^\]]*\]")
+
+
+def _marquer_a_completer(html: str) -> str:
+    """A fact only the publisher knows is shown, until filled in, as a highlighted placeholder."""
+    return _A_COMPLETER_RE.sub(lambda m: f'<mark class="mf-a-completer">{m.group(0)}</mark>', html)
+
+
+class InformationsEditeur(models.Model):
+    """What only the publisher knows (publisher, host, contacts): one row, filled in before going live.
+    The legal pages' texts quote these fields by their {code}."""
+
+    editeur = models.TextField("éditeur du site", default=A_COMPLETER.format(
+        "nom de l'organisme éditeur, forme juridique, adresse du siège, téléphone"),
+        help_text="Dans les textes : {editeur}.")
+    directeur_publication = models.CharField("directeur ou directrice de la publication", max_length=300, default=A_COMPLETER.format(
+        "nom et fonction du directeur ou de la directrice de la publication"),
+        help_text="Dans les textes : {directeur_publication}.")
+    hebergeur = models.TextField("hébergeur", default=A_COMPLETER.format("nom, adresse et téléphone de l'hébergeur"),
+                                 help_text="Dans les textes : {hebergeur}.")
+    contact_dpo = models.TextField("contact du délégué à la protection des données", default=A_COMPLETER.format(
+        "adresse électronique et adresse postale du délégué à la protection des données"),
+        help_text="Dans les textes : {contact_dpo}.")
+    contact_accessibilite = models.TextField("contact pour l'accessibilité", default=A_COMPLETER.format(
+        "adresse électronique ou formulaire pour signaler un défaut d'accessibilité"),
+        help_text="Dans les textes : {contact_accessibilite}.")
+    mis_a_jour_le = models.DateTimeField("mis à jour le", auto_now=True)
+
+    history = HistoricalRecords()
+
+    CODES = ["editeur", "directeur_publication", "hebergeur", "contact_dpo", "contact_accessibilite"]
+
+    class Meta:
+        verbose_name = "informations de l'éditeur"
+        verbose_name_plural = "informations de l'éditeur"
+
+    def __str__(self):
+        return "Informations de l'éditeur"
+
+    @classmethod
+    def courantes(cls) -> "InformationsEditeur":
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def a_completer(self) -> list[str]:
+        """The fields still holding their placeholder."""
+        return [str(self._meta.get_field(code).verbose_name) for code in self.CODES
+                if _A_COMPLETER_RE.search(getattr(self, code))]
+
+
+class TypePageLegale(models.TextChoices):
+    MENTIONS_LEGALES = "mentions-legales", "Mentions légales"
+    DONNEES_PERSONNELLES = "donnees-personnelles", "Données personnelles"
+    ACCESSIBILITE = "accessibilite", "Accessibilité"
+
+
+class PageLegale(models.Model):
+    """Mentions légales, données personnelles, accessibilité: one row each, at a fixed address,
+    written by the CNAF editors who write the guide."""
+
+    type = models.CharField("page", max_length=30, choices=TypePageLegale.choices, unique=True)
+    titre = models.CharField("titre", max_length=150)
+    chapo = models.CharField("chapô", max_length=300, blank=True)
+    corps = models.TextField("texte (Markdown)", help_text=(
+        "Titres ##, listes -, liens [texte](adresse). Le HTML n'est pas interprété. Les informations de l'éditeur "
+        "s'écrivent {editeur}, {directeur_publication}, {hebergeur}, {contact_dpo}, {contact_accessibilite}."))
+    mis_a_jour_le = models.DateTimeField("mis à jour le", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["type"]
+        verbose_name = "page légale"
+        verbose_name_plural = "pages légales (mentions, données personnelles, accessibilité)"
+
+    def __str__(self):
+        return self.titre
+
+    def get_absolute_url(self):
+        return reverse(f"pages:{self.type.replace('-', '_')}")
+
+    @classmethod
+    def courante(cls, type: str) -> "PageLegale":
+        """The page at its fixed address: seeded by a migration, and again here if the row is missing
+        (an emptied database): a legal page never answers 404. An edited text is never overwritten."""
+        from .seed_pages_legales import PAGES_LEGALES
+
+        return cls.objects.get_or_create(type=type, defaults=PAGES_LEGALES[type])[0]
+
+    def corps_html(self, editeur: InformationsEditeur):
+        html = render(self.corps)
+        for code in InformationsEditeur.CODES:
+            valeur = escape(getattr(editeur, code)).replace("\n", "<br>")
+            html = html.replace("{" + code + "}", valeur)
+        return mark_safe(_marquer_a_completer(html))  # noqa: S308 (sanitised by render, the values escaped)

@@ -11,6 +11,9 @@ FONTS = Path(dsfr.__file__).parent / "static" / "dsfr" / "dist" / "fonts"
 DUREE_CONSERVATION_MOIS = 6
 
 
-def render_pdf(template: str, context: dict) -> bytes:
+def render_pdf(template: str, context: dict, *, accessible: bool = False) -> bytes:
+    """`accessible`: a tagged PDF/UA-1 (structure, reading order, the template's <title> and lang), for
+    documents handed to families, who may read them with a screen reader."""
     html = render_to_string(template, {**context, "fonts": FONTS.as_uri(), "genere_le": timezone.localtime()})
-    return HTML(string=html, base_url=str(FONTS)).write_pdf()
+    document = HTML(string=html, base_url=str(FONTS))
+    return document.write_pdf(pdf_variant="pdf/ua-1") if accessible else document.write_pdf()

@@ -26,7 +26,7 @@ class AdministrationSite(admin.AdminSite):
         ("Gestion des demandes d'information", ["Demande"]),
         ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
         ("Pilotage et statistiques", ["ObjectifCouverture", "BesoinsOffre", "UsageDuSite", "ControleConnexions"]),
-        ("Information des familles", ["InitiativeLocale", "PageGuide"]),
+        ("Information des familles", ["InitiativeLocale", "PageGuide", "PageLegale", "InformationsEditeur"]),
         ("Référentiel", ["Caf", "Commune", "Bareme"]),
         ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
     ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("pro/", include("habilitations.urls")),
     path("demande-information/", include("demandes.urls")),
     path("guide/", include("guide.urls")),
+    path("", include("guide.pages_urls")),
     path("", include("linf.urls")),
     path("captcha/", include("captcha.urls")),
     path("favicon.ico", Favicon.as_view()),

@@ -37,3 +37,21 @@ def test_a_cnaf_editor_publishes_a_page_and_a_parent_finds_it(browser, live_serv
     expect(parent.locator("article")).to_contain_text("<script>alert('x')</script>")  # shown as text, never run
     expect(parent.locator("article script")).to_have_count(0)
     parent.screenshot(path=ARTIFACTS / "guide-2-page-telephone.png", full_page=True)
+
+
+def test_a_parent_reaches_the_legal_pages_from_the_footer(page, live_server):
+    """From any page's footer, on a phone: each legal page and the site map, with no serious axe-core violation."""
+    from structures.tests.test_e2e import assert_accessible
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/simulateur/")
+    for link, heading in [("Accessibilité : partiellement conforme", "Déclaration d'accessibilité"),
+                          ("Mentions légales", "Mentions légales"), ("Données personnelles", "Données personnelles"),
+                          ("Plan du site", "Plan du site")]:
+        page.locator("footer").get_by_role("link", name=link).click()
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        assert_accessible(page)
+    expect(page.locator("main").get_by_role("link", name="Déclaration d'accessibilité")).to_be_visible()
+    page.locator("main").get_by_role("link", name="Mentions légales").click()
+    expect(page.locator("mark.mf-a-completer").first).to_contain_text("[à compléter par l'éditeur :")
+    page.screenshot(path=ARTIFACTS / "pages-legales-telephone.png", full_page=True)

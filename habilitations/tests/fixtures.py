@@ -40,7 +40,7 @@ def _pdf_stand_in(request, monkeypatch):
         def __init__(self, *, string, base_url=None):
             self.html = string
 
-        def write_pdf(self):
+        def write_pdf(self, **options):
             return STAND_IN_PDF
 
     monkeypatch.setattr(documents, "HTML", StandIn)
