@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from . import geo
 from .enums import EvenementUsage, Jour, Rubrique, TypeAccueil
-from .text import normalize
+from .text import de_commune, normalize
 
 MSG_PLACES_NEGATIVES = "Le nombre de places disponibles ne peut pas être négatif."
 MSG_CAPACITE_NEGATIVE = "La capacité ne peut pas être négative."
@@ -302,7 +302,7 @@ class Structure(models.Model):
                 km = geo.haversine_km(self.point, self.commune.point)
                 if km > geo.MAX_KM_FROM_COMMUNE:
                     errors["point"] = (
-                        f"La position est à {km:.0f} km de {self.commune.nom} : vérifiez l'adresse ou la commune."
+                        f"La position est à {km:.0f} km {de_commune(self.commune.nom)} : vérifiez l'adresse ou la commune."
                     )
         if errors:
             raise ValidationError(errors)
