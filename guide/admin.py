@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from monenfant.admin import NamedFieldsMixin
+
 from .models import InformationsEditeur, PageGuide, PageLegale
 
 
@@ -21,7 +23,7 @@ class EditeursCnafMixin:
 
 
 @admin.register(PageGuide)
-class PageGuideAdmin(EditeursCnafMixin, SimpleHistoryAdmin):
+class PageGuideAdmin(EditeursCnafMixin, NamedFieldsMixin, SimpleHistoryAdmin):
     """CNAF editors write and publish; CAF agents may read."""
 
     list_display = ["titre", "statut", "ordre", "mis_a_jour_le"]

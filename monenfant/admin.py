@@ -185,7 +185,19 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class InlinePermissionsMixin(TerritoryChoicesMixin):
+class NamedFieldsMixin:
+    """Fields drawn in a table row (a tabular inline, a list's editable column) have no label of their
+    own, only a column heading: each control is named after its field for screen readers."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            widget = getattr(field.widget, "widget", field.widget)  # inside a RelatedFieldWidgetWrapper
+            widget.attrs.setdefault("aria-label", str(field.label))
+        return field
+
+
+class InlinePermissionsMixin(NamedFieldsMixin, TerritoryChoicesMixin):
     """Inlines follow the back-office roles, not Django's per-model permissions, and offer choices of
     the person's territory only."""
 

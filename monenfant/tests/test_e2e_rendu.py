@@ -27,8 +27,9 @@ def public_pages() -> list[str]:
 
 
 def check(page, base: str, path: str, name: str, *, design_system: bool = True):
-    page.goto(base + path)
-    assert page.evaluate("document.documentElement.lang") == "fr", path
+    response = page.goto(base + path)
+    assert response.status == 200, f"{path} : {response.status}"
+    assert page.evaluate("document.documentElement.lang").startswith("fr"), path
     if design_system:
         font = page.evaluate("getComputedStyle(document.body).fontFamily")
         assert "Marianne" in font, f"{path} : police {font!r}, le DSFR n'est pas appliqué"
@@ -61,3 +62,28 @@ def test_professional_pages_of_each_demo_role(browser, live_server, demo_site, e
         if fiches.count():
             check(page, live_server.url, fiches.first.get_attribute("href"), f"{ecran}-{role}-fiche")
         page.context.close()
+
+
+BACK_OFFICE = [
+    "/administration/", "/administration/structures/structure/", "/administration/structures/structure/add/",
+    "/administration/structures/organisme/", "/administration/habilitations/user/",
+    "/administration/habilitations/demandehabilitation/", "/administration/demandes/demande/",
+    "/administration/demandes/besoinsoffre/", "/administration/structures/usagedusite/",
+    "/administration/habilitations/controleconnexions/", "/administration/linf/objectifcouverture/",
+    "/administration/guide/pageguide/",
+]
+
+
+@pytest.mark.parametrize("ecran", SCREENS)
+def test_back_office_pages(browser, live_server, demo_site, ecran):
+    (ARTIFACTS / "rendu").mkdir(parents=True, exist_ok=True)
+    page = browser.new_context(viewport=SCREENS[ecran]).new_page()
+    login(page, live_server, "/administration/", f"cnaf@{DEMO_DOMAIN}")
+    fiche = Structure.objects.filter(rubrique=Rubrique.EAJE).first()
+    failures = []
+    for path in [*BACK_OFFICE, f"/administration/structures/structure/{fiche.pk}/change/"]:
+        try:
+            check(page, live_server.url, path, f"{ecran}-admin-{slug(path)}", design_system=False)
+        except AssertionError as error:
+            failures.append(f"{path} : {error}")
+    assert not failures, "\n".join(failures)
