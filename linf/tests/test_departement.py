@@ -61,3 +61,11 @@ def test_the_rubriques_of_a_departement_search_around_its_chef_lieu(client):
     html = client.get("/departements/43/").content.decode()
     assert "?code_insee=43268&amp;rubrique=EAJE&amp;rayon_km=50" in html and "autour de Yssingeaux" in html
     assert client.get("/recherche/?code_insee=43268&rubrique=EAJE&rayon_km=50").status_code == 200
+
+
+def test_the_list_of_departements_costs_the_same_queries_with_more_fiches(client, django_assert_max_num_queries):
+    le_puy, pau = CommuneFactory(code_insee="43157"), CommuneFactory(code_insee="64445")
+    for commune in (le_puy, pau, le_puy):
+        StructureFactory(commune=commune, creche=True)
+    with django_assert_max_num_queries(4):  # session-free public page: the counts and the départements
+        assert client.get("/departements/").status_code == 200
