@@ -27,3 +27,8 @@ class MonenfantAdminConfig(AdminConfig):
         from simulateur.signals import simulation_faite
 
         simulation_faite.connect(_count_simulation, dispatch_uid="monenfant.count_simulation")
+        # And structures' pages name who answers online for a commune: linf's routing rule.
+        from linf.selectors import linfs_serving
+        from structures.selectors import plug_linfs_serving
+
+        plug_linfs_serving(linfs_serving)

@@ -182,7 +182,7 @@ class OrganismeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(Caf)
 class CafAdmin(ScopedAdminMixin, admin.ModelAdmin):
     territory_lookup = "departement"
-    list_display = ["nom", "departement", "email_habilitations"]
+    list_display = ["nom", "departement", "email_habilitations", "page_caf_fr"]
     search_fields = ["nom", "departement__code"]
 
     def has_add_permission(self, request):

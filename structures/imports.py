@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.utils.text import slugify
 
 from .models import Caf, Commune, Departement
 from .text import normalize
@@ -33,6 +34,15 @@ CAF_NOMS_PARTICULIERS = {"976": "Caisse de sécurité sociale de Mayotte"}
 # No public list of the CAF shared mailboxes: a non-deliverable placeholder (RFC 2606) until a
 # CNAF administrator enters the real one in the back office; the import never overwrites it.
 CAF_EMAIL_PLACEHOLDER = "habilitations.caf{code}@monenfant.invalid"
+# No public list of the CAF pages either: caf.fr names them "caf-" and the département with its
+# liaison ("caf-de-la-haute-loire", "caf-de-l-ain", "caf-des-landes"), an apostrophe as a hyphen.
+# Derived once by the import, editable in the back office, never overwritten.
+CAF_PAGE_BASE = "https://www.caf.fr/allocataires/"
+
+
+def page_caf_fr(departement: Departement) -> str:
+    """The CAF's page on caf.fr, by the rule above."""
+    return CAF_PAGE_BASE + "caf-" + slugify(departement.nom_avec_liaison.replace("'", " ").replace("’", " "))
 
 
 @dataclass
@@ -139,6 +149,11 @@ def import_geographie(
             ],
             ignore_conflicts=True,
         )
+        # A CAF without its page (created before the field, or by hand) gets the derived one.
+        for caf in Caf.objects.filter(departement__in=[d["code"] for d in departements], page_caf_fr="") \
+                .select_related("departement"):
+            caf.page_caf_fr = page_caf_fr(caf.departement)
+            caf.save(update_fields=["page_caf_fr"])
         report.departements = len(departements)
 
         # Parents first: an arrondissement points to its commune.
@@ -184,4 +199,10 @@ def import_geographie(
             if progress:
                 progress(min(start + BATCH, len(objects)), len(objects))
         report.communes = len(objects)
+        # The chef-lieu, once its commune exists (the CSV fallback does not know it).
+        existing = set(Commune.objects.filter(code_insee__in=[d.get("chefLieu") for d in departements])
+                       .values_list("code_insee", flat=True))
+        for d in departements:
+            if d.get("chefLieu") in existing:
+                Departement.objects.filter(code=d["code"]).update(chef_lieu_id=d["chefLieu"])
     return report

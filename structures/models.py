@@ -42,6 +42,10 @@ class Departement(models.Model):
     nom = models.CharField("nom", max_length=100)
     # INSEE "type de liaison": how the name is preceded ("de la Haute-Loire", "des Landes"…).
     type_liaison = models.PositiveSmallIntegerField(default=0)
+    # The commune where the département's searches start (its page, its rubriques): set by the import.
+    chef_lieu = models.ForeignKey(
+        "Commune", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="chef-lieu",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -64,6 +68,12 @@ class Caf(models.Model):
     email_habilitations = models.EmailField(
         "boîte aux lettres des habilitations",
         help_text="La boîte partagée où la CAF reçoit les demandes d'habilitation.",
+    )
+    page_caf_fr = models.URLField(
+        "page sur caf.fr", blank=True,
+        help_text="La page de la CAF sur caf.fr (contacts, accueils, rendez-vous), proposée aux familles "
+                  "qu'aucun lieu d'information ne renseigne en ligne. L'import la déduit du nom du département "
+                  "et ne remplace jamais une adresse saisie ici.",
     )
 
     class Meta:

@@ -315,3 +315,40 @@ def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches:
         for jour in sorted(par_jour)
     ]
     return UsageDuMois(totaux=totaux, recherches=recherches, fiches=fiches_vues, evolution=evolution)
+
+
+# Who answers families' demandes online for a commune is linf's rule (linf.selectors.linfs_serving), and
+# linf comes after structures: monenfant/apps.py plugs it in here. Unplugged, nobody answers online.
+_linfs_serving = None
+
+
+def plug_linfs_serving(selector) -> None:
+    global _linfs_serving
+    _linfs_serving = selector
+
+
+def linfs_answering_online(commune: Commune) -> list[Structure]:
+    """The information places that receive a demande d'information for this commune, by name."""
+    return list(_linfs_serving(commune)) if _linfs_serving is not None and commune is not None else []
+
+
+def fiches_par_departement() -> list[dict]:
+    """Every département with its published fiches, per rubrique and in all; one aggregate query."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = (Structure.objects.published().values_list("commune__departement", "rubrique")
+            .annotate(n=Count("pk")).order_by())
+    for departement, rubrique, n in rows:
+        counts.setdefault(departement, {})[rubrique] = n
+    return [
+        {"departement": d, "par_rubrique": [counts.get(d.code, {}).get(code, 0) for code in Rubrique.values],
+         "total": sum(counts.get(d.code, {}).values())}
+        for d in Departement.objects.order_by("code")
+    ]
+
+
+def commune_de_depart(departement: Departement) -> Commune | None:
+    """Where a search of the whole département starts: its chef-lieu, or (not imported yet) its largest commune."""
+    if departement.chef_lieu_id:
+        return departement.chef_lieu
+    return (Commune.objects.filter(departement=departement, commune_parente__isnull=True, point__isnull=False)
+            .order_by("-population", "code_insee").first())

@@ -65,6 +65,32 @@ FILTRES = (
 )
 
 
+FILTRES_OUI_NON = (
+    ("places_disponibles", "Places disponibles maintenant"), ("accueil_handicap", "Accueil handicap"),
+    ("horaires_atypiques", "Horaires atypiques"), ("ouvert_samedi", "Ouvert le samedi"), ("avip", "Places AVIP"),
+)
+
+
+def _filtres_actifs(query, criteres) -> list[tuple[str, str]]:
+    """The filters of a search as (label, the same search without it): tags the family removes in one tap."""
+    def sans(key, rubrique=None):
+        autre = query.copy()
+        if rubrique is None:
+            autre.pop(key, None)
+        else:
+            autre.setlist(key, [r for r in criteres.rubriques if r != rubrique])
+        return _url_resultats(autre)
+
+    tags = [(Rubrique(code).label, sans("rubrique", code)) for code in criteres.rubriques]
+    if criteres.rayon_km != selectors.RAYON_DEFAUT_KM:
+        tags.append((f"À moins de {criteres.rayon_km:g} km", sans("rayon_km")))
+    if criteres.age_mois is not None:
+        tags.append((f"Enfant de {dict(selectors.AGES_MOIS).get(criteres.age_mois, f'{criteres.age_mois} mois')}",
+                     sans("age_mois")))
+    tags += [(libelle, sans(key)) for key, libelle in FILTRES_OUI_NON if getattr(criteres, key)]
+    return tags
+
+
 class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
@@ -143,9 +169,12 @@ def recherche(request):
     query.pop("page", None)
     query["code_insee"] = commune.code_insee
     query["commune"] = str(commune)
+    en_ligne = selectors.linfs_answering_online(commune)
     context.update(
         commune=commune, criteres=criteres, today=timezone.localdate(), page=page, querystring=query.urlencode(),
         initiatives=list(InitiativeLocale.objects.pour_commune(commune)[:3]),
+        en_ligne=en_ligne, en_ligne_pks={s.pk for s in en_ligne},
+        filtres_actifs=_filtres_actifs(query, criteres),
         adresse=adresse, adresse_saisie=adresse["texte"] if adresse else "",
         plus_large=next((r for r in context["rayons"] if r > criteres.rayon_km), None),
         carte={"centre": [point.y, point.x], "features": [_feature(s) for s in page.object_list]},
@@ -239,9 +268,10 @@ def fiche(request, pk: int):
     jours = {}
     for horaire in structure.horaires.all():
         jours.setdefault(horaire.get_jour_display(), []).append(horaire)
-    response = render(
-        request, "structures/fiche.html", {"structure": structure, "jours": jours, "today": timezone.localdate()}
-    )
+    response = render(request, "structures/fiche.html", {
+        "structure": structure, "jours": jours, "today": timezone.localdate(),
+        "en_ligne": selectors.linfs_answering_online(structure.commune),
+    })
     usage.count_fiche_view(structure)
     return response
 

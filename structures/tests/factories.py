@@ -6,6 +6,7 @@ from django.contrib.gis.geos import Point
 
 from structures.enums import Jour, Rubrique, TypeAccueil
 from structures.geo import EARTH_KM_PER_DEGREE
+from structures.imports import page_caf_fr
 from structures.models import Caf, Commune, Departement, Horaire, Organisme, Structure
 from structures.text import normalize
 
@@ -32,6 +33,7 @@ class CafFactory(factory.django.DjangoModelFactory):
 
     nom = factory.LazyAttribute(lambda o: f"Caf {o.departement.nom_avec_liaison}")
     email_habilitations = factory.LazyAttribute(lambda o: f"habilitations.caf{o.departement.code}@example.fr")
+    page_caf_fr = factory.LazyAttribute(lambda o: page_caf_fr(o.departement))
 
 
 # Real communes around Le Puy-en-Velay, with their real points (from the 2022 file).

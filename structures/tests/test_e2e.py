@@ -105,3 +105,29 @@ def test_parent_sorts_from_home_with_the_keyboard_and_the_address_stays_out_of_t
     expect(page.get_by_role("status")).to_contain_text("à moins de 10 km de Le Puy-en-Velay")
     expect(page.locator(".mf-adresse")).to_have_count(0)
     expect(page.get_by_label("Adresse (facultatif)")).to_have_value("")
+
+
+def test_on_a_360_px_phone_results_show_the_name_first_the_map_one_tap_away_and_removable_filters(
+        page, live_server, demo_directory):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/recherche/?code_insee=43157&rubrique=EAJE&rayon_km=20&places_disponibles=1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modes d'accueil autour de Le Puy-en-Velay")
+    first = page.locator(".mf-results > li").first
+    name, badges = first.locator(".fr-card__title").bounding_box(), first.locator(".fr-badges-group").bounding_box()
+    assert name["y"] + name["height"] <= badges["y"], "the name first, then the badges"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "nothing wider than the phone"
+
+    tags = page.locator(".mf-filtres .fr-tag")
+    expect(tags).to_have_count(3)
+    assert_accessible(page)
+    page.screenshot(path=ARTIFACTS / "5-resultats-telephone-360.png", full_page=True)
+
+    expect(page.locator("#carte")).not_to_be_in_viewport()
+    page.get_by_role("link", name="Carte").click()
+    expect(page.locator("#carte")).to_be_in_viewport()
+    page.screenshot(path=ARTIFACTS / "6-carte-telephone-360.png")
+
+    page.get_by_role("link", name="Retirer le filtre : Places disponibles maintenant").click()
+    expect(tags).to_have_count(2)
+    assert "places_disponibles" not in page.url and "rubrique=EAJE" in page.url and "rayon_km=20" in page.url

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from structures.demo import build_demo
+from structures.imports import page_caf_fr
 from structures.models import Caf, Commune, Departement, Structure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
@@ -26,12 +27,15 @@ def test_import_reads_real_communes_with_population_postal_codes_and_points():
     # A commune missing from the 2022 file still gets a point (here: Celles, Cantal, restored later).
     assert Commune.objects.get(code_insee="15031").point is not None
     assert Caf.objects.get(departement="43").nom == "Caf de la Haute-Loire"
+    assert Departement.objects.get(code="43").chef_lieu_id == "43157"
 
 
 def test_import_is_idempotent_and_keeps_what_the_cnaf_edited():
     call_command("import_geographie", "--departements", "43", stdout=io.StringIO())
     caf = Caf.objects.get(departement="43")
+    assert caf.page_caf_fr == "https://www.caf.fr/allocataires/caf-de-la-haute-loire"
     caf.email_habilitations = "linf@caf43.example.fr"
+    caf.page_caf_fr = "https://www.caf.fr/allocataires/caf-de-la-haute-loire/contacter-ma-caf"
     caf.save()
     count = Commune.objects.count()
 
@@ -39,12 +43,14 @@ def test_import_is_idempotent_and_keeps_what_the_cnaf_edited():
 
     assert Commune.objects.count() == count
     assert Caf.objects.get(departement="43").email_habilitations == "linf@caf43.example.fr"
+    assert Caf.objects.get(departement="43").page_caf_fr.endswith("/contacter-ma-caf"), "an edited page is kept"
 
 
 def test_full_import_has_every_departement_and_commune():
     call_command("import_geographie", stdout=io.StringIO())
     assert Departement.objects.count() == 101
     assert Caf.objects.count() == 101
+    assert not Caf.objects.filter(page_caf_fr="").exists(), "every CAF has its page on caf.fr"
     assert Commune.objects.count() > 34_900
     assert not Commune.objects.filter(point__isnull=True).exists()
     assert Commune.objects.filter(departement__in=["971", "972", "973", "974", "976"]).count() == 129
@@ -64,3 +70,12 @@ def test_demo_directory_is_idempotent_and_covers_every_rubrique_around_le_puy_an
     linf = Structure.objects.get(rubrique="LINF", commune="43157")
     assert (relais.adresse, relais.point) == (linf.adresse, linf.point)
     assert linf.communes_desservies.count() > 3
+
+
+@pytest.mark.parametrize(("nom", "liaison", "page"), [
+    ("Haute-Loire", 3, "caf-de-la-haute-loire"), ("Ain", 5, "caf-de-l-ain"), ("Landes", 4, "caf-des-landes"),
+    ("Ille-et-Vilaine", 1, "caf-d-ille-et-vilaine"), ("Nord", 2, "caf-du-nord"), ("Paris", 0, "caf-de-paris"),
+    ("Bouches-du-Rhône", 4, "caf-des-bouches-du-rhone"), ("Côtes-d'Armor", 4, "caf-des-cotes-d-armor"),
+])
+def test_the_page_of_a_caf_on_caf_fr_follows_the_name_of_its_departement(nom, liaison, page):
+    assert page_caf_fr(Departement(nom=nom, type_liaison=liaison)) == "https://www.caf.fr/allocataires/" + page

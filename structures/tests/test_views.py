@@ -89,3 +89,27 @@ def test_fiche_shows_what_a_parent_needs(client, le_puy):
 def test_a_closed_fiche_is_gone(client, le_puy):
     structure = StructureFactory(fermee=True)
     assert client.get(f"/structures/{structure.pk}/").status_code == 404
+
+
+def test_active_filters_are_tags_each_a_link_to_the_same_search_without_it(client, le_puy):
+    StructureFactory(nom="Multi-accueil Les Lutins", creche=True, point=point_at_km(le_puy.point, 2))
+    response = client.get("/recherche/", {"code_insee": "43157", "rubrique": ["EAJE", "RPE"], "rayon_km": "20",
+                                          "age_mois": "12", "avip": "1", "page": "1"})
+    tags = dict(response.context["filtres_actifs"])
+    assert list(tags) == ["Crèche et autre accueil collectif (EAJE)", "Relais petite enfance",
+                          "À moins de 20 km", "Enfant de 1 an", "Places AVIP"]
+    sans_eaje = tags["Crèche et autre accueil collectif (EAJE)"]
+    assert "rubrique=RPE" in sans_eaje and "EAJE" not in sans_eaje and "age_mois=12" in sans_eaje
+    assert "avip" not in tags["Places AVIP"] and "rayon_km=20" in tags["Places AVIP"]
+    assert "rayon_km" not in tags["À moins de 20 km"] and "page=" not in tags["Enfant de 1 an"]
+    assert all(url.startswith("/recherche/?code_insee=43157") for url in tags.values())
+    html = response.content.decode()
+    assert 'aria-label="Retirer le filtre : Enfant de 1 an"' in html, "shown even without a result: the way out"
+
+
+def test_without_filters_no_tags_and_the_map_is_an_anchor_away(client, le_puy):
+    StructureFactory(creche=True, point=point_at_km(le_puy.point, 2))
+    response = client.get("/recherche/", {"code_insee": "43157"})
+    html = response.content.decode()
+    assert response.context["filtres_actifs"] == [] and "mf-filtres" not in html
+    assert 'href="#carte-resultats">Carte</a>' in html and 'id="carte-resultats"' in html
