@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -181,6 +182,7 @@ class OrganismeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Caf)
 class CafAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     territory_lookup = "departement"
     list_display = ["nom", "departement", "email_habilitations", "page_caf_fr"]
     search_fields = ["nom", "departement__code"]

@@ -302,7 +302,7 @@ class Structure(models.Model):
             commune = self.commune
             if commune.codes_postaux and self.code_postal not in commune.liste_codes_postaux:
                 errors["code_postal"] = (
-                    f"Le code postal {self.code_postal} n'est pas celui de {commune.nom} "
+                    f"Le code postal {self.code_postal} n'est pas celui {de_commune(commune.nom)} "
                     f"({', '.join(commune.liste_codes_postaux)})."
                 )
         if self.point is not None:

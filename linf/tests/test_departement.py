@@ -59,7 +59,7 @@ def test_the_rubriques_of_a_departement_search_around_its_chef_lieu(client):
     le_puy.departement.chef_lieu = yssingeaux  # not true, but the page must follow the reference data
     le_puy.departement.save()
     html = client.get("/departements/43/").content.decode()
-    assert "?code_insee=43268&amp;rubrique=EAJE&amp;rayon_km=50" in html and "autour de Yssingeaux" in html
+    assert "?code_insee=43268&amp;rubrique=EAJE&amp;rayon_km=50" in html and "autour d&#x27;Yssingeaux" in html
     assert client.get("/recherche/?code_insee=43268&rubrique=EAJE&rayon_km=50").status_code == 200
 
 

@@ -30,7 +30,7 @@ def test_a_fiche_of_a_served_commune_leads_to_the_demande_with_the_commune_chose
     creche = StructureFactory(commune=le_puy, creche=True)
     _linf(le_puy)
     html = client.get(f"/structures/{creche.pk}/").content.decode()
-    assert BOUTON in html and "PIF du Velay</a> répond en ligne aux familles de Le Puy-en-Velay" in html
+    assert BOUTON in html and "PIF du Velay</a> répond en ligne aux familles du Puy-en-Velay" in html
     assert 'action="/demande-information/etape/commune/"' in html and 'name="code_insee" value="43157"' in html
     response = client.post("/demande-information/etape/commune/", {"commune": "Le Puy-en-Velay (43000)", "code_insee": "43157"})
     assert response.status_code == 302 and response["Location"] == "/demande-information/etape/vous/"
@@ -39,7 +39,7 @@ def test_a_fiche_of_a_served_commune_leads_to_the_demande_with_the_commune_chose
 def test_the_linf_fiche_says_it_answers_online(client, le_puy):
     linf = _linf(le_puy)
     html = client.get(f"/structures/{linf.pk}/").content.decode()
-    assert "Ce lieu d'information répond en ligne aux familles de Le Puy-en-Velay." in html and BOUTON in html
+    assert "Ce lieu d'information répond en ligne aux familles du Puy-en-Velay." in html and BOUTON in html
 
 
 def test_no_button_where_no_linf_answers_online(client, le_puy):

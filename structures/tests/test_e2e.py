@@ -48,8 +48,8 @@ def test_parent_finds_a_creche_near_le_puy_and_opens_its_fiche(page, live_server
     expect(page.get_by_label("Distance maximale")).to_have_value("10")
     page.get_by_role("button", name="Rechercher").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Modes d'accueil autour de Le Puy-en-Velay")
-    expect(page.get_by_role("status")).to_contain_text("à moins de 10 km de Le Puy-en-Velay")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modes d'accueil autour du Puy-en-Velay")
+    expect(page.get_by_role("status")).to_contain_text("à moins de 10 km du Puy-en-Velay")
     results = page.locator(".mf-results > li")
     assert results.count() >= 5
     expect(results.first).to_contain_text("km")
@@ -102,7 +102,7 @@ def test_parent_sorts_from_home_with_the_keyboard_and_the_address_stays_out_of_t
     forget = page.get_by_role("button", name="Ne plus utiliser cette adresse")
     forget.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("à moins de 10 km de Le Puy-en-Velay")
+    expect(page.get_by_role("status")).to_contain_text("à moins de 10 km du Puy-en-Velay")
     expect(page.locator(".mf-adresse")).to_have_count(0)
     expect(page.get_by_label("Adresse (facultatif)")).to_have_value("")
 
@@ -112,7 +112,7 @@ def test_on_a_360_px_phone_results_show_the_name_first_the_map_one_tap_away_and_
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url + "/recherche/?code_insee=43157&rubrique=EAJE&rayon_km=20&places_disponibles=1")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Modes d'accueil autour de Le Puy-en-Velay")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modes d'accueil autour du Puy-en-Velay")
     first = page.locator(".mf-results > li").first
     name, badges = first.locator(".fr-card__title").bounding_box(), first.locator(".fr-badges-group").bounding_box()
     assert name["y"] + name["height"] <= badges["y"], "the name first, then the badges"

@@ -22,7 +22,7 @@ def errors_of(instance) -> dict:
 
 def test_postal_code_must_be_one_of_the_commune():
     structure = StructureFactory.build(commune=CommuneFactory(), code_postal="75001")
-    assert errors_of(structure)["code_postal"] == ["Le code postal 75001 n'est pas celui de Le Puy-en-Velay (43000)."]
+    assert errors_of(structure)["code_postal"] == ["Le code postal 75001 n'est pas celui du Puy-en-Velay (43000)."]
 
 
 def test_point_outside_france_is_refused():

@@ -80,7 +80,7 @@ def test_another_person_opening_the_same_link_gets_results_from_the_commune(clie
     html = response.content.decode()
     assert response.status_code == 200
     assert "Pannessac" not in html and "votre adresse" not in html
-    assert "à moins de 10 km de Le Puy-en-Velay" in html
+    assert "à moins de 10 km du Puy-en-Velay" in html
     assert html.index("Au centre") < html.index("Près de chez moi")
     assert not no_store(response) and varies_on_cookie(response)
 
@@ -95,7 +95,7 @@ def test_no_longer_using_the_address(client, chez_moi):
     assert response.status_code == 303 and response["Location"] == url
     assert SESSION_ADRESSE not in client.session
     html = client.get(url).content.decode()
-    assert "Pannessac" not in html and "à moins de 10 km de Le Puy-en-Velay" in html
+    assert "Pannessac" not in html and "à moins de 10 km du Puy-en-Velay" in html
     assert html.index("Au centre") < html.index("Près de chez moi")
     assert client.get("/recherche/oublier-adresse/").status_code == 405
 
@@ -140,7 +140,7 @@ def test_when_the_ban_is_down_the_commune_centre_is_used_and_the_page_says_so(cl
     assert "Pannessac" not in url
     response = client.get(url)
     html = response.content.decode()
-    assert f"Adresse non trouvée ({ADRESSE}) : les distances sont comptées depuis le centre de Le Puy-en-Velay" in html
+    assert f"Adresse non trouvée ({ADRESSE}) : les distances sont comptées depuis le centre du Puy-en-Velay" in html
     assert "Au centre" in html and "à 0,0 km" in html
     assert "Ne plus utiliser cette adresse" in html and no_store(response)
 
