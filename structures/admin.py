@@ -2,9 +2,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
