@@ -29,14 +29,17 @@ def login(page, live_server, url, email):
         page.locator("#id_password").press("Enter")
     if "/double-authentification/activer/" in page.url:
         page.get_by_label("Code de vérification").fill(code_now(page.locator("#cle-second-facteur").inner_text()))
-        page.get_by_role("button", name="Activer").click()
-        RECOVERY_CODES[email] = page.locator(".mf-codes code").all_inner_texts()
-        assert len(RECOVERY_CODES[email]) == 10
-        page.get_by_role("link", name="Continuer").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Activer").click()
+        codes = page.locator(".mf-codes code")
+        expect(codes).to_have_count(10)  # waits for the page, which a loaded machine serves later
+        RECOVERY_CODES[email] = codes.all_inner_texts()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Continuer").click()
     elif "/double-authentification/" in page.url:
         page.get_by_label("Code de vérification").fill(RECOVERY_CODES[email].pop())
-        page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Valider").click()
 
 
 MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
