@@ -34,33 +34,34 @@ def check(page, base: str, path: str, name: str, *, design_system: bool = True):
         font = page.evaluate("getComputedStyle(document.body).fontFamily")
         assert "Marianne" in font, f"{path} : police {font!r}, le DSFR n'est pas appliqué"
     assert_accessible(page)
-    page.screenshot(path=ARTIFACTS / "rendu" / f"{name}.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "rendu" / f"{name}.png")  # the first screen: what a person sees first
 
 
 def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "accueil"
 
 
-@pytest.mark.parametrize("ecran", SCREENS)
-def test_public_pages(browser, live_server, demo_site, ecran):
+def test_public_pages(browser, live_server, demo_site):
     (ARTIFACTS / "rendu").mkdir(parents=True, exist_ok=True)
-    page = browser.new_context(viewport=SCREENS[ecran]).new_page()
-    for path in public_pages():
-        check(page, live_server.url, path, f"{ecran}-{slug(path)}")
+    page = browser.new_context().new_page()
+    for ecran, size in SCREENS.items():
+        page.set_viewport_size(size)
+        for path in public_pages():
+            check(page, live_server.url, path, f"{ecran}-{slug(path)}")
 
 
-@pytest.mark.parametrize("ecran", SCREENS)
-def test_professional_pages_of_each_demo_role(browser, live_server, demo_site, ecran):
+def test_professional_pages_of_each_demo_role(browser, live_server, demo_site):
     (ARTIFACTS / "rendu").mkdir(parents=True, exist_ok=True)
     for role, paths in {"gestionnaire43": ["/pro/"], "assmat43": ["/pro/"],
                         "linf43": ["/pro/", "/pro/demandes/"]}.items():
-        page = browser.new_context(viewport=SCREENS[ecran]).new_page()
+        page = browser.new_context().new_page()
         login(page, live_server, "/pro/connexion/", f"{role}@{DEMO_DOMAIN}")
-        for path in paths:
-            check(page, live_server.url, path, f"{ecran}-{role}-{slug(path)}")
         fiches = page.locator("a[href^='/pro/structures/']")
-        if fiches.count():
-            check(page, live_server.url, fiches.first.get_attribute("href"), f"{ecran}-{role}-fiche")
+        paths = [*paths, fiches.first.get_attribute("href")] if fiches.count() else paths
+        for ecran, size in SCREENS.items():
+            page.set_viewport_size(size)
+            for path in paths:
+                check(page, live_server.url, path, f"{ecran}-{role}-{slug(path)}")
         page.context.close()
 
 
@@ -74,16 +75,17 @@ BACK_OFFICE = [
 ]
 
 
-@pytest.mark.parametrize("ecran", SCREENS)
-def test_back_office_pages(browser, live_server, demo_site, ecran):
+def test_back_office_pages(browser, live_server, demo_site):
     (ARTIFACTS / "rendu").mkdir(parents=True, exist_ok=True)
-    page = browser.new_context(viewport=SCREENS[ecran]).new_page()
+    page = browser.new_context().new_page()
     login(page, live_server, "/administration/", f"cnaf@{DEMO_DOMAIN}")
     fiche = Structure.objects.filter(rubrique=Rubrique.EAJE).first()
     failures = []
-    for path in [*BACK_OFFICE, f"/administration/structures/structure/{fiche.pk}/change/"]:
-        try:
-            check(page, live_server.url, path, f"{ecran}-admin-{slug(path)}", design_system=False)
-        except AssertionError as error:
-            failures.append(f"{path} : {error}")
+    for ecran, size in SCREENS.items():
+        page.set_viewport_size(size)
+        for path in [*BACK_OFFICE, f"/administration/structures/structure/{fiche.pk}/change/"]:
+            try:
+                check(page, live_server.url, path, f"{ecran}-admin-{slug(path)}", design_system=False)
+            except AssertionError as error:
+                failures.append(f"{ecran} {path} : {error}")
     assert not failures, "\n".join(failures)
