@@ -4,9 +4,7 @@ import lxml.html
 import pytest
 
 from guide.markdown import render
-from guide.models import PageGuide, Statut
-from habilitations.enums import Role
-from habilitations.tests.factories import make_person
+from guide.models import PageGuide
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 
@@ -56,21 +54,6 @@ def test_search_finds_pages_by_their_words(client):
     html = client.get("/guide/", {"q": "médiation familiale"}).content.decode()
     assert "Élever son enfant" in html
     assert "Aucune page ne contient ces mots" in client.get("/guide/", {"q": "zzzzqqq"}).content.decode()
-
-
-def test_only_cnaf_editors_change_pages(client):
-    page = PageGuide.objects.get(slug="devenir-parent")
-    client.force_login(make_person(Role.CAF_AGENT, caf_code="43"))
-    assert client.get(f"/administration/guide/pageguide/{page.pk}/change/").status_code == 200  # read only
-    response = client.post(f"/administration/guide/pageguide/{page.pk}/change/", {"titre": "Piraté"})
-    assert response.status_code == 403
-    assert PageGuide.objects.get(pk=page.pk).titre == "Devenir parent"
-    client.force_login(make_person(Role.CNAF_ADMIN))
-    data = {"titre": "Devenir parent", "slug": "devenir-parent", "chapo": page.chapo, "corps": page.corps + "\nAjout.",
-            "sources": page.sources, "rubriques": "", "ordre": 1, "statut": Statut.PUBLIEE}
-    assert client.post(f"/administration/guide/pageguide/{page.pk}/change/", data).status_code == 302
-    assert page.history.count() >= 1
-    assert "Ajout." in client.get("/guide/devenir-parent/").content.decode()
 
 
 def test_an_unknown_rubrique_is_a_404_without_a_query(client):

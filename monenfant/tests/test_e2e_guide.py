@@ -1,4 +1,5 @@
-"""In a real browser: a CNAF editor publishes a guide page, and a parent finds it by searching."""
+"""In a real browser: a CNAF editor publishes a guide page, and a parent finds it by searching. Here rather
+than in guide/tests: it logs in people of the habilitations app, which guide does not know."""
 
 import pytest
 from playwright.sync_api import expect
