@@ -59,7 +59,8 @@ class Demande(models.Model):
     consentement_le = models.DateTimeField("consentement donné le")
     cree_le = models.DateTimeField("envoyée le", default=timezone.now, db_index=True)
     traitee_le = models.DateTimeField("traitée le", null=True, blank=True)
-    traitee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    traitee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name="traitée par")
     # Each reminder goes once: to the LINF past its delay, to the CAF past twice the delay.
     rappel_linf_le = models.DateTimeField("rappel envoyé au lieu d'information le", null=True, blank=True)
     alerte_caf_le = models.DateTimeField("signalée à la CAF le", null=True, blank=True)
@@ -118,9 +119,9 @@ class AccesDemande(models.Model):
     # No database constraint on this log, which holds no family data: checking it for each deleted
     # demande was a third of the purge's time. The purge deletes the log with the demande, and by date.
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="acces", db_constraint=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="personne")
     action = models.CharField(max_length=10, choices=ActionAcces.choices)
-    le = models.DateTimeField(default=timezone.now)
+    le = models.DateTimeField("date", default=timezone.now)
 
     class Meta:
         ordering = ["le"]
@@ -134,7 +135,7 @@ class StatistiqueDemande(models.Model):
 
     mois = models.DateField("mois")
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
-    linf = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, related_name="+")
+    linf = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="lieu d'information")
     besoin = models.CharField(max_length=15, choices=Besoin.choices)
     tranche_age = models.CharField("âge de l'enfant", max_length=10)
     horaires_atypiques = models.BooleanField(default=False)
@@ -182,7 +183,7 @@ class RecapitulatifBesoins(models.Model):
     (demandes.recapitulatif) from the anonymous counts, so that the country is not grouped on each request."""
 
     mois = models.DateField("mois")  # first day of the month
-    departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="+")
+    departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="+", verbose_name="département")
     # The numeric columns of selectors.demandes() for the département and the month, with "jours" (the sum
     # of the delays) and "delais" ({delay in days: demandes}) so that several months add up; None: no demande.
     demandes = models.JSONField("demandes", null=True)
@@ -202,7 +203,7 @@ class RecapitulatifBesoins(models.Model):
 class OffreDepartement(models.Model):
     """The offer of a département as the night's rollup found it (the columns of selectors.offre())."""
 
-    departement = models.OneToOneField(Departement, on_delete=models.CASCADE, related_name="+")
+    departement = models.OneToOneField(Departement, on_delete=models.CASCADE, related_name="+", verbose_name="département")
     offre = models.JSONField("offre")
     calcule_le = models.DateTimeField("calculé le")
 

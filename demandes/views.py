@@ -275,7 +275,7 @@ def _own_demande(request, reference) -> Demande:
     # Only the browser that sent it sees its confirmation and PDF.
     if reference not in request.session.get(SUBMITTED_KEY, []):
         raise Http404
-    return get_object_or_404(Demande.objects.select_related("commune").prefetch_related("linfs", "enfants"), reference=reference)
+    return get_object_or_404(Demande.objects.select_related("commune").prefetch_related("linfs__guichet", "enfants"), reference=reference)
 
 
 def confirmation(request, reference):

@@ -58,7 +58,7 @@ class PageGuide(models.Model):
     rubriques = models.CharField("rubriques expliquées", max_length=60, blank=True,
                                  help_text=f"Codes séparés par des virgules : {', '.join(Rubrique.values)}. Les fiches de ces rubriques renvoient ici.")
     mis_a_jour_le = models.DateTimeField("mis à jour le", auto_now=True)
-    texte_normalise = models.TextField(editable=False, default="")
+    texte_normalise = models.TextField("texte normalisé", editable=False, default="")
 
     objects = PageQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["texte_normalise"])

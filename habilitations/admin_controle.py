@@ -60,6 +60,8 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
     actions = None
+    # The list counts people ("12 personnes habilitées"), under the title "Contrôle des connexions".
+    ligne_comptee = ("personne habilitée", "personnes habilitées")
 
     def scope(self, request, queryset):
         return controle.personnes(request.user.departements_geres(), queryset=queryset)

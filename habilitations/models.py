@@ -133,11 +133,11 @@ class Affectation(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affectations", verbose_name="personne")
     role = models.CharField("rôle", max_length=14, choices=Role.choices)
-    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, null=True, blank=True, related_name="affectations")
+    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, null=True, blank=True, related_name="affectations", verbose_name="CAF")
     structure = models.ForeignKey(
         Structure, on_delete=models.CASCADE, null=True, blank=True, related_name="affectations"
     )
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField("attribué le", auto_now_add=True)
 
     history = HistoricalRecords()
 

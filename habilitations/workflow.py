@@ -105,8 +105,9 @@ class PersonneHabilitee(models.Model):
     nom = models.CharField("nom", max_length=100)
     email = models.EmailField("courriel")
     fonction = models.CharField("fonction", max_length=150)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    ajoutee_le = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name="compte")
+    ajoutee_le = models.DateTimeField("ajoutée le", default=timezone.now)
     retiree_le = models.DateTimeField("retirée le", null=True, blank=True)
 
     class Meta:
@@ -124,7 +125,7 @@ class TransitionHabilitation(models.Model):
     depuis = models.CharField(max_length=20, choices=S.choices)
     vers = models.CharField(max_length=20, choices=S.choices)
     par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    le = models.DateTimeField(default=timezone.now)
+    le = models.DateTimeField("date", default=timezone.now)
     commentaire = models.TextField(blank=True)
 
     class Meta:
@@ -140,9 +141,9 @@ class Document(models.Model):
 
     demande = models.ForeignKey(DemandeHabilitation, on_delete=models.CASCADE, related_name="documents")
     type = models.CharField(max_length=12, choices=TypeDocument.choices)
-    numero = models.PositiveSmallIntegerField(default=0, help_text="0 pour la convention, 1, 2… pour les avenants.")
+    numero = models.PositiveSmallIntegerField("numéro", default=0, help_text="0 pour la convention, 1, 2… pour les avenants.")
     pdf = models.BinaryField()
-    cree_le = models.DateTimeField(default=timezone.now)
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
     texte = models.TextField(blank=True, help_text="Résumé : personnes ajoutées et retirées pour un avenant.")
 
     class Meta:
@@ -165,10 +166,10 @@ class Notification(models.Model):
     sujet = models.CharField(max_length=255)
     corps = models.TextField()
     document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True)
-    cree_le = models.DateTimeField(default=timezone.now)
-    envoyee_le = models.DateTimeField(null=True, blank=True)
+    cree_le = models.DateTimeField("créée le", default=timezone.now)
+    envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
     tentatives = models.PositiveSmallIntegerField(default=0)
-    derniere_erreur = models.TextField(blank=True)
+    derniere_erreur = models.TextField("dernière erreur", blank=True)
 
     class Meta:
         ordering = ["cree_le"]

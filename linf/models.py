@@ -18,7 +18,8 @@ class ContratQuerySet(models.QuerySet):
 class ContratCafCnaf(models.Model):
     """The CAF–CNAF contract of a département: the online LINF service runs only where it is active."""
 
-    departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="contrat_caf_cnaf")
+    departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="contrat_caf_cnaf",
+                                       verbose_name="département")
     signe_le = models.DateField("signé le", null=True, blank=True)
     actif = models.BooleanField("actif", default=False)
     commentaire = models.TextField("commentaire", blank=True)
@@ -115,7 +116,7 @@ class InstantaneCouverture(models.Model):
     """
 
     mois = models.DateField("mois")  # first day of the month
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+", verbose_name="département")
     communes = models.PositiveIntegerField("communes")
     communes_couvertes = models.PositiveIntegerField("communes couvertes")
     population_totale = models.PositiveBigIntegerField("population")

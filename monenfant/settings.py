@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # French dates and plurals in every template, e-mails included.
+            "builtins": ["monenfant.filtres"],
         },
     },
 ]

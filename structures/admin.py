@@ -46,7 +46,8 @@ class CommuneAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 class HoraireInline(InlinePermissionsMixin, admin.TabularInline):
     model = Horaire
     extra = 1
-    verbose_name_plural = "5. Jours et horaires d'ouverture au public"
+    # Numbered after the fieldsets: the admin shows inlines below them.
+    verbose_name_plural = "7. Jours et horaires d'ouverture au public"
 
 
 class StructureForm(forms.ModelForm):
@@ -137,9 +138,6 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             "presentation", "age_min_mois", "age_max_mois", "capacite", "accueil_handicap", "horaires_atypiques",
             "places_disponibles", "fermee_le",
         ]}),
-        ("Publication", {"fields": ["consentement_publication_le", "consentement_publication_version"],
-                         "description": "Un assistant maternel n'est publié qu'avec son consentement, donné ou retiré "
-                                        "par lui dans son espace professionnel."}),
         ("4. Communes desservies", {"fields": ["communes_desservies"],
                                     "description": "Pour les relais petite enfance et les lieux d'information."}),
         ("5. Label AVIP (à vocation d'insertion professionnelle)", {
@@ -147,6 +145,9 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             "description": "Crèches et assistants maternels labellisés : places réservées aux parents en recherche "
                            "d'emploi ou en formation (au moins 20 % des places d'une crèche).",
         }),
+        ("6. Publication", {"fields": ["consentement_publication_le", "consentement_publication_version"],
+                            "description": "Un assistant maternel n'est publié qu'avec son consentement, donné ou retiré "
+                                           "par lui dans son espace professionnel."}),
     ]
 
     def changelist_view(self, request, extra_context=None):

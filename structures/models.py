@@ -63,7 +63,7 @@ class Departement(models.Model):
 class Caf(models.Model):
     """One CAF per département (the CSS for Mayotte)."""
 
-    departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="caf")
+    departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="caf", verbose_name="département")
     nom = models.CharField("nom", max_length=150)
     email_habilitations = models.EmailField(
         "boîte aux lettres des habilitations",
@@ -108,8 +108,8 @@ class CommuneQuerySet(models.QuerySet):
 class Commune(models.Model):
     code_insee = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField("nom", max_length=100)
-    nom_normalise = models.CharField(max_length=100, db_index=True, editable=False)
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    nom_normalise = models.CharField("nom normalisé", max_length=100, db_index=True, editable=False)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes", verbose_name="département")
     # Space-separated, so that "contains" finds a code on both backends without a join.
     codes_postaux = models.CharField("codes postaux", max_length=200, blank=True)
     population = models.PositiveIntegerField("population", default=0)
@@ -205,8 +205,8 @@ class Structure(models.Model):
     point = models.PointField("position", srid=4326, geography=True, spatial_index=True)
     # Copies of the point's coordinates as plain floats, kept by save(): distances are computed
     # on them with the same arithmetic on both backends (see selectors.great_circle_km).
-    lon = models.FloatField(editable=False)
-    lat = models.FloatField(editable=False)
+    lon = models.FloatField("longitude", editable=False)
+    lat = models.FloatField("latitude", editable=False)
     telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[telephone_validator])
     email = models.EmailField("courriel", blank=True)
     site_web = models.URLField("site internet", blank=True)
@@ -235,7 +235,7 @@ class Structure(models.Model):
     animaux = models.CharField("animaux au domicile", max_length=200, blank=True)
     langues = models.CharField("langues parlées", max_length=200, blank=True)
     pedagogie = models.TextField("pédagogie, activités", blank=True)
-    rappel_disponibilite_envoye_le = models.DateTimeField(null=True, blank=True, editable=False)
+    rappel_disponibilite_envoye_le = models.DateTimeField("rappel de disponibilité envoyé le", null=True, blank=True, editable=False)
     # "À vocation d'insertion professionnelle": places kept for parents looking for work or in training.
     avip_depuis = models.DateField("label AVIP depuis le", null=True, blank=True)
     avip_jusqu_au = models.DateField("label AVIP jusqu'au", null=True, blank=True, help_text="Vide : sans date de fin.")
@@ -253,8 +253,8 @@ class Structure(models.Model):
     consentement_publication_version = models.CharField("version du texte de consentement", max_length=20,
                                                         blank=True, editable=False)
     fermee_le = models.DateField("fermée le", null=True, blank=True)
-    cree_le = models.DateTimeField(auto_now_add=True)
-    modifie_le = models.DateTimeField(auto_now=True)
+    cree_le = models.DateTimeField("ajoutée le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = StructureQuerySet.as_manager()
     # Who changed what and when, readable in the back office; lon/lat only mirror the point.
@@ -446,7 +446,7 @@ class InitiativeLocale(models.Model):
     image_type = models.CharField(max_length=20, blank=True, editable=False)
     image_alt = models.CharField("texte alternatif de l'image", max_length=200, blank=True,
                                  help_text="Ce que montre l'image, pour qui ne la voit pas.")
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField("ajoutée le", auto_now_add=True)
 
     objects = InitiativeQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["image"])

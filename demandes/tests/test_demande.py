@@ -60,6 +60,10 @@ def test_a_family_sends_a_demande_the_linf_is_told_without_personal_data(client,
     assert confirmation["Referrer-Policy"] == "no-referrer" and "noindex" in confirmation["X-Robots-Tag"]
     page = confirmation.content.decode()
     assert demande.reference in page
+    # The family is told by when the LINF reads it: its guichet's delay.
+    delai = velay["linf"].guichet.delai_traitement_jours
+    assert re.search(rf"dans les {delai} jours</strong>, puis un professionnel vous contacte par téléphone", page)
+    assert f"dans les {delai} jours" in family.body
     download = client.get(f"/demande-information/confirmation/{demande.reference}/pdf/")
     assert download["Content-Type"] == "application/pdf" and download["Referrer-Policy"] == "no-referrer"
     text = pdf_text(type("Doc", (), {"pdf": download.content}))

@@ -35,6 +35,8 @@ def test_the_departement_page_counts_and_names_who_answers(client):
     assert counts["Crèche et autre accueil collectif (EAJE)"] == "1" and counts["Lieu d'information"] == "2"
     assert "4 fiches sur monenfant" in html
     assert client.get("/departements/99/").status_code == 404
+    CommuneFactory(code_insee="64445")
+    assert "0 fiche sur monenfant" in client.get("/departements/64/").content.decode()
 
 
 def test_the_list_of_departements_counts_fiches_per_rubrique_and_is_linked_from_home(client):

@@ -115,7 +115,7 @@ def test_the_end_of_the_contract_closes_every_guichet_of_its_departement(ouvert,
     contrat.save()
     with at(D(2026, 12, 1)):
         assert apply_ends()["rappels"] == 1
-    assert "prend fin dans un mois, le 1 janvier 2027" in Notification.objects.get().corps
+    assert "prend fin dans un mois, le 1er janvier 2027" in Notification.objects.get().corps
     with at(D(2026, 12, 31), hour=23):
         assert {s.nom for s in served()} == {"Point info familles du Velay", "Relais du Brivadois"}
     with at(D(2027, 1, 1)):
