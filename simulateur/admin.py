@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Bareme, TauxEffort
+from .models import Bareme, SourceParametre, TauxEffort
 
 
 def _is_cnaf(request) -> bool:
@@ -11,10 +12,7 @@ def _is_back_office(request) -> bool:
     return request.user.is_active and request.user.is_staff
 
 
-class TauxEffortInline(admin.TabularInline):
-    model = TauxEffort
-    extra = 0
-
+class CnafEditsInline:
     def has_view_permission(self, request, obj=None):
         return _is_back_office(request)
 
@@ -28,13 +26,34 @@ class TauxEffortInline(admin.TabularInline):
         return _is_cnaf(request)
 
 
+class SourceParametreForm(forms.ModelForm):
+    adresse = forms.URLField(label="Adresse", required=False, assume_scheme="https")
+
+    class Meta:
+        model = SourceParametre
+        fields = ["parametre", "texte", "publie_le", "adresse", "officiel", "remarque"]
+
+
+class SourceParametreInline(CnafEditsInline, admin.StackedInline):
+    """Where each value comes from: the simulator names to families every value without an official text."""
+
+    model = SourceParametre
+    form = SourceParametreForm
+    extra = 0
+
+
+class TauxEffortInline(CnafEditsInline, admin.TabularInline):
+    model = TauxEffort
+    extra = 0
+
+
 @admin.register(Bareme)
 class BaremeAdmin(admin.ModelAdmin):
     """The CNAF maintains the barèmes; CAF people read them."""
 
     list_display = ["__str__", "plancher", "plancher_estime", "plafond", "plafond_estime"]
     list_filter = ["dispositif"]
-    inlines = [TauxEffortInline]
+    inlines = [TauxEffortInline, SourceParametreInline]
     save_as = True  # next year's period starts as a copy of this one
 
     def has_module_permission(self, request):

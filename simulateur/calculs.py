@@ -6,17 +6,21 @@ sentence that explains it, in French.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .enums import Dispositif, Tableau, TypeAccueil
+from .formats import CENT, arrondi, euros, nombre, pourcent  # noqa: F401 (the simulator's vocabulary)
 from .models import Bareme
 
-CENT = Decimal("0.01")
 DEBUT_BAREMES = datetime.date(2019, 1, 1)
 MICRO_CRECHE_COLLECTIF_DEPUIS = datetime.date(2019, 9, 1)
 CMG_REFORME = datetime.date(2025, 9, 1)
 MAX_HEURES_SEMAINE = 60
 MAX_ENFANTS = 20
+MAX_SALAIRE_HORAIRE = 30
+MAX_INDEMNITE_ENTRETIEN = 50
+MAX_PRIX_REPAS = 30
+MAX_REPAS_PAR_JOUR = 4
 
 
 class SimulationError(ValueError):
@@ -25,25 +29,6 @@ class SimulationError(ValueError):
     def __init__(self, message: str, champ: str | None = None):
         super().__init__(message)
         self.champ = champ
-
-
-def arrondi(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def euros(value: Decimal) -> str:
-    """1234.5 -> '1 234,50 €' (narrow no-break space for thousands, as French typography wants)."""
-    text = f"{arrondi(value):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
-
-
-def nombre(value: Decimal, decimals: int = 2) -> str:
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text.rstrip("0").rstrip(",") if "," in text else text
-
-
-def pourcent(taux: Decimal) -> str:
-    return f"{taux.normalize():f}".replace(".", ",") + " %"
 
 
 @dataclass
@@ -57,6 +42,7 @@ class Besoin:
     heures_par_semaine: Decimal = Decimal(40)
     semaines_par_an: Decimal = Decimal(47)
     mois_factures: int = 12
+    jours_par_semaine: int = 5
 
     def __post_init__(self):
         if self.date < DEBUT_BAREMES:
@@ -74,17 +60,24 @@ class Besoin:
             )
         if not 0 < self.heures_par_semaine <= MAX_HEURES_SEMAINE:
             raise SimulationError(
-                f"Le nombre d'heures par semaine doit être compris entre 1 et {MAX_HEURES_SEMAINE}.",
+                f"Le nombre d'heures par semaine doit être supérieur à 0 et d'au plus {MAX_HEURES_SEMAINE}.",
                 "heures_par_semaine",
             )
         if not 1 <= self.semaines_par_an <= 52:
             raise SimulationError("Le nombre de semaines par an doit être compris entre 1 et 52.", "semaines_par_an")
         if not 1 <= self.mois_factures <= 12:
             raise SimulationError("Le nombre de mois facturés doit être compris entre 1 et 12.", "mois_factures")
+        if not 1 <= self.jours_par_semaine <= 7:
+            raise SimulationError("Le nombre de jours d'accueil par semaine doit être compris entre 1 et 7.",
+                                  "jours_par_semaine")
 
     @property
     def heures_mensuelles(self) -> Decimal:
         return self.heures_par_semaine * self.semaines_par_an / self.mois_factures
+
+    @property
+    def jours_mensuels(self) -> Decimal:
+        return self.jours_par_semaine * self.semaines_par_an / self.mois_factures
 
     @property
     def rang(self) -> int:
@@ -114,14 +107,51 @@ class ResultatCreche:
 
 
 @dataclass
+class FraisAssmat:
+    """What parents pay an assistant maternel: the net salary, and besides it the maintenance allowance
+    (per day of care) and the meals they do not bring (per meal). None: the barème's usual value."""
+
+    salaire_horaire: Decimal
+    indemnite_entretien: Decimal | None = None
+    prix_repas: Decimal | None = None
+    repas_par_jour: int = 1
+
+    def __post_init__(self):
+        if not Decimal(0) < self.salaire_horaire <= MAX_SALAIRE_HORAIRE:
+            raise SimulationError(
+                f"Le salaire horaire net doit être supérieur à 0 € et d'au plus {MAX_SALAIRE_HORAIRE} €.",
+                "salaire_horaire",
+            )
+        if self.indemnite_entretien is not None and not 0 <= self.indemnite_entretien <= MAX_INDEMNITE_ENTRETIEN:
+            raise SimulationError(
+                f"L'indemnité d'entretien est comprise entre 0 et {MAX_INDEMNITE_ENTRETIEN} € par jour.",
+                "indemnite_entretien",
+            )
+        if self.prix_repas is not None and not 0 <= self.prix_repas <= MAX_PRIX_REPAS:
+            raise SimulationError(f"Le prix d'un repas est compris entre 0 et {MAX_PRIX_REPAS} €.", "prix_repas")
+        if not 0 <= self.repas_par_jour <= MAX_REPAS_PAR_JOUR:
+            raise SimulationError(
+                f"Le nombre de repas par jour est compris entre 0 et {MAX_REPAS_PAR_JOUR}.", "repas_par_jour"
+            )
+
+
+@dataclass
 class ResultatAssmat:
     bareme: Bareme
     ressources: Ressources
     taux_effort: Decimal
+    heures_mensuelles: Decimal
+    jours_mensuels: Decimal
+    indemnite_entretien: Decimal
+    prix_repas: Decimal
+    salaire_mensuel: Decimal
+    entretien_mensuel: Decimal
+    repas_mensuels: Decimal
     cout_mensuel: Decimal
     cout_pris_en_compte: Decimal
     cmg: Decimal
     reste_a_charge: Decimal
+    valeurs_a_confirmer: list = field(default_factory=list)
     explications: list[str] = field(default_factory=list)
 
 
@@ -136,7 +166,7 @@ class CreditImpot:
 
 
 def bareme_en_vigueur(date: datetime.date, dispositif: str) -> Bareme:
-    bareme = Bareme.objects.en_vigueur(date, dispositif).prefetch_related("taux").first()
+    bareme = Bareme.objects.en_vigueur(date, dispositif).prefetch_related("taux", "sources").first()
     if bareme is None:
         if dispositif == Dispositif.CMG_ASSMAT and date < CMG_REFORME:
             raise SimulationError(
@@ -206,39 +236,55 @@ def simuler_creche(besoin: Besoin, type_accueil: str) -> ResultatCreche:
     )
 
 
-def simuler_assmat(besoin: Besoin, salaire_horaire: Decimal) -> ResultatAssmat:
-    """CMG of an assistant maternel paid directly (formula of 1 September 2025)."""
-    if not Decimal(0) < salaire_horaire <= Decimal(30):
-        raise SimulationError("Le salaire horaire net doit être compris entre 0 et 30 €.", "salaire_horaire")
+def simuler_assmat(besoin: Besoin, frais: FraisAssmat) -> ResultatAssmat:
+    """CMG of an assistant maternel paid directly, as reformed on 1 September 2025 (art. D. 531-18 of
+    the code de la sécurité sociale): the cost counted is the salary plus the maintenance allowance
+    and the meals, capped per hour; CMG = cost × (1 − resources × taux d'effort ÷ reference cost)."""
     bareme = bareme_en_vigueur(besoin.date, Dispositif.CMG_ASSMAT)
     ressources = ressources_retenues(bareme, besoin.ressources_mensuelles)
     taux = bareme.taux_pour(Tableau.CMG, besoin.rang)
-    heures = besoin.heures_mensuelles
-    cout = arrondi(salaire_horaire * heures)
-    horaire_pris = min(salaire_horaire, bareme.plafond_horaire)
-    pris_en_compte = arrondi(horaire_pris * heures)
-    part_famille = ressources.retenues * taux.taux / 100 / bareme.cout_horaire_reference
-    cmg = max(Decimal(0), arrondi(pris_en_compte * (1 - part_famille)))
+    entretien = frais.indemnite_entretien if frais.indemnite_entretien is not None else bareme.indemnite_entretien_usuelle or 0
+    prix_repas = frais.prix_repas if frais.prix_repas is not None else bareme.repas_usuel or 0
+    heures, jours = besoin.heures_mensuelles, besoin.jours_mensuels
+    salaire = arrondi(frais.salaire_horaire * heures)
+    entretien_mensuel = arrondi(entretien * jours)
+    repas_mensuels = arrondi(prix_repas * frais.repas_par_jour * jours)
+    cout = salaire + entretien_mensuel + repas_mensuels
+    pris_en_compte = min(cout, arrondi(bareme.plafond_horaire * heures))
+    # The family's share, computed in one product then divided, keeps the published example exact.
+    part_famille = pris_en_compte * ressources.retenues * taux.taux / 100 / bareme.cout_horaire_reference
+    cmg = max(Decimal(0), arrondi(pris_en_compte - part_famille))
     reste = cout - cmg
     explications = [
         ressources.raison,
-        f"{euros(salaire_horaire)} × {nombre(heures)} h = {euros(cout)} de salaire par mois.",
+        f"{nombre(besoin.heures_par_semaine)} h par semaine × {nombre(besoin.semaines_par_an)} semaines "
+        f"÷ {besoin.mois_factures} mois = {nombre(heures)} h par mois, sur {nombre(jours)} jours.",
+        f"Salaire net : {euros(frais.salaire_horaire)} × {nombre(heures)} h = {euros(salaire)} par mois.",
+        f"Indemnité d'entretien : {euros(entretien)} par jour × {nombre(jours)} jours = {euros(entretien_mensuel)} "
+        "par mois.",
+        f"Repas : {euros(prix_repas)} × {frais.repas_par_jour} par jour × {nombre(jours)} jours = "
+        f"{euros(repas_mensuels)} par mois.",
+        f"Coût pour vous : {euros(salaire)} + {euros(entretien_mensuel)} + {euros(repas_mensuels)} = "
+        f"{euros(cout)} par mois.",
     ]
-    if salaire_horaire > bareme.plafond_horaire:
+    if pris_en_compte < cout:
         explications.append(
-            f"Le CMG ne prend en compte que {euros(bareme.plafond_horaire)} de l'heure : "
-            f"{euros(pris_en_compte)} par mois ; le dépassement reste à votre charge."
+            f"Le CMG prend en compte au plus {euros(bareme.plafond_horaire)} par heure d'accueil, indemnités et "
+            f"repas compris : {euros(pris_en_compte)} par mois ; le dépassement reste à votre charge."
         )
     explications += [
         f"{_phrase_rang(besoin)} : taux d'effort de {pourcent(taux.taux)}.",
         f"CMG = {euros(pris_en_compte)} × (1 − {euros(ressources.retenues)} × {pourcent(taux.taux)} "
         f"÷ {euros(bareme.cout_horaire_reference)}) = {euros(cmg)} par mois.",
-        f"{euros(cout)} − {euros(cmg)} = {euros(reste)} restent à votre charge par mois, hors cotisations "
-        "sociales (prises en charge par le CMG).",
+        f"{euros(cout)} − {euros(cmg)} = {euros(reste)} restent à votre charge par mois ; les cotisations "
+        "sociales de l'assistant maternel sont prises en charge en plus par le CMG.",
     ]
     return ResultatAssmat(
-        bareme=bareme, ressources=ressources, taux_effort=taux.taux, cout_mensuel=cout,
-        cout_pris_en_compte=pris_en_compte, cmg=cmg, reste_a_charge=reste, explications=explications,
+        bareme=bareme, ressources=ressources, taux_effort=taux.taux, heures_mensuelles=heures, jours_mensuels=jours,
+        indemnite_entretien=entretien, prix_repas=prix_repas, salaire_mensuel=salaire,
+        entretien_mensuel=entretien_mensuel, repas_mensuels=repas_mensuels, cout_mensuel=cout,
+        cout_pris_en_compte=pris_en_compte, cmg=cmg, reste_a_charge=reste,
+        valeurs_a_confirmer=bareme.valeurs_a_confirmer(taux), explications=explications,
     )
 
 

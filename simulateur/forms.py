@@ -3,8 +3,24 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from .calculs import MAX_ENFANTS, MAX_HEURES_SEMAINE, Besoin, SimulationError
-from .enums import TypeAccueil
+from .calculs import (
+    MAX_ENFANTS,
+    MAX_HEURES_SEMAINE,
+    MAX_INDEMNITE_ENTRETIEN,
+    MAX_PRIX_REPAS,
+    MAX_REPAS_PAR_JOUR,
+    MAX_SALAIRE_HORAIRE,
+    Besoin,
+    FraisAssmat,
+    SimulationError,
+    euros,
+)
+from .enums import Dispositif, Parametre, TypeAccueil
+from .models import Bareme
+
+
+def _or(value, default):
+    return default if value is None else value
 
 
 class SimulationForm(forms.Form):
@@ -45,16 +61,41 @@ class SimulationForm(forms.Form):
         label="Nombre de mois facturés", min_value=1, max_value=12, initial=12,
         help_text="La participation est lissée sur ces mois (mensualisation).",
     )
+    jours_par_semaine = forms.IntegerField(
+        label="Jours d'accueil par semaine", min_value=1, max_value=7, initial=5, required=False,
+        help_text="Pour les indemnités et les repas d'un assistant maternel, comptés par jour (5 si vide).",
+    )
     salaire_horaire_assmat = forms.DecimalField(
         label="Salaire horaire net d'un assistant maternel (pour comparer)", required=False, min_value=Decimal("0.01"),
-        max_value=30, decimal_places=2, initial=Decimal("4.50"),
+        max_value=MAX_SALAIRE_HORAIRE, decimal_places=2, initial=Decimal("4.85"),
         help_text="Le tarif que vous convenez avec lui ou elle, en euros net de l'heure.",
+    )
+    indemnite_entretien_assmat = forms.DecimalField(
+        label="Indemnité d'entretien (€ par jour)", required=False, min_value=0, max_value=MAX_INDEMNITE_ENTRETIEN,
+        decimal_places=2,
+    )
+    prix_repas_assmat = forms.DecimalField(
+        label="Prix d'un repas (€)", required=False, min_value=0, max_value=MAX_PRIX_REPAS, decimal_places=2,
+    )
+    repas_par_jour_assmat = forms.IntegerField(
+        label="Repas fournis par jour", min_value=0, max_value=MAX_REPAS_PAR_JOUR, initial=1, required=False,
+        help_text="0 si vous apportez les repas (1 si vide).",
     )
     residence_alternee = forms.BooleanField(label="L'enfant est en résidence alternée", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].initial = today = timezone.localdate()
+        # The usual costs of today's barème, with where they come from; left empty, they apply.
+        bareme = Bareme.objects.en_vigueur(today, Dispositif.CMG_ASSMAT).prefetch_related("sources").first()
+        for name, value, parametre in (("indemnite_entretien_assmat", "indemnite_entretien_usuelle", Parametre.INDEMNITE_ENTRETIEN),
+                                       ("prix_repas_assmat", "repas_usuel", Parametre.REPAS)):
+            usual = getattr(bareme, value, None)
+            if usual is None:
+                continue
+            self.fields[name].initial = usual
+            source = bareme.source_de(parametre)
+            self.fields[name].help_text = f"Valeur usuelle : {euros(usual)}. " + (source.remarque if source else "")
 
     def clean(self):
         data = super().clean()
@@ -72,8 +113,13 @@ class SimulationForm(forms.Form):
                 date=data["date"], ressources_mensuelles=data["ressources_mensuelles"],
                 enfants_a_charge=data["enfants_a_charge"], enfants_aeeh=data["enfants_aeeh"],
                 heures_par_semaine=data["heures_par_semaine"], semaines_par_an=data["semaines_par_an"],
-                mois_factures=data["mois_factures"],
+                mois_factures=data["mois_factures"], jours_par_semaine=_or(data.get("jours_par_semaine"), 5),
             )
+            if data.get("salaire_horaire_assmat"):
+                data["frais_assmat"] = FraisAssmat(
+                    salaire_horaire=data["salaire_horaire_assmat"], indemnite_entretien=data.get("indemnite_entretien_assmat"),
+                    prix_repas=data.get("prix_repas_assmat"), repas_par_jour=_or(data.get("repas_par_jour_assmat"), 1),
+                )
         except SimulationError as error:
             self.add_error(error.champ if error.champ in self.fields else None, str(error))
         return data

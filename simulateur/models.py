@@ -1,12 +1,15 @@
 """The barèmes are data: a CNAF administrator adds next year's period in /administration/."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .enums import Dispositif, Tableau
+from .enums import PARAMETRES_CMG, Dispositif, Parametre, Tableau
+from .formats import euros, pourcent
 
 MSG_FIN = "La fin de la période doit être après son début."
 
@@ -35,7 +38,11 @@ class Bareme(models.Model):
     plafond_horaire = models.DecimalField(
         "plafond du coût horaire (€)", max_digits=6, decimal_places=2, null=True, blank=True
     )
-    parametres_cmg_estimes = models.BooleanField("paramètres CMG non publiés (de mémoire)", default=False)
+    # CMG only: what an assistant maternel usually costs besides the salary, offered in the form.
+    indemnite_entretien_usuelle = models.DecimalField(
+        "indemnité d'entretien usuelle (€ par jour)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    repas_usuel = models.DecimalField("prix usuel d'un repas (€)", max_digits=6, decimal_places=2, null=True, blank=True)
     source = models.TextField("source", help_text="Circulaire, décret ou arrêté d'où viennent les valeurs.")
 
     objects = BaremeQuerySet.as_manager()
@@ -67,6 +74,27 @@ class Bareme(models.Model):
             if overlapping.exists():
                 raise ValidationError(f"Cette période chevauche : {overlapping.first()}.")
 
+    def source_de(self, parametre: str) -> "SourceParametre | None":
+        return next((s for s in self.sources.all() if s.parametre == parametre), None)
+
+    def valeurs_a_confirmer(self, taux: "TauxEffort | None" = None) -> list["ValeurAConfirmer"]:
+        """The CMG values of this period that no official text we read gives: the page names each one
+        and says where it comes from. The taux d'effort counts for the band that applies."""
+        valeurs = {
+            Parametre.PLANCHER: self.plancher, Parametre.PLAFOND: self.plafond,
+            Parametre.COUT_HORAIRE_REFERENCE: self.cout_horaire_reference,
+            Parametre.PLAFOND_HORAIRE: self.plafond_horaire, Parametre.TAUX_EFFORT: taux.taux if taux else None,
+        }
+        found = []
+        for parametre in PARAMETRES_CMG:
+            source = self.source_de(parametre)
+            band_flagged = parametre == Parametre.TAUX_EFFORT and taux is not None and taux.estime
+            if source is None:
+                found.append(ValeurAConfirmer(parametre, valeurs[parametre], "Aucune source n'est enregistrée."))
+            elif not source.officiel or band_flagged:
+                found.append(ValeurAConfirmer(parametre, valeurs[parametre], source.remarque or source.texte))
+        return found
+
     def taux_pour(self, tableau: str, enfants: int) -> "TauxEffort":
         """The band for this number of children: the highest one that does not exceed it."""
         bands = sorted(
@@ -76,6 +104,23 @@ class Bareme(models.Model):
             if enfants >= band.enfants_min:
                 return band
         raise LookupError(f"Aucun taux d'effort {tableau} pour {enfants} enfant(s) dans {self}.")
+
+
+@dataclass
+class ValeurAConfirmer:
+    parametre: str
+    valeur: Decimal | None
+    raison: str
+
+    @property
+    def libelle(self) -> str:
+        return Parametre(self.parametre).label
+
+    @property
+    def valeur_texte(self) -> str:
+        if self.valeur is None:
+            return ""
+        return pourcent(self.valeur) if self.parametre == Parametre.TAUX_EFFORT else euros(self.valeur)
 
 
 class TauxEffort(models.Model):
@@ -101,3 +146,33 @@ class TauxEffort(models.Model):
 
     def __str__(self):
         return f"{self.get_tableau_display()}, {self.enfants_min} enfant(s) et plus : {self.taux} %"
+
+
+class SourceParametre(models.Model):
+    """Where one value of a barème comes from: the publication (title, date, address) and, for a
+    value no official text gives, why it is used anyway. The simulator shows it to families."""
+
+    bareme = models.ForeignKey(Bareme, on_delete=models.CASCADE, related_name="sources", verbose_name="barème")
+    parametre = models.CharField("valeur", max_length=30, choices=Parametre.choices)
+    texte = models.TextField("publication", help_text="Titre du décret, de l'arrêté, de la circulaire ou de la page.")
+    publie_le = models.DateField("publiée le", null=True, blank=True, help_text="Vide si la publication n'est pas datée.")
+    adresse = models.URLField("adresse", blank=True)
+    officiel = models.BooleanField(
+        "texte officiel", default=True,
+        help_text="Journal officiel, Légifrance, circulaire Cnaf, caf.fr, urssaf.fr ou service-public.fr. "
+                  "Décochez pour une valeur déduite ou reprise d'une autre source.",
+    )
+    remarque = models.TextField("remarque", blank=True, help_text="Pour une valeur non officielle : d'où elle vient.")
+
+    class Meta:
+        ordering = ["bareme", "parametre"]
+        verbose_name = "source d'une valeur"
+        verbose_name_plural = "sources des valeurs"
+        constraints = [models.UniqueConstraint(fields=["bareme", "parametre"], name="source_parametre_unique")]
+
+    def __str__(self):
+        return f"{self.get_parametre_display()} : {self.texte[:60]}"
+
+    def clean(self):
+        if not self.officiel and not self.remarque.strip():
+            raise ValidationError({"remarque": "Dites d'où vient une valeur qu'aucun texte officiel ne donne."})

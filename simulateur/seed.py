@@ -1,7 +1,8 @@
 """The barèmes known when the project started, as the migration seeds them.
 
 Values marked estime=True were not found published: derived or recalled. A CNAF administrator
-corrects them, and adds the next periods, in /administration/.
+corrects them, and adds the next periods, in /administration/. The CMG barèmes, with the source of
+each value, are in simulateur/seed_cmg.py.
 """
 
 import datetime
@@ -9,11 +10,6 @@ import datetime
 D = datetime.date
 SOURCE_2019 = "Circulaire Cnaf n° 2019-005 du 5 juin 2019 : barème national des participations familiales 2019-2022."
 SOURCE_ANNUEL = "Cnaf, plancher et plafond des participations familiales publiés pour la période."
-SOURCE_CMG = (
-    "Décret n° 2025-515 du 10 juin 2025 (art. D. 531-18 du code de la sécurité sociale) : formule du CMG. "
-    "Coût horaire de référence, taux et bornes de ressources de mémoire, à vérifier."
-)
-
 COLLECTIF_2022 = ("0.0619", "0.0516", "0.0413", "0.0310", "0.0206")
 # (début, fin, plancher, plancher estimé, plafond, plafond estimé, taux collectif 1/2/3/4-7/8+)
 PSU = [
@@ -33,15 +29,6 @@ COLLECTIF_BANDES = (1, 2, 3, 4, 8)
 FAMILIAL_BANDES = (1, 2, 3, 6)
 FAMILIAL_AVANT_SEPTEMBRE_2019 = ("0.0500", "0.0400", "0.0300", "0.0200")
 
-# CMG assistant maternel from 1 September 2025: (début, fin, plancher, plafond, coût de référence, plafond horaire)
-CMG = [
-    (D(2025, 9, 1), D(2025, 12, 31), "801.00", "8500.00", "11.25", "8.00"),
-    (D(2026, 1, 1), D(2026, 12, 31), "814.62", "8500.00", "11.25", "8.00"),
-]
-CMG_BANDES = (1, 2, 3, 4)
-CMG_TAUX = ("0.0619", "0.0516", "0.0413", "0.0310")
-
-
 def familial_rates(debut: datetime.date, collectif: tuple[str, ...]) -> tuple[str, ...]:
     """Familial and parental: one band lower than collectif (the collectif rate of the next band)."""
     if debut < D(2019, 9, 1):
@@ -49,7 +36,7 @@ def familial_rates(debut: datetime.date, collectif: tuple[str, ...]) -> tuple[st
     return collectif[1:]
 
 
-def seed(Bareme, TauxEffort):  # noqa: N803 (historical models passed by the migration)
+def seed_psu(Bareme, TauxEffort):  # noqa: N803 (historical models passed by the migration)
     for debut, fin, plancher, plancher_estime, plafond, plafond_estime, collectif in PSU:
         bareme, created = Bareme.objects.get_or_create(
             dispositif="psu", debut=debut,
@@ -64,14 +51,3 @@ def seed(Bareme, TauxEffort):  # noqa: N803 (historical models passed by the mig
             for n, t in zip(FAMILIAL_BANDES, familial_rates(debut, collectif), strict=True)
         ]
         TauxEffort.objects.bulk_create(rows)
-    for debut, fin, plancher, plafond, reference, plafond_horaire in CMG:
-        bareme, created = Bareme.objects.get_or_create(
-            dispositif="cmg_assmat", debut=debut,
-            defaults={"fin": fin, "plancher": plancher, "plafond": plafond, "plancher_estime": True,
-                      "plafond_estime": True, "cout_horaire_reference": reference, "plafond_horaire": plafond_horaire,
-                      "parametres_cmg_estimes": True, "source": SOURCE_CMG},
-        )
-        if created:
-            TauxEffort.objects.bulk_create(
-                [TauxEffort(bareme=bareme, tableau="cmg", enfants_min=n, taux=t, estime=True) for n, t in zip(CMG_BANDES, CMG_TAUX, strict=True)]
-            )

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import calculs
-from .api import besoin_from_params
+from .api import besoin_from_params, frais_from_params
 from .enums import TypeAccueil
 from .forms import SimulationForm
 from .signals import simulation_faite
@@ -28,10 +28,10 @@ def simulateur(request):
             cout_mensuel=creche.participation_mensuelle, mois_payes=besoin.mois_factures, annee_revenus=annee,
             residence_alternee=data["residence_alternee"],
         )
-        if data.get("salaire_horaire_assmat"):
+        if data.get("frais_assmat"):
             if besoin.date >= calculs.CMG_REFORME:
                 try:
-                    assmat = calculs.simuler_assmat(besoin, data["salaire_horaire_assmat"])
+                    assmat = calculs.simuler_assmat(besoin, data["frais_assmat"])
                     context["assmat"] = assmat
                     context["assmat_credit"] = calculs.credit_impot(
                         cout_mensuel=assmat.reste_a_charge, mois_payes=besoin.mois_factures, annee_revenus=annee,
@@ -56,15 +56,31 @@ def _number(value) -> float:
     return float(value)
 
 
+def _erreur(error: calculs.SimulationError) -> JsonResponse:
+    return JsonResponse(
+        {"erreur": str(error), "parametre": error.champ}, status=400, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _bareme_json(bareme, valeurs_non_publiees: list[str]) -> dict:
+    return {
+        "libelle": str(bareme),
+        "debut": bareme.debut.isoformat(),
+        "fin": bareme.fin.isoformat() if bareme.fin else None,
+        "plancher": _number(bareme.plancher),
+        "plafond": _number(bareme.plafond),
+        "source": bareme.source,
+        "valeurs_non_publiees": valeurs_non_publiees,
+    }
+
+
 @require_GET
 def api_creche(request):
     try:
-        besoin, type_accueil = besoin_from_params(request.GET)
-        resultat = calculs.simuler_creche(besoin, type_accueil)
+        besoin = besoin_from_params(request.GET, also_required=["type_accueil"])
+        resultat = calculs.simuler_creche(besoin, request.GET["type_accueil"].strip())
     except calculs.SimulationError as error:
-        return JsonResponse(
-            {"erreur": str(error), "parametre": error.champ}, status=400, json_dumps_params={"ensure_ascii": False}
-        )
+        return _erreur(error)
     bareme = resultat.bareme
     response = JsonResponse(
         {
@@ -76,21 +92,59 @@ def api_creche(request):
             "heures_mensuelles": _number(calculs.arrondi(resultat.heures_mensuelles)),
             "participation_mensuelle": _number(resultat.participation_mensuelle),
             "explications": resultat.explications,
-            "bareme": {
-                "libelle": str(bareme),
-                "debut": bareme.debut.isoformat(),
-                "fin": bareme.fin.isoformat() if bareme.fin else None,
-                "plancher": _number(bareme.plancher),
-                "plafond": _number(bareme.plafond),
-                "source": bareme.source,
-                "valeurs_non_publiees": [
-                    name for name, flag in (("plancher", bareme.plancher_estime), ("plafond", bareme.plafond_estime),
-                                            ("taux_effort", resultat.taux_estime)) if flag
-                ],
-            },
+            "bareme": _bareme_json(bareme, [
+                name for name, flag in (("plancher", bareme.plancher_estime), ("plafond", bareme.plafond_estime),
+                                        ("taux_effort", resultat.taux_estime)) if flag
+            ]),
         },
         json_dumps_params={"ensure_ascii": False},
     )
     simulation_faite.send(sender=api_creche)
     return response
 
+
+@require_GET
+def api_assmat(request):
+    try:
+        besoin = besoin_from_params(request.GET)
+        resultat = calculs.simuler_assmat(besoin, frais_from_params(request.GET))
+    except calculs.SimulationError as error:
+        return _erreur(error)
+    bareme = resultat.bareme
+    description = _bareme_json(bareme, [str(v.parametre) for v in resultat.valeurs_a_confirmer])
+    description.update({
+        "cout_horaire_reference": _number(bareme.cout_horaire_reference),
+        "plafond_horaire": _number(bareme.plafond_horaire),
+        "sources": [
+            {"parametre": s.parametre, "libelle": s.get_parametre_display(), "publication": s.texte,
+             "publiee_le": s.publie_le.isoformat() if s.publie_le else None, "adresse": s.adresse or None,
+             "officiel": s.officiel, "remarque": s.remarque}
+            for s in bareme.sources.all()
+        ],
+        "a_confirmer": [{"parametre": str(v.parametre), "libelle": v.libelle, "raison": v.raison}
+                        for v in resultat.valeurs_a_confirmer],
+    })
+    response = JsonResponse(
+        {
+            "date": besoin.date.isoformat(),
+            "ressources_declarees": _number(resultat.ressources.declarees),
+            "ressources_retenues": _number(resultat.ressources.retenues),
+            "taux_effort": _number(resultat.taux_effort),
+            "heures_mensuelles": _number(calculs.arrondi(resultat.heures_mensuelles)),
+            "jours_mensuels": _number(calculs.arrondi(resultat.jours_mensuels)),
+            "indemnite_entretien": _number(resultat.indemnite_entretien),
+            "prix_repas": _number(resultat.prix_repas),
+            "cout_mensuel": {
+                "salaire": _number(resultat.salaire_mensuel), "indemnite_entretien": _number(resultat.entretien_mensuel),
+                "repas": _number(resultat.repas_mensuels), "total": _number(resultat.cout_mensuel),
+            },
+            "cout_pris_en_compte": _number(resultat.cout_pris_en_compte),
+            "cmg": _number(resultat.cmg),
+            "reste_a_charge": _number(resultat.reste_a_charge),
+            "explications": resultat.explications,
+            "bareme": description,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    simulation_faite.send(sender=api_assmat)
+    return response

@@ -394,6 +394,12 @@ VALID_QUERY = {
         "heures_par_semaine": ["40"], "date": ["2026-12-01"], "enfants_aeeh": ["0"], "semaines_par_an": ["47"],
         "mois_factures": ["12"],
     }],
+    "simulateur:api_assmat": [{
+        "ressources_mensuelles": ["2500"], "enfants_a_charge": ["1"], "heures_par_semaine": ["40"],
+        "date": ["2026-12-01"], "salaire_horaire": ["4.85"], "indemnite_entretien": ["3.92"], "prix_repas": ["3.50"],
+        "repas_par_jour": ["1"], "jours_par_semaine": ["5"], "enfants_aeeh": ["0"], "semaines_par_an": ["47"],
+        "mois_factures": ["12"],
+    }],
     "guide:index": [{"q": ["crèche"]}],
     "pro:demande_habilitation": [{"departement": ["43"]}],
 }

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from simulateur.seed import seed as seed_baremes
+    from simulateur.seed import seed_psu as seed_baremes
 
     seed_baremes(apps.get_model("simulateur", "Bareme"), apps.get_model("simulateur", "TauxEffort"))
 

@@ -7,7 +7,9 @@ def baremes(request):
     if "django_db" not in {m.name for m in request.node.iter_markers()}:
         return
     request.getfixturevalue("_django_db_helper")
-    from simulateur.models import Bareme, TauxEffort
-    from simulateur.seed import seed
+    from simulateur.models import Bareme, SourceParametre, TauxEffort
+    from simulateur.seed import seed_psu
+    from simulateur.seed_cmg import seed_cmg
 
-    seed(Bareme, TauxEffort)
+    seed_psu(Bareme, TauxEffort)
+    seed_cmg(Bareme, TauxEffort, SourceParametre)

