@@ -1,4 +1,3 @@
-import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.utils.formats import get_format, localize
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
+from monenfant import calendrier
 from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin, departement_choisi, departements_du_territoire
 from monenfant.exports import csv_response
 from structures.enums import Rubrique
@@ -70,7 +70,7 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         # The country has thousands of LINF: the CNAF reads them one département at a time.
         if departements is not None:
             non_servies = DemandeNonServie.objects.filter(
-                commune__departement__in=departements, mois__gte=(now - datetime.timedelta(days=365)).date().replace(day=1))
+                commune__departement__in=departements, mois__gte=calendrier.decale(timezone.localdate(now), -12))
             extra.update(resume=selectors.suivi_par_linf(departements, now), non_servies=(
                 non_servies.values("commune__code_insee", "commune__nom", "commune__departement")
                 .annotate(familles=Sum("nombre")).order_by("-familles", "commune__nom")[:30]))
@@ -131,13 +131,6 @@ def _cellules(values) -> str:
     return mark_safe("".join(f"<td>{cell(v)}</td>" for v in values))  # noqa: S308 (numbers, or escaped)
 
 
-def _mois(value: str) -> datetime.date | None:
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        return None
-
-
 @admin.register(BesoinsOffre)
 class BesoinsOffreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Besoins et offre: the needs families expressed beside the offer of the same communes, from aggregates."""
@@ -161,7 +154,7 @@ class BesoinsOffreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         departement, choix = self._departement(request)
         debut, fin = selectors.periode_par_defaut(timezone.localdate())
-        debut, fin = _mois(request.GET.get("debut", "")) or debut, _mois(request.GET.get("fin", "")) or fin
+        debut, fin = calendrier.lire_mois(request.GET.get("debut")) or debut, calendrier.lire_mois(request.GET.get("fin")) or fin
         if debut > fin:
             debut, fin = fin, debut
         arrete_le = None

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from habilitations.delais import DELAI_PAR_DEFAUT
 from habilitations.enums import Role
-from linf.selectors import DELAI_PAR_DEFAUT, delai_traitement
+from linf.selectors import delai_traitement
 from structures.models import Commune, Departement, Structure
 
 from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
@@ -72,10 +73,19 @@ class Demande(models.Model):
         verbose_name = "demande d'information"
         verbose_name_plural = "demandes d'information"
         # The unopened demandes are few among a million: the follow-up and the reminders read them here.
-        indexes = [models.Index(fields=["cree_le"], condition=models.Q(statut="nouvelle"), name="demande_nouvelle")]
+        indexes = [models.Index(fields=["cree_le"], condition=models.Q(statut=StatutDemande.NOUVELLE), name="demande_nouvelle")]
 
     def __str__(self):
         return self.reference
+
+    # For templates, which cannot name the enums.
+    @property
+    def est_nouvelle(self) -> bool:
+        return self.statut == StatutDemande.NOUVELLE
+
+    @property
+    def par_telephone(self) -> bool:
+        return self.moyen_prefere == MoyenContact.TELEPHONE
 
     @property
     def en_insertion(self) -> bool:

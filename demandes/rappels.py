@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from habilitations.delais import DELAI_MIN
 from habilitations.notifications import notify
-from linf.models import DELAI_MIN
 from linf.selectors import persons_of
 
 from .enums import StatutDemande

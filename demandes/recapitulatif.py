@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from monenfant import calendrier
+
 from . import selectors
 from .models import DemandeNonServie, OffreDepartement, RecapitulatifBesoins, StatistiqueDemande
 
@@ -23,14 +25,6 @@ class Rapport:
     lignes: int
     departements_offre: int
     secondes: float
-
-
-def _mois_entre(debut: datetime.date, fin: datetime.date) -> list[datetime.date]:
-    months, m = [], debut.replace(day=1)
-    while m <= fin:
-        months.append(m)
-        m = (m + datetime.timedelta(days=32)).replace(day=1)
-    return months
 
 
 def _colonnes(row: dict) -> dict:
@@ -69,7 +63,7 @@ def rollup(months, *, now: datetime.datetime | None = None) -> Rapport:
 def rollup_recent(now: datetime.datetime | None = None) -> Rapport:
     """Each night: the months whose demandes may still be opened (alive until the purge), this one included."""
     now = now or timezone.now()
-    return rollup(_mois_entre(selectors.debut_suivi(now), timezone.localdate(now)), now=now)
+    return rollup(calendrier.mois_entre(selectors.debut_suivi(now), timezone.localdate(now)), now=now)
 
 
 def rollup_tout(now: datetime.datetime | None = None) -> Rapport:

@@ -12,8 +12,9 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from linf.models import DELAI_MIN
+from habilitations.delais import DELAI_MIN
 from linf.selectors import delai_traitement
+from monenfant import calendrier
 from structures.enums import Rubrique
 from structures.models import Structure
 
@@ -27,9 +28,7 @@ RUBRIQUES_AVEC_PLACES = (Rubrique.EAJE, Rubrique.ASSMAT, Rubrique.ALSH)
 
 def periode_par_defaut(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The last 12 months, this one included: first days of the first and the last month."""
-    fin = today.replace(day=1)
-    month = fin.year * 12 + fin.month - 1 - 11
-    return datetime.date(month // 12, month % 12 + 1, 1), fin
+    return calendrier.decale(today, -11), calendrier.premier_jour(today)
 
 
 def _territoire(queryset, departement: str | None, prefix: str, *fields):
@@ -181,7 +180,7 @@ def debut_suivi(now: datetime.datetime | None = None) -> datetime.date:
 
 def suivi_par_linf(departements=None, now: datetime.datetime | None = None) -> list[dict]:
     now = now or timezone.now()
-    linfs = Structure.objects.filter(rubrique="LINF").select_related("guichet").order_by("nom", "pk")
+    linfs = Structure.objects.filter(rubrique=Rubrique.LINF).select_related("guichet").order_by("nom", "pk")
     if departements is not None:
         linfs = linfs.filter(commune__departement__in=departements)
     linfs = list(linfs)

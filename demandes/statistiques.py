@@ -9,18 +9,19 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
+from monenfant import calendrier
 from structures import counters
 
-from .enums import StatutDemande
+from .enums import StatutDemande, TrancheAge
 from .models import Demande, DemandeNonServie, StatistiqueDemande
 
 
-def tranche_age(naissance: datetime.date | None, at: datetime.date) -> str:
+def tranche_age(naissance: datetime.date | None, at: datetime.date) -> TrancheAge:
     # No birth date: the child is expected.
     if naissance is None:
-        return "a_naitre"
-    months = (at.year - naissance.year) * 12 + at.month - naissance.month
-    return "0-1" if months < 12 else "1-3" if months < 36 else "3-6"
+        return TrancheAge.A_NAITRE
+    age = calendrier.age_en_mois(naissance, at)
+    return TrancheAge.MOINS_1_AN if age < 12 else TrancheAge.UN_3_ANS if age < 36 else TrancheAge.TROIS_6_ANS
 
 
 def _lookups(demande: Demande) -> list[dict]:
@@ -29,7 +30,7 @@ def _lookups(demande: Demande) -> list[dict]:
     first = demande.enfants.order_by("pk").first()
     delai = (demande.traitee_le - demande.cree_le).days if demande.traitee_le else None
     common = {
-        "mois": sent_on.replace(day=1), "commune_id": demande.commune_id, "besoin": demande.besoin,
+        "mois": calendrier.premier_jour(sent_on), "commune_id": demande.commune_id, "besoin": demande.besoin,
         "tranche_age": tranche_age(first.date_naissance if first else None, sent_on),
         "horaires_atypiques": demande.horaires_atypiques, "handicap": demande.handicap,
         "situation": demande.situation, "statut": demande.statut, "delai_jours": delai,
@@ -54,4 +55,4 @@ def count_opened(demande: Demande) -> None:
 
 def count_unserved(commune) -> None:
     """A family found nobody to write to in its commune: one more, for the commune and the month."""
-    counters.add(DemandeNonServie, {"mois": timezone.localdate().replace(day=1), "commune_id": commune.pk}, 1)
+    counters.add(DemandeNonServie, {"mois": calendrier.premier_jour(timezone.localdate()), "commune_id": commune.pk}, 1)

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from habilitations.documents import render_pdf
+from habilitations.enums import Role
 from linf.selectors import linfs_serving
 from monenfant.limits import too_many
 from monenfant.params import parse_pk
 from structures import selectors as structures_selectors
 from structures import usage
-from structures.enums import EvenementUsage
+from structures.enums import EvenementUsage, Rubrique
 from structures.models import Commune
 
 from . import exports, forms, services, statistiques
@@ -40,7 +41,7 @@ PLUS_VALABLE = "Une de vos réponses n'est plus valable (la date du jour a chang
 
 
 def _nearest_help(commune: Commune):
-    criteres = structures_selectors.Criteres(point=commune.point, rayon_km=30, rubriques=["RPE", "LINF"])
+    criteres = structures_selectors.Criteres(point=commune.point, rayon_km=30, rubriques=[Rubrique.RPE, Rubrique.LINF])
     return list(structures_selectors.search_structures(criteres)[:6])
 
 
@@ -50,14 +51,10 @@ def _raw(post) -> dict[str, list[str]]:
 
 
 def _resolve_commune(form):
-    code = form.cleaned_data.get("code_insee")
-    try:
-        if code:
-            return structures_selectors.commune_by_code(code)
-    except structures_selectors.SearchError:
-        return None
-    candidates = structures_selectors.communes_for_text(form.cleaned_data["commune"])
-    return candidates[0] if len(candidates) == 1 else None
+    return structures_selectors.resolve_commune(
+        form.cleaned_data["commune"], code=form.cleaned_data.get("code_insee") or "",
+        correspondance=structures_selectors.Correspondance.UNIQUE,
+    ).commune
 
 
 def _too_many(request) -> bool:
@@ -303,7 +300,7 @@ def confirmation_pdf(request, reference):
 @login_required
 def pro_liste(request):
     user = request.user
-    lieux = list(user.affectations.filter(role="linf").select_related("structure"))
+    lieux = list(user.affectations.filter(role=Role.LINF).select_related("structure"))
     demandes = Demande.objects.visible_to(user).select_related("commune").prefetch_related("linfs__guichet")
     lieu = request.GET.get("lieu")
     if (lieu_pk := parse_pk(lieu)) is not None:

@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
+from monenfant import calendrier
 from structures import counters
 
 from .models import ActiviteMensuelle, User, axes_username
@@ -23,7 +24,7 @@ FIELDS = (CONNEXIONS, ECHECS, DEMANDES_OUVERTES, DEMANDES_EXPORTEES)
 
 def mois_de(moment: datetime.datetime | None = None) -> datetime.date:
     """The month of a moment, as its first day, in the local time of the users (Europe/Paris)."""
-    return timezone.localdate(moment).replace(day=1)
+    return calendrier.premier_jour(timezone.localdate(moment))
 
 
 def record(user, field: str, n: int = 1) -> None:

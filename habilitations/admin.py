@@ -160,12 +160,8 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # A person is staff (may open /administration/) exactly when they hold a CAF or CNAF role.
         user = form.instance
-        staff = user.affectations.filter(role__in=[Role.CNAF_ADMIN, Role.CAF_ADMIN, Role.CAF_AGENT]).exists()
-        if user.is_staff != staff and not user.is_superuser:
-            user.is_staff = staff
-            user.save(update_fields=["is_staff"])
+        user.sync_staff()
         if not change:
             services.send_account_activation(user=user, par=request.user)
 

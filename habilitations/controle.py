@@ -7,10 +7,11 @@ and no demande is scanned.
 import datetime
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from monenfant import calendrier
 
 from .activite import FIELDS, mois_de
 from .enums import Role
@@ -22,16 +23,13 @@ MOIS_CONTROLES = 12
 
 def derniers_mois(n: int = MOIS_CONTROLES) -> list[datetime.date]:
     """The current month and the n - 1 before it, newest first."""
-    courant = mois_de()
-    return [courant - relativedelta(months=i) for i in range(n)]
+    return calendrier.derniers_mois(mois_de(), n)
 
 
 def mois_choisi(value: str | None) -> datetime.date:
     """"2026-11" when it is one of the last 12 months; otherwise the current month."""
-    for mois in derniers_mois():
-        if value == f"{mois:%Y-%m}":
-            return mois
-    return mois_de()
+    choisi = calendrier.lire_mois(value)
+    return choisi if choisi in derniers_mois() else mois_de()
 
 
 def personnes(departements: set[str] | None, *, queryset: QuerySet | None = None) -> QuerySet:

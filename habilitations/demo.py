@@ -37,7 +37,6 @@ def build_demo_accounts() -> list[tuple[str, str, str]]:
             email=email, defaults={"first_name": "Démo", "last_name": Role(role).label},
         )
         user.password = password
-        user.is_staff = role in (Role.CNAF_ADMIN, Role.CAF_ADMIN, Role.CAF_AGENT)
         user.save()
         caf = structure = None
         if role in (Role.CAF_ADMIN, Role.CAF_AGENT):
@@ -50,6 +49,7 @@ def build_demo_accounts() -> list[tuple[str, str, str]]:
             rubrique = Rubrique.ASSMAT if role == Role.ASSMAT else Rubrique.LINF
             structure = Structure.objects.filter(commune__departement=dep, rubrique=rubrique).order_by("pk").first()
         Affectation.objects.get_or_create(user=user, role=role, caf=caf, structure=structure)
+        user.sync_staff()
         created.append((email, Role(role).label, str(caf or structure or "France entière")))
     # A manager of an organisme is habilitated on all its structures of the département.
     for dep in ("43", "64"):

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
 
 
 ROLES_CAF = {Role.CAF_ADMIN, Role.CAF_AGENT}
+# Who works in /administration/ (and only they are Django staff): the CNAF and the CAF.
+ROLES_BACK_OFFICE = {Role.CNAF_ADMIN, *ROLES_CAF}
 ROLES_STRUCTURE = {Role.GESTIONNAIRE, Role.ASSMAT, Role.LINF}
 ROLES_SECOND_FACTOR = {Role.CNAF_ADMIN, Role.CAF_ADMIN, Role.CAF_AGENT, Role.LINF}
 # Who may act on whom in the back office: only on a lower rank (User.may_act_on).

@@ -3,14 +3,14 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from monenfant import params
 from monenfant.limits import too_many
 from structures.enums import Jour, Rubrique
 from structures.models import Caf, Commune, DemiJournee, Horaire, Structure
-from structures.text import normalize
+from structures.selectors import Correspondance, resolve_commune
 
+from .delais import DELAI_MAX, DELAI_MIN, DELAI_PAR_DEFAUT
 from .models import identifiant
 
 CRENEAUX = [
@@ -164,7 +164,8 @@ class DemandeHabilitationForm(forms.Form):
         help_text="Noms ou codes INSEE, séparés par des virgules. Par exemple : Le Puy-en-Velay, Espaly-Saint-Marcel, 43041",
     )
     delai_recuperation_jours = forms.IntegerField(
-        label="Délai pour récupérer les demandes des familles (jours)", min_value=5, max_value=15, initial=10,
+        label="Délai pour récupérer les demandes des familles (jours)", min_value=DELAI_MIN, max_value=DELAI_MAX,
+        initial=DELAI_PAR_DEFAUT,
     )
     # The password reset's challenge (MotDePasseOublieForm): the person types the text shown.
     captcha = CaptchaField(label="Recopiez le texte de l'image", help_text="Les lettres et chiffres affichés.")
@@ -192,7 +193,7 @@ class DemandeHabilitationForm(forms.Form):
         found, unknown = [], []
         communes = Commune.objects.filter(departement=self.caf.departement_id)
         for item in [i.strip() for i in self.cleaned_data["communes"].replace(";", ",").split(",") if i.strip()]:
-            match = communes.filter(Q(code_insee=item.upper()) | Q(nom_normalise=normalize(item))).first()
+            match = resolve_commune(item, correspondance=Correspondance.EXACTE, parmi=communes).commune
             (found if match else unknown).append(match or item)
         if unknown:
             raise ValidationError(

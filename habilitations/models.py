@@ -4,9 +4,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from structures.enums import Rubrique
 from structures.models import Caf, Structure
 
-from .enums import RANGS, ROLES_CAF, ROLES_SECOND_FACTOR, ROLES_STRUCTURE, Role
+from .enums import RANGS, ROLES_BACK_OFFICE, ROLES_CAF, ROLES_SECOND_FACTOR, ROLES_STRUCTURE, Role
 
 
 def identifiant(text: str | None) -> str:
@@ -114,6 +115,18 @@ class User(AbstractUser):
         return self.is_superuser or self.is_staff or self.has_role(*ROLES_SECOND_FACTOR)
 
     @property
+    def is_back_office(self) -> bool:
+        """May open /administration/: the CNAF, or a person with a CAF role (structure people work in /pro/)."""
+        return self.is_active and (self.is_superuser or self.has_role(*ROLES_BACK_OFFICE))
+
+    def sync_staff(self) -> None:
+        """Django's is_staff follows the roles: staff exactly when holding a CAF or CNAF role."""
+        staff = self.is_superuser or self.affectations.filter(role__in=ROLES_BACK_OFFICE).exists()
+        if self.is_staff != staff:
+            self.is_staff = staff
+            self.save(update_fields=["is_staff"])
+
+    @property
     def is_cnaf(self) -> bool:
         return self.is_active and (self.is_superuser or self.has_role(Role.CNAF_ADMIN))
 
@@ -159,9 +172,9 @@ class Affectation(models.Model):
         return f"{self.get_role_display()} — {self.caf or self.structure or 'France entière'}"
 
     def clean(self):
-        if self.role == Role.ASSMAT and self.structure_id and self.structure.rubrique != "ASSMAT":
+        if self.role == Role.ASSMAT and self.structure_id and self.structure.rubrique != Rubrique.ASSMAT:
             raise ValidationError({"structure": "Un assistant maternel est rattaché à sa propre fiche d'assistant maternel."})
-        if self.role == Role.LINF and self.structure_id and self.structure.rubrique != "LINF":
+        if self.role == Role.LINF and self.structure_id and self.structure.rubrique != Rubrique.LINF:
             raise ValidationError({"structure": "Une personne habilitée LINF est rattachée à une fiche de lieu d'information."})
 
 

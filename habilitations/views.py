@@ -16,7 +16,7 @@ from structures.enums import Rubrique
 from structures.models import CONSENTEMENT_TEXTE, Caf, Structure
 
 from . import services, two_factor
-from .enums import Role
+from .enums import Role, StatutHabilitation
 from .forms import (
     ChoixCafForm,
     CodeForm,
@@ -209,5 +209,5 @@ def demande_habilitation(request):
 
 def suivi_habilitation(request, jeton: str):
     demande = get_object_or_404(DemandeHabilitation.objects.select_related("caf"), jeton_suivi=jeton)
-    etape = {"non_traitee": 1, "convention_envoyee": 2}.get(demande.statut, 3)
+    etape = {StatutHabilitation.NON_TRAITEE: 1, StatutHabilitation.CONVENTION_ENVOYEE: 2}.get(demande.statut, 3)
     return render(request, "habilitations/suivi_habilitation.html", {"demande": demande, "etape": etape})

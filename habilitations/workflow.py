@@ -3,13 +3,13 @@
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from structures.models import Caf, Commune, Structure
 
+from .delais import DELAI_PAR_DEFAUT, validateurs_delai
 from .enums import PartiePreavis, StatutHabilitation, TypeDocument
 
 S = StatutHabilitation
@@ -41,8 +41,7 @@ class DemandeHabilitation(ConcurrentTransitionMixin, models.Model):
     structures = models.ManyToManyField(Structure, related_name="demandes_habilitation", verbose_name="lieux d'information")
     communes = models.ManyToManyField(Commune, related_name="+", verbose_name="communes demandées")
     delai_recuperation_jours = models.PositiveSmallIntegerField(
-        "délai pour récupérer les demandes (jours)", default=10,
-        validators=[MinValueValidator(5, "Le délai est d'au moins 5 jours."), MaxValueValidator(15, "Le délai est d'au plus 15 jours.")],
+        "délai pour récupérer les demandes (jours)", default=DELAI_PAR_DEFAUT, validators=validateurs_delai(),
     )
     statut = FSMField("statut", max_length=20, choices=S.choices, default=S.NON_TRAITEE, protected=True)
     cree_le = models.DateTimeField("reçue le", default=timezone.now)
@@ -70,6 +69,32 @@ class DemandeHabilitation(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.reference} — {self.organisme_nom}"
+
+    # For templates, which cannot name the enum.
+    @property
+    def est_validee(self) -> bool:
+        return self.statut == S.VALIDEE
+
+    @property
+    def est_refusee(self) -> bool:
+        return self.statut == S.REFUSEE
+
+    @property
+    def est_non_traitee(self) -> bool:
+        return self.statut == S.NON_TRAITEE
+
+    @property
+    def convention_envoyee(self) -> bool:
+        return self.statut == S.CONVENTION_ENVOYEE
+
+    @property
+    def est_terminee(self) -> bool:
+        return self.statut == S.TERMINEE
+
+    @property
+    def sans_decision(self) -> bool:
+        """Not yet validated nor refused: the convention may still be sent or signed."""
+        return self.statut in (S.NON_TRAITEE, S.CONVENTION_ENVOYEE)
 
     @property
     def jours_d_attente(self) -> int:

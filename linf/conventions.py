@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from habilitations import conventions
+from habilitations.enums import StatutHabilitation
 from habilitations.notifications import notify
 from habilitations.workflow import DemandeHabilitation
 
@@ -21,10 +22,10 @@ MOTIF_CONTRAT = "fin du contrat CAF–CNAF du département {departement} le {fin
 @transaction.atomic
 def end_and_close(demande: DemandeHabilitation, motif: str) -> None:
     """Close the guichets of the convention's LINF (unless another convention still runs there), then end it."""
-    others = DemandeHabilitation.objects.filter(statut="validee").exclude(pk=demande.pk)
+    others = DemandeHabilitation.objects.filter(statut=StatutHabilitation.VALIDEE).exclude(pk=demande.pk)
     for structure in demande.structures.all():
         if not others.filter(structures=structure).exclude(fin_le__lte=timezone.localdate()).exists():
-            Guichet.objects.filter(structure=structure).update(ouvert=False)
+            Guichet.objects.filter(structure=structure).fermer()
     conventions.end_convention(demande=demande, motif=motif)
 
 
@@ -46,7 +47,7 @@ def end_contract(contrat: ContratCafCnaf) -> int:
         end_and_close(demande, motif)
         ended += 1
     # Guichets opened without a convention still running (none should be) close too.
-    Guichet.objects.filter(structure__commune__departement=contrat.departement_id).update(ouvert=False)
+    Guichet.objects.filter(structure__commune__departement=contrat.departement_id).fermer()
     ContratCafCnaf.objects.filter(pk=contrat.pk).update(actif=False, termine_le=timezone.now())
     if _caf_email(contrat):
         notify(to=_caf_email(contrat), sujet=f"monenfant : fin du contrat CAF–CNAF du département {contrat.departement_id}",

@@ -3,9 +3,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from habilitations.delais import DELAI_MAX, DELAI_MIN, DELAI_PAR_DEFAUT, validateurs_delai
+from structures.enums import Rubrique
 from structures.models import Departement
-
-DELAI_MIN, DELAI_MAX = 5, 15  # days a LINF may take to retrieve a demande, as the CAF sets it
 
 
 class ContratQuerySet(models.QuerySet):
@@ -55,22 +55,28 @@ class ContratCafCnaf(models.Model):
         return f"Contrat CAF–CNAF {self.departement} ({etat})"
 
 
+class GuichetQuerySet(models.QuerySet):
+    def fermer(self) -> int:
+        """Close these guichets: their LINF no longer receive demandes (one way for the agent's action,
+        the end of a convention and the end of a contract)."""
+        return self.filter(ouvert=True).update(ouvert=False)
+
+
 class Guichet(models.Model):
     """The "guichet pour une demande en ligne" of a LINF fiche: closed until the CAF opens it."""
 
     structure = models.OneToOneField(
         "structures.Structure", on_delete=models.CASCADE, related_name="guichet",
-        limit_choices_to={"rubrique": "LINF"},
+        limit_choices_to={"rubrique": Rubrique.LINF},
     )
     ouvert = models.BooleanField("guichet ouvert", default=False)
     delai_traitement_jours = models.PositiveSmallIntegerField(
-        "délai pour traiter une demande (jours)", default=10,
-        validators=[MinValueValidator(DELAI_MIN, f"Le délai est d'au moins {DELAI_MIN} jours."),
-                    MaxValueValidator(DELAI_MAX, f"Le délai est d'au plus {DELAI_MAX} jours.")],
+        "délai pour traiter une demande (jours)", default=DELAI_PAR_DEFAUT, validators=validateurs_delai(),
     )
     ouvert_le = models.DateTimeField("ouvert le", null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = GuichetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "guichet pour une demande en ligne"

@@ -6,14 +6,13 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from habilitations import conventions
+from habilitations.delais import DELAI_PAR_DEFAUT
 from habilitations.enums import Role
 from habilitations.models import User
 from structures.enums import Rubrique
 from structures.models import Commune, Structure
 
-from .models import ContratCafCnaf, Guichet, InstantaneCouverture
-
-DELAI_PAR_DEFAUT = Guichet._meta.get_field("delai_traitement_jours").default
+from .models import ContratCafCnaf, InstantaneCouverture
 
 
 def linfs_ouverts():

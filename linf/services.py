@@ -52,7 +52,7 @@ def open_guichet(*, structure: Structure) -> Guichet:
 
 @transaction.atomic
 def close_guichet(*, structure: Structure) -> None:
-    Guichet.objects.filter(structure=structure).update(ouvert=False)
+    Guichet.objects.filter(structure=structure).fermer()
 
 
 def snapshot_couverture(*, today: datetime.date | None = None) -> int:

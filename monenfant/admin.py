@@ -61,9 +61,7 @@ class AdministrationSite(admin.AdminSite):
         # Whoever must give a second factor has given it in this session (OTPMiddleware's is_verified).
         if getattr(user, "needs_second_factor", True) and not getattr(user, "is_verified", lambda: False)():
             return False
-        # The CNAF, or a person with a CAF role; structure managers work in /pro/.
-        departements = user.departements_geres()
-        return departements is None or bool(departements)
+        return getattr(user, "is_back_office", False)
 
 
 def choices_in_territory(admin_site, request, db_field, field):

@@ -1,4 +1,3 @@
-import datetime
 
 from django import forms
 from django.contrib import admin
@@ -11,6 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from monenfant import calendrier
 from monenfant.admin import (
     InlinePermissionsMixin,
     ReadOnlyAdminMixin,
@@ -258,10 +258,7 @@ class UsageDuSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         departement = departement_choisi(request)  # another territory does not exist here
         scope = {departement} if departement else departements
         today = timezone.localdate()
-        try:
-            mois = datetime.datetime.strptime(request.GET.get("mois", ""), "%Y-%m").date()
-        except ValueError:
-            mois = today.replace(day=1)
+        mois = calendrier.lire_mois(request.GET.get("mois")) or calendrier.premier_jour(today)
         usage = selectors.usage_du_mois(mois, scope)
         export = request.GET.get("export")
         if export in self.EXPORTS:

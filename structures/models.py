@@ -339,6 +339,15 @@ class Structure(models.Model):
             errors["avip_places"] = "Les places AVIP dépassent la capacité d'accueil."
         return errors
 
+    # For templates, which cannot name the enum.
+    @property
+    def est_assmat(self) -> bool:
+        return self.rubrique == Rubrique.ASSMAT
+
+    @property
+    def est_eaje(self) -> bool:
+        return self.rubrique == Rubrique.EAJE
+
     @property
     def a_consenti(self) -> bool:
         return self.consentement_publication_le is not None

@@ -14,6 +14,7 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from . import geo
 from .enums import RUBRIQUE_ALIASES, EvenementUsage, Jour, Rubrique
 from .models import Commune, CompteurUsage, Departement, Horaire, Structure
+from .text import normalize
 
 RAYON_DEFAUT_KM = 10
 RAYON_MAX_KM = 50
@@ -199,6 +200,48 @@ def communes_for_text(text: str, limit: int = 10) -> list[Commune]:
         if narrowed:
             return narrowed[:limit]
     return list(communes[:limit])
+
+
+class Correspondance:
+    """How sure one must be that typed text names a commune, by who asks (named options of resolve_commune)."""
+
+    # The habilitation's list of communes: a code INSEE or the exact name, in the CAF's département.
+    EXACTE = "exacte"
+    # The demande form: the one commune the text designates; several or none → no commune.
+    UNIQUE = "unique"
+    # The search: the exact name among the candidates, or the candidates to choose from.
+    PROPOSEE = "proposee"
+
+
+@dataclass
+class CommuneTrouvee:
+    commune: Commune | None
+    candidates: list[Commune] = field(default_factory=list)
+
+
+def resolve_commune(text: str, *, code: str = "", correspondance: str, parmi=None) -> CommuneTrouvee:
+    """Typed text (or a code INSEE) → a commune, by one of the Correspondance policies. PROPOSEE raises
+    SearchError when nothing matches (the search page says so); the others answer no commune."""
+    text = (text or "").strip()
+    if correspondance == Correspondance.EXACTE:
+        communes = parmi if parmi is not None else Commune.objects.all()
+        return CommuneTrouvee(communes.filter(Q(code_insee=text.upper()) | Q(nom_normalise=normalize(text))).first())
+    if code.strip():
+        try:
+            return CommuneTrouvee(commune_by_code(code))
+        except SearchError:
+            if correspondance == Correspondance.PROPOSEE:
+                raise
+            return CommuneTrouvee(None)
+    candidates = communes_for_text(text)
+    if correspondance == Correspondance.UNIQUE:
+        return CommuneTrouvee(candidates[0] if len(candidates) == 1 else None, candidates)
+    if not candidates:
+        raise SearchError(f"Aucune commune ne correspond à « {text[:60]} ».")
+    exact = [c for c in candidates if c.nom_normalise == normalize(text)]
+    if len(candidates) > 1 and len(exact) != 1:
+        return CommuneTrouvee(None, candidates)
+    return CommuneTrouvee(exact[0] if exact else candidates[0], candidates)
 
 
 AVIP_RAYON_KM = 20

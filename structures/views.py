@@ -11,7 +11,6 @@ from . import selectors, usage
 from .enums import Rubrique
 from .geocoding import geocode_address
 from .models import InitiativeLocale, Structure
-from .text import normalize
 
 PAGE_SIZE = 20
 API_LIMIT_DEFAULT = 50
@@ -108,17 +107,9 @@ def _url_resultats(params) -> str:
 
 def _commune_or_candidates(params):
     """(commune, None), or (None, candidates) when the typed text matches several; SearchError if none."""
-    code = params.get("code_insee", "").strip()
-    if code:
-        return selectors.commune_by_code(code), None
-    commune_text = params.get("commune", "").strip()
-    candidates = selectors.communes_for_text(commune_text)
-    if not candidates:
-        raise selectors.SearchError(f"Aucune commune ne correspond à « {commune_text[:60]} ».")
-    exact = [c for c in candidates if c.nom_normalise == normalize(commune_text)]
-    if len(candidates) > 1 and len(exact) != 1:
-        return None, candidates
-    return (exact[0] if exact else candidates[0]), None
+    found = selectors.resolve_commune(params.get("commune", ""), code=params.get("code_insee", ""),
+                                      correspondance=selectors.Correspondance.PROPOSEE)
+    return (found.commune, None) if found.commune else (None, found.candidates)
 
 
 def _adresse_en_session(request, commune) -> dict | None:

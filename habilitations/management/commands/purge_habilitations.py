@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from habilitations.enums import StatutHabilitation as S
 from habilitations.purge import purge_expired
 
 
@@ -10,8 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = purge_expired()
         self.stdout.write(self.style.SUCCESS(
-            f"{report.total} demande(s) d'habilitation effacée(s) ({report.demandes['refusee']} refusée(s), "
-            f"{report.demandes['non_traitee'] + report.demandes['convention_envoyee']} sans convention), "
+            f"{report.total} demande(s) d'habilitation effacée(s) ({report.demandes[S.REFUSEE]} refusée(s), "
+            f"{report.demandes[S.NON_TRAITEE] + report.demandes[S.CONVENTION_ENVOYEE]} sans convention), "
             f"{report.personnes} personne(s), {report.documents} document(s), {report.transitions} étape(s), "
             f"{report.notifications} courriel(s)."
         ))
