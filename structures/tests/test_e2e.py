@@ -131,3 +131,18 @@ def test_on_a_360_px_phone_results_show_the_name_first_the_map_one_tap_away_and_
     page.get_by_role("link", name="Retirer le filtre : Places disponibles maintenant").click()
     expect(tags).to_have_count(2)
     assert "places_disponibles" not in page.url and "rubrique=EAJE" in page.url and "rayon_km=20" in page.url
+
+
+def test_on_a_360_px_phone_no_page_runs_wider_than_the_screen(page, live_server, demo_directory):
+    """RGAA 10.11: nothing to scroll sideways at 360 px, the search form open included."""
+    from structures.models import Structure
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    fiche = Structure.objects.published().first()
+    for path in ["/", f"/structures/{fiche.pk}/", "/recherche/?code_insee=43157"]:
+        page.goto(live_server.url + path)
+        if path.startswith("/recherche/"):
+            page.get_by_text("Modifier la recherche").click()
+            expect(page.get_by_label("Distance maximale")).to_be_visible()
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{path} : {widths[0]} px de large pour un écran de {widths[1]} px"
