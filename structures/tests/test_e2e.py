@@ -1,5 +1,6 @@
 """A parent's main path in a real browser (Debian's chromium), on a desktop and on a phone."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,47 @@ def test_on_a_360_px_phone_results_show_the_name_first_the_map_one_tap_away_and_
     page.get_by_role("link", name="Retirer le filtre : Places disponibles maintenant").click()
     expect(tags).to_have_count(2)
     assert "places_disponibles" not in page.url and "rubrique=EAJE" in page.url and "rayon_km=20" in page.url
+
+
+def test_on_a_360_px_phone_no_page_runs_wider_than_the_screen(page, live_server, demo_directory):
+    """RGAA 10.11: nothing to scroll sideways at 360 px, the search form open included."""
+    from structures.models import Structure
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    fiche = Structure.objects.published().first()
+    for path in ["/", f"/structures/{fiche.pk}/", "/recherche/?code_insee=43157"]:
+        page.goto(live_server.url + path)
+        if path.startswith("/recherche/"):
+            page.get_by_text("Modifier la recherche").click()
+            expect(page.get_by_label("Distance maximale")).to_be_visible()
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{path} : {widths[0]} px de large pour un écran de {widths[1]} px"
+
+
+HEADER_LINKS = ["Je suis un professionnel", "Accueil", "Trouver un mode d'accueil", "Estimer le coût",
+                "Écrire au lieu d'information", "Guide des parents"]
+
+
+def test_on_a_360_px_phone_without_javascript_the_header_links_are_on_the_page(browser, live_server, demo_directory):
+    """RGAA 12.x: the DSFR's "Menu" button needs its script; without it the header's links stay reachable."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    for name in HEADER_LINKS:
+        expect(page.get_by_role("link", name=name, exact=True).first).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()  # a button that would do nothing
+    page.screenshot(path=ARTIFACTS / "entete-sans-js-telephone.png", full_page=True)
+    page.get_by_role("link", name="Je suis un professionnel").click()
+    expect(page).to_have_url(re.compile(r"/pro/"))
+    context.close()
+
+
+def test_on_a_360_px_phone_with_javascript_the_menu_button_shows_every_header_link(page, live_server, demo_directory):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("link", name="Je suis un professionnel")).to_be_hidden()  # behind the button, once
+    page.get_by_role("button", name="Menu").click()
+    menu = page.locator("#modal-menu")
+    for name in HEADER_LINKS:
+        expect(menu.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Je suis un professionnel")).to_have_count(1)  # no second copy read aloud
