@@ -15,6 +15,14 @@ class TauxEffortInline(admin.TabularInline):
     model = TauxEffort
     extra = 0
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A table row's controls have only a column heading: each is named for screen readers (RGAA
+        # 11.1). monenfant.admin.NamedFieldsMixin does the same; the simulator imports nothing of the site.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            getattr(field.widget, "widget", field.widget).attrs.setdefault("aria-label", str(field.label))
+        return field
+
     def has_view_permission(self, request, obj=None):
         return _is_back_office(request)
 
