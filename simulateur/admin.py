@@ -47,6 +47,13 @@ class TauxEffortInline(CnafEditsInline, admin.TabularInline):
     model = TauxEffort
     extra = 0
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A table row's controls have only a column heading: each is named for screen readers (RGAA 11.1).
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            getattr(field.widget, "widget", field.widget).attrs.setdefault("aria-label", str(field.label))
+        return field
+
 
 @admin.register(Bareme)
 class BaremeAdmin(admin.ModelAdmin):

@@ -19,24 +19,29 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 RECOVERY_CODES: dict[str, list[str]] = {}
 
 
-def login(page, live_server, url, email):
+def login(page, live_server, url, email, seen=None):
     """The one login page (the back office sends there too), then the second factor where the account
-    has one: the app paired at the first login from the key shown, a recovery code at the next ones."""
+    has one: the app paired at the first login from the key shown, a recovery code at the next ones.
+    `seen(page, name)`, when given, is called on each page of the second factor (the rendering audit)."""
+    seen = seen or (lambda page, name: None)
     page.goto(live_server.url + url)
     page.get_by_label("Adresse électronique").fill(email)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     with page.expect_navigation():
         page.locator("#id_password").press("Enter")
     if "/double-authentification/activer/" in page.url:
+        seen(page, "second-facteur-activer")
         page.get_by_label("Code de vérification").fill(code_now(page.locator("#cle-second-facteur").inner_text()))
         with page.expect_navigation():
             page.get_by_role("button", name="Activer").click()
         codes = page.locator(".mf-codes code")
         expect(codes).to_have_count(10)  # waits for the page, which a loaded machine serves later
         RECOVERY_CODES[email] = codes.all_inner_texts()
+        seen(page, "second-facteur-codes-de-secours")
         with page.expect_navigation():
             page.get_by_role("link", name="Continuer").click()
     elif "/double-authentification/" in page.url:
+        seen(page, "second-facteur")
         page.get_by_label("Code de vérification").fill(RECOVERY_CODES[email].pop())
         with page.expect_navigation():
             page.get_by_role("button", name="Valider").click()

@@ -30,9 +30,24 @@
       if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", "Rechercher");
     });
   }
+  // A read-only table of lines scrolls sideways on a phone (Django's responsive.css) but holds nothing
+  // to focus: the keyboard reaches it as a named region (RGAA 12.13, axe scrollable-region-focusable).
+  function focusableTables(root) {
+    root.querySelectorAll(".inline-group").forEach(function (group) {
+      if (group.querySelector("a[href], input:not([type=hidden]), select, textarea, button")) return;
+      const heading = group.querySelector("h2");
+      group.setAttribute("tabindex", "0");
+      group.setAttribute("role", "region");
+      if (heading) {
+        heading.id = heading.id || group.id + "-titre";
+        group.setAttribute("aria-labelledby", heading.id);
+      }
+    });
+  }
   window.addEventListener("load", function () {
     name(document);
     nameDeleteBoxes(document);
+    focusableTables(document);
     if (window.django && django.jQuery) {
       django.jQuery(document).on("select2:open", nameDropdownSearch);
       django.jQuery(document).on("formset:added", function (event) { name(event.target); nameDeleteBoxes(event.target); });

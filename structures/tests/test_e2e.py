@@ -13,9 +13,10 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 def assert_accessible(page):
     """No serious or critical violation found by axe-core (WCAG 2 A/AA rules)."""
-    page.add_script_tag(path=AXE)
+    if not page.evaluate("typeof window.axe === 'object'"):  # once per document: a resize keeps it
+        page.add_script_tag(path=AXE)
     result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}, resultTypes: ['violations']})"
     )
     serious = [
         f"{v['id']}: {v['help']} ({len(v['nodes'])} élément(s), ex. {v['nodes'][0]['target']})"
