@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from habilitations.notifications import notify
 from linf.models import DELAI_MIN
 from linf.selectors import persons_of
+from notifications.services import notify
 
 from .enums import StatutDemande
 from .models import Demande

@@ -9,10 +9,10 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from habilitations.documents import render_pdf
 from linf.selectors import linfs_serving
 from monenfant.limits import too_many
 from monenfant.params import parse_pk
+from notifications.pdf import render_pdf
 from structures import selectors as structures_selectors
 from structures import usage
 from structures.enums import EvenementUsage

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from habilitations import conventions
-from habilitations.notifications import notify
 from habilitations.workflow import DemandeHabilitation
+from notifications.services import notify
 
 from .models import ContratCafCnaf, Guichet
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "notifications",
     "structures",
     "simulateur",
     "habilitations",
@@ -166,7 +167,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # Every periodic task, in one place (celery beat: exactly one in production).
 CELERY_BEAT_SCHEDULE = {
     "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},
-    "boite-d-envoi": {"task": "habilitations.tasks.flush_outbox", "schedule": 300},
+    "boite-d-envoi": {"task": "notifications.tasks.flush_outbox", "schedule": 300},
     "purge-des-demandes": {"task": "demandes.tasks.purge_demandes", "schedule": 24 * 3600},
     # Habilitation requests refused, or left without a convention, that have had their time.
     "purge-des-habilitations": {"task": "habilitations.tasks.purge_habilitations", "schedule": 24 * 3600},
