@@ -9,7 +9,7 @@ def _count_simulation(sender, **kwargs):
 
 
 class MonenfantAdminConfig(AdminConfig):
-    default_site = "monenfant.admin.AdministrationSite"
+    default_site = "backoffice.admin.AdministrationSite"
 
     def ready(self):
         # Every text field of every form, ours, the admin's and the libraries', refuses control

@@ -48,6 +48,20 @@ INSTALLED_APPS = [
     "guide",
 ]
 
+# The back-office kit (backoffice/) names no app: the project tells it how the index groups the
+# models, as CAF agents know them rather than one per Django app, and what a territory is made of.
+BACKOFFICE_SECTIONS = [
+    ("Gestion des structures", ["Structure"]),
+    ("Gestion des organismes", ["Organisme", "User"]),
+    ("Gestion des habilitations", ["DemandeHabilitation"]),
+    ("Gestion des demandes d'information", ["Demande"]),
+    ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
+    ("Pilotage et statistiques", ["ObjectifCouverture", "BesoinsOffre", "UsageDuSite", "ControleConnexions"]),
+    ("Information des familles", ["InitiativeLocale", "PageGuide", "PageLegale", "InformationsEditeur"]),
+    ("Référentiel", ["Caf", "Commune", "Bareme"]),
+    ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
+]
+BACKOFFICE_TERRITOIRE = "structures.Departement"
 AUTH_USER_MODEL = "habilitations.User"
 AUTHENTICATION_BACKENDS = [
     # Lockout after repeated failures, then the usual email + password check.

@@ -11,14 +11,14 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from monenfant.admin import (
+from backoffice.admin import (
     InlinePermissionsMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
     departement_choisi,
     departements_du_territoire,
 )
-from monenfant.exports import csv_response
+from backoffice.exports import csv_response
 
 from . import selectors
 from .enums import EvenementUsage, Rubrique
