@@ -9,7 +9,7 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
-from structures import counters
+from compteurs import counters
 
 from .enums import StatutDemande
 from .models import Demande, DemandeNonServie, StatistiqueDemande

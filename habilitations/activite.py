@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
-from structures import counters
+from compteurs import counters
 
 from .models import ActiviteMensuelle, User, axes_username
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "notifications",
+    "compteurs",
     "structures",
     "simulateur",
     "habilitations",
@@ -62,6 +63,9 @@ BACKOFFICE_SECTIONS = [
     ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
 ]
 BACKOFFICE_TERRITOIRE = "structures.Departement"
+# The usage counters (compteurs/) write to this table.
+COMPTEURS_USAGE_MODEL = "structures.CompteurUsage"
+
 AUTH_USER_MODEL = "habilitations.User"
 AUTHENTICATION_BACKENDS = [
     # Lockout after repeated failures, then the usual email + password check.
@@ -188,7 +192,7 @@ CELERY_BEAT_SCHEDULE = {
     "rappel-des-demandes-en-retard": {"task": "demandes.tasks.remind_overdue_demandes", "schedule": 24 * 3600},
     "fin-des-conventions": {"task": "linf.tasks.end_conventions", "schedule": crontab(hour=0, minute=5)},
     # Usage counters buffered in Redis reach the dashboards within a minute.
-    "compteurs-d-usage": {"task": "structures.tasks.flush_usage", "schedule": 60},
+    "compteurs-d-usage": {"task": "compteurs.tasks.flush_usage", "schedule": 60},
     # After the conventions ending today, so that the day's snapshot sees their guichets closed.
     "instantane-couverture": {"task": "linf.tasks.snapshot_couverture", "schedule": crontab(hour=0, minute=30)},
     # The national view of "Besoins et offre" reads this nightly rollup.
