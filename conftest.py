@@ -309,7 +309,7 @@ def _empty_usage_buffer(settings):
         return
     import redis
 
-    from structures import usage
+    from compteurs import usage
 
     try:
         usage._redis(usage.FLUSH_TIMEOUT).delete(usage.BUFFER_KEY, usage.PROCESSING_KEY, usage.LOCK_KEY)

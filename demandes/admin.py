@@ -10,9 +10,9 @@ from django.utils.formats import get_format, localize
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
+from backoffice.admin import ReadOnlyAdminMixin, ScopedAdminMixin, departement_choisi, departements_du_territoire
+from backoffice.exports import csv_response
 from monenfant import calendrier
-from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin, departement_choisi, departements_du_territoire
-from monenfant.exports import csv_response
 from structures.enums import Rubrique
 
 from . import selectors

@@ -43,3 +43,10 @@ class TrancheAge(models.TextChoices):
     MOINS_1_AN = "0-1", "Moins d'1 an"
     UN_3_ANS = "1-3", "1 à 3 ans"
     TROIS_6_ANS = "3-6", "3 à 6 ans"
+
+
+class EvenementUsage(models.TextChoices):
+    """What the usage counters count of the families' form (compteurs). Codes are stored: never change them."""
+
+    DEMANDE_COMMENCEE = "demande_commencee", "Demande d'information commencée"
+    DEMANDE_ENVOYEE = "demande_envoyee", "Demande d'information envoyée"

@@ -4,15 +4,14 @@
 import datetime
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from habilitations.workflow import Notification
+from monenfant.regles import DUREE_CONSERVATION
+from notifications.models import Notification
 
 from .models import AccesDemande, Demande, Enfant
 
-CONSERVATION = relativedelta(months=6)
 BATCH = 20_000
 # Children first, the demande last. Plain DELETEs: Django's delete() would load every demande to
 # follow its relations (119 s for 1,000,000), and builds one parameter per id.
@@ -51,7 +50,7 @@ def _lot_condition(cutoff: datetime.datetime, batch: int) -> tuple[str, list] | 
 def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -> PurgeReport:
     """Batched and idempotent: each batch deletes in one transaction; an interrupted purge goes on next time."""
     started = timezone.now()
-    cutoff = (now or started) - CONSERVATION
+    cutoff = (now or started) - DUREE_CONSERVATION
     report = PurgeReport()
     while True:
         with transaction.atomic():

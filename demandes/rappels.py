@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from habilitations.delais import DELAI_MIN
-from habilitations.notifications import notify
 from linf.selectors import persons_of
+from notifications.services import notify
 
 from .enums import StatutDemande
 from .models import Demande

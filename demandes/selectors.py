@@ -8,13 +8,13 @@ the page reads it from the nightly rollup (national(), written by demandes.recap
 import datetime
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from habilitations.delais import DELAI_MIN
 from linf.selectors import delai_traitement
 from monenfant import calendrier
+from monenfant.regles import DUREE_CONSERVATION
 from structures.enums import Rubrique
 from structures.models import Structure
 
@@ -169,9 +169,6 @@ def comparaison(demandes_: list[dict], non_servies_: list[dict], offre_: list[di
 
 
 # The CAF follow-up ----------------------------------------------------------------------
-
-DUREE_CONSERVATION = relativedelta(months=6)
-
 
 def debut_suivi(now: datetime.datetime | None = None) -> datetime.date:
     """The follow-up counts the months a demande may still be alive in (six months, from the 1st)."""

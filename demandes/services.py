@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from habilitations import activite
-from habilitations.notifications import notify
 from linf.selectors import linfs_serving, persons_of
+from notifications.services import notify
 from structures.models import Commune
 
 from . import statistiques

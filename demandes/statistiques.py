@@ -9,8 +9,8 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
+from compteurs import counters
 from monenfant import calendrier
-from structures import counters
 
 from .enums import StatutDemande, TrancheAge
 from .models import Demande, DemandeNonServie, StatistiqueDemande

@@ -9,18 +9,18 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from habilitations.documents import render_pdf
+from compteurs import usage
 from habilitations.enums import Role
 from linf.selectors import linfs_serving
 from monenfant.limits import too_many
 from monenfant.params import parse_pk
+from notifications.pdf import render_pdf
 from structures import selectors as structures_selectors
-from structures import usage
-from structures.enums import EvenementUsage, Rubrique
+from structures.enums import Rubrique
 from structures.models import Commune
 
 from . import exports, forms, services, statistiques
-from .enums import Besoin, MoyenContact, Qualite, Situation, StatutDemande
+from .enums import Besoin, EvenementUsage, MoyenContact, Qualite, Situation, StatutDemande
 from .models import Demande
 
 SESSION_KEY = "demande_information"  # the wizard's storage prefix: its answers live under "wizard_demande_information"

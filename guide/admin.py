@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from monenfant.admin import NamedFieldsMixin
+from backoffice.admin import NamedFieldsMixin
 
 from .models import InformationsEditeur, PageGuide, PageLegale
 

@@ -3,10 +3,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from structures import usage
-from structures.enums import EvenementUsage, Rubrique
+from compteurs import usage
+from structures.enums import Rubrique
 from structures.models import Departement
 
+from .enums import EvenementUsage
 from .models import InformationsEditeur, PageGuide, PageLegale, TypePageLegale
 
 

@@ -10,8 +10,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
+from compteurs import counters
 from monenfant import calendrier
-from structures import counters
 
 from .models import ActiviteMensuelle, User, axes_username
 

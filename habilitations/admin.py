@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from monenfant.admin import InlinePermissionsMixin, ScopedAdminMixin
+from backoffice.admin import InlinePermissionsMixin, ScopedAdminMixin
 
 from . import conventions, services, two_factor
 from .enums import PartiePreavis, Role
@@ -51,7 +51,7 @@ class AffectationFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(self.LINF_PAR_HABILITATION)
             if data.get("DELETE") or departements is None:
                 continue
-            # The CAF and structure offered are those of the territory (monenfant.admin.choices_in_territory).
+            # The CAF and structure offered are those of the territory (backoffice.admin.choices_in_territory).
             role = data.get("role")
             if role == Role.CNAF_ADMIN or (role == Role.CAF_ADMIN and not user.has_role(Role.CAF_ADMIN)):
                 raise ValidationError("Ce rôle est attribué par la CNAF.")

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from monenfant.admin import ReadOnlyAdminMixin, ScopedAdminMixin
-from monenfant.exports import csv_response
+from backoffice.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from backoffice.exports import csv_response
 
 from . import controle
 from .models import ControleConnexions

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.services import notify
+
 from .enums import PartiePreavis, StatutHabilitation
 from .models import User
-from .notifications import notify
 from .services import withdraw_person
 from .workflow import DemandeHabilitation, TransitionHabilitation
 

@@ -144,7 +144,7 @@ class DemandeHabilitationForm(forms.Form):
     # even a federation filing for its members from one office or a collectivité behind one address;
     # five a day to one mailbox is more requests than an organisme has CAFs to ask in a day. Over the
     # limit, nothing is sent: at most five of our acknowledgements a day reach an address someone else
-    # typed, and they carry none of the text typed (habilitations.notifications).
+    # typed, and they carry none of the text typed (habilitations.services).
     RATE_CONNEXION = "10/h"
     RATE_ADRESSE = "5/d"
 

@@ -211,7 +211,6 @@ class ControleConnexions(User):
 from .workflow import (  # noqa: E402,F401 (the workflow models live in their own module)
     DemandeHabilitation,
     Document,
-    Notification,
     PersonneHabilitee,
     TransitionHabilitation,
 )

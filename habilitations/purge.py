@@ -7,18 +7,19 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from monenfant.regles import DUREE_CONSERVATION
+from notifications.models import Notification
+
 from .enums import StatutHabilitation
-from .workflow import DemandeHabilitation, Notification
+from .workflow import DemandeHabilitation
 
 logger = logging.getLogger(__name__)
 
-CONSERVATION = relativedelta(months=6)
 SANS_CONVENTION = datetime.timedelta(days=90)
 BATCH = 100
 S = StatutHabilitation
@@ -30,7 +31,7 @@ def _derniere_etape():
 
 
 def expirees(now: datetime.datetime):
-    cutoff = now - CONSERVATION
+    cutoff = now - DUREE_CONSERVATION
     return DemandeHabilitation.objects.alias(derniere_etape=_derniere_etape()).filter(
         Q(statut=S.REFUSEE, derniere_etape__lt=cutoff)
         | Q(statut__in=[S.NON_TRAITEE, S.CONVENTION_ENVOYEE], derniere_etape__lt=cutoff - SANS_CONVENTION)
@@ -62,10 +63,9 @@ def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -
             if not lot:
                 break
             # Every email about a request that never became a convention names its reference in its
-            # subject (services.submit_demande, send_convention, refuse): the outbox has no other link.
-            emails = Notification.objects.filter(
-                Q(document__demande__in=[pk for pk, _, _ in lot]) | _any_subject([reference for _, reference, _ in lot])
-            )
+            # subject (services.submit_demande, send_convention, refuse), and its attached PDF in its
+            # file name (Document.nom_fichier): the outbox has no other link.
+            emails = Notification.objects.filter(_any_subject([reference for _, reference, _ in lot]))
             report.notifications += emails.delete()[0]
             _, deleted = DemandeHabilitation.objects.filter(pk__in=[pk for pk, _, _ in lot]).delete()
         for _, _, statut in lot:
@@ -85,5 +85,5 @@ def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -
 def _any_subject(references: list[str]) -> Q:
     condition = Q(pk__in=[])
     for reference in references:
-        condition |= Q(sujet__contains=reference)
+        condition |= Q(sujet__contains=reference) | Q(piece_jointe_nom__startswith=f"{reference}-")
     return condition

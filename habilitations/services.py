@@ -1,4 +1,21 @@
-"""Writes of the professional area and of the habilitation workflow (services write, views stay thin)."""
+"""Writes of the professional area and of the habilitation workflow (services write, views stay thin).
+
+Its emails go through the outbox (notifications.services.notify). No relay: anyone may send
+/pro/habilitation/ and type any address there, so what we write to an address typed by the public, before a CAF agent has read the request, is our own fixed text, the CAF
+the person chose in our list, the reference and the secret follow-up link: no organisme, name,
+address, phone, function or any other text typed in the form (the follow-up page shows them).
+Each email of the habilitations, checked:
+- accuse_reception (to the requester, on submission): fixed text, CAF, reference, link.
+- notification_caf (to the CAF's own mailbox, on submission): reference, the lieux d'information
+  chosen in our directory, a count, the back-office link; the typed text stays in the back office.
+- Nobody listed in the form is written to before validation: their activation email comes after it.
+- After an agent has read the request, the emails keep what they hold: convention_envoyee (the agent
+  sends it: the requester's name, the convention in PDF), validee and activation (the agent has
+  validated the signed convention), avenant (persons typed by the agent), preavis, preavis_annule,
+  rappel_fin_convention and fin_convention (validated conventions only, reasons typed by the agent).
+- refusee: the reason typed by the agent, but no longer the requester's name: refusing is what an
+  agent does with a request someone else typed, and the email goes to the address typed in it.
+"""
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -8,12 +25,13 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from monenfant.regles import DUREE_CONSERVATION_MOIS
+from notifications.pdf import render_pdf
+from notifications.services import notify
 from structures.models import CreneauDisponible, Structure
 
-from .documents import DUREE_CONSERVATION_MOIS, render_pdf
 from .enums import Role, StatutHabilitation, TypeDocument
 from .models import Affectation, User
-from .notifications import notify
 from .workflow import DemandeHabilitation, Document, PersonneHabilitee, TransitionHabilitation
 
 AVAILABILITY_FIELDS = ("places_disponibles", "disponible_a_partir_du")
@@ -69,7 +87,7 @@ def submit_demande(*, caf, organisme_nom, organisme_siret, organisme_adresse, de
     demande.communes.set(communes)
     PersonneHabilitee.objects.bulk_create([PersonneHabilitee(demande=demande, **p) for p in personnes])
     # Nobody has read it yet, and anyone may have typed these addresses: no text typed in the form
-    # goes into either email (habilitations.notifications). The persons listed are written to only
+    # goes into either email (this module's docstring). The persons listed are written to only
     # once an agent validates.
     notify(to=[demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} reçue",
            template="habilitations/emails/accuse_reception.txt", context=_context(demande))
@@ -93,7 +111,8 @@ def send_convention(*, demande: DemandeHabilitation, par: User) -> Document:
     # The agent has read the request and sends the convention: it may name the requester, and the PDF
     # holds the whole request.
     notify(to=[demande.demandeur_email], sujet=f"monenfant : votre convention {demande.reference} à signer",
-           template="habilitations/emails/convention_envoyee.txt", context=_context(demande), document=document)
+           template="habilitations/emails/convention_envoyee.txt", context=_context(demande),
+           piece_jointe=document.piece_jointe)
     return document
 
 
@@ -197,5 +216,6 @@ def make_avenant(*, demande: DemandeHabilitation, par: User, ajouts: list[dict],
         commentaire=f"Avenant n° {numero} : {document.texte}",
     )
     notify(to=[demande.demandeur_email], sujet=f"monenfant : avenant n° {numero} à la convention {demande.reference}",
-           template="habilitations/emails/avenant.txt", context=_context(**context), document=document)
+           template="habilitations/emails/avenant.txt", context=_context(**context),
+           piece_jointe=document.piece_jointe)
     return document

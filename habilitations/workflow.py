@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from notifications.services import PieceJointe
 from structures.models import Caf, Commune, Structure
 
 from .delais import DELAI_PAR_DEFAUT, validateurs_delai
@@ -183,22 +184,8 @@ class Document(models.Model):
         suffix = f"-avenant-{self.numero}" if self.type == TypeDocument.AVENANT else "-convention"
         return f"{self.demande.reference}{suffix}.pdf"
 
+    @property
+    def piece_jointe(self) -> PieceJointe:
+        """The copy an email carries (the outbox keeps its own: it points at no table of ours)."""
+        return PieceJointe(nom=self.nom_fichier, contenu=bytes(self.pdf), type="application/pdf")
 
-class Notification(models.Model):
-    """The outbox: written in the transaction of the event, sent by Celery, retried until sent."""
-
-    destinataires = models.TextField(help_text="Adresses séparées par des virgules.")
-    sujet = models.CharField(max_length=255)
-    corps = models.TextField()
-    document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True)
-    cree_le = models.DateTimeField("créée le", default=timezone.now)
-    envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
-    tentatives = models.PositiveSmallIntegerField(default=0)
-    derniere_erreur = models.TextField("dernière erreur", blank=True)
-
-    class Meta:
-        ordering = ["cree_le"]
-        indexes = [models.Index(fields=["envoyee_le"], name="notification_a_envoyer")]
-
-    def __str__(self):
-        return f"{self.sujet} → {self.destinataires}"

@@ -4,9 +4,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from habilitations.documents import render_pdf
-from monenfant.admin import ScopedAdminMixin
-from monenfant.exports import csv_response
+from backoffice.admin import ScopedAdminMixin
+from backoffice.exports import csv_response
+from notifications.pdf import render_pdf
 from structures.admin import StructureAdmin
 from structures.enums import Rubrique
 from structures.models import Structure

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from habilitations import conventions
 from habilitations.enums import StatutHabilitation
-from habilitations.notifications import notify
 from habilitations.workflow import DemandeHabilitation
+from notifications.services import notify
 
 from .models import ContratCafCnaf, Guichet
 

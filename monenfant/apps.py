@@ -2,14 +2,29 @@ from django.contrib.admin.apps import AdminConfig
 
 
 def _count_simulation(sender, **kwargs):
-    from structures import usage
-    from structures.enums import EvenementUsage
+    from compteurs import usage
+    from simulateur.enums import EvenementUsage
 
     usage.count(EvenementUsage.SIMULATION)
 
 
+def _register_usage_events():
+    """Each app names its events; the usage page shows them in this order (territorial ones: a CAF
+    reads them for its territory, the others are national)."""
+    from compteurs import evenements
+    from demandes.enums import EvenementUsage as EvenementsDemandes
+    from guide.enums import EvenementUsage as EvenementsGuide
+    from simulateur.enums import EvenementUsage as EvenementsSimulateur
+    from structures.enums import EvenementUsage as EvenementsStructures
+
+    evenements.inscrire(EvenementsStructures, territoriaux=True)
+    evenements.inscrire(EvenementsSimulateur, territoriaux=False)
+    evenements.inscrire(EvenementsDemandes, territoriaux=True)
+    evenements.inscrire(EvenementsGuide, territoriaux=False)
+
+
 class MonenfantAdminConfig(AdminConfig):
-    default_site = "monenfant.admin.AdministrationSite"
+    default_site = "backoffice.admin.AdministrationSite"
 
     def ready(self):
         # Every text field of every form, ours, the admin's and the libraries', refuses control
@@ -23,7 +38,8 @@ class MonenfantAdminConfig(AdminConfig):
         from monenfant import logs
 
         logs.install()
-        # The glue: the simulator stays alone, the usage counters (structures) hear of its results.
+        # The glue: the simulator stays alone, the usage counters (compteurs) hear of its results.
+        _register_usage_events()
         from simulateur.signals import simulation_faite
 
         simulation_faite.connect(_count_simulation, dispatch_uid="monenfant.count_simulation")

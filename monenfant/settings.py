@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "notifications",
+    "compteurs",
     "structures",
     "simulateur",
     "habilitations",
@@ -46,6 +48,23 @@ INSTALLED_APPS = [
     "demandes",
     "guide",
 ]
+
+# The back-office kit (backoffice/) names no app: the project tells it how the index groups the
+# models, as CAF agents know them rather than one per Django app, and what a territory is made of.
+BACKOFFICE_SECTIONS = [
+    ("Gestion des structures", ["Structure"]),
+    ("Gestion des organismes", ["Organisme", "User"]),
+    ("Gestion des habilitations", ["DemandeHabilitation"]),
+    ("Gestion des demandes d'information", ["Demande"]),
+    ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
+    ("Pilotage et statistiques", ["ObjectifCouverture", "BesoinsOffre", "UsageDuSite", "ControleConnexions"]),
+    ("Information des familles", ["InitiativeLocale", "PageGuide", "PageLegale", "InformationsEditeur"]),
+    ("Référentiel", ["Caf", "Commune", "Bareme"]),
+    ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
+]
+BACKOFFICE_TERRITOIRE = "structures.Departement"
+# The usage counters (compteurs/) write to this table.
+COMPTEURS_USAGE_MODEL = "structures.CompteurUsage"
 
 AUTH_USER_MODEL = "habilitations.User"
 AUTHENTICATION_BACKENDS = [
@@ -166,14 +185,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # Every periodic task, in one place (celery beat: exactly one in production).
 CELERY_BEAT_SCHEDULE = {
     "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},
-    "boite-d-envoi": {"task": "habilitations.tasks.flush_outbox", "schedule": 300},
+    "boite-d-envoi": {"task": "notifications.tasks.flush_outbox", "schedule": 300},
     "purge-des-demandes": {"task": "demandes.tasks.purge_demandes", "schedule": 24 * 3600},
     # Habilitation requests refused, or left without a convention, that have had their time.
     "purge-des-habilitations": {"task": "habilitations.tasks.purge_habilitations", "schedule": 24 * 3600},
     "rappel-des-demandes-en-retard": {"task": "demandes.tasks.remind_overdue_demandes", "schedule": 24 * 3600},
     "fin-des-conventions": {"task": "linf.tasks.end_conventions", "schedule": crontab(hour=0, minute=5)},
     # Usage counters buffered in Redis reach the dashboards within a minute.
-    "compteurs-d-usage": {"task": "structures.tasks.flush_usage", "schedule": 60},
+    "compteurs-d-usage": {"task": "compteurs.tasks.flush_usage", "schedule": 60},
     # After the conventions ending today, so that the day's snapshot sees their guichets closed.
     "instantane-couverture": {"task": "linf.tasks.snapshot_couverture", "schedule": crontab(hour=0, minute=30)},
     # The national view of "Besoins et offre" reads this nightly rollup.

@@ -36,3 +36,10 @@ class Parametre(models.TextChoices):
 # What the CMG formula needs; the usual costs are only suggestions the family changes.
 PARAMETRES_CMG = [Parametre.PLANCHER, Parametre.PLAFOND, Parametre.COUT_HORAIRE_REFERENCE, Parametre.PLAFOND_HORAIRE,
                   Parametre.TAUX_EFFORT]
+
+
+class EvenementUsage(models.TextChoices):
+    """What the usage counters count of the simulator (the wiring counts it, monenfant/apps.py). Codes are
+    stored: never change them."""
+
+    SIMULATION = "simulation", "Simulation du coût"

@@ -10,18 +10,19 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from monenfant import calendrier
-from monenfant.admin import (
+from backoffice.admin import (
     InlinePermissionsMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
     departement_choisi,
     departements_du_territoire,
 )
-from monenfant.exports import csv_response
+from backoffice.exports import csv_response
+from compteurs import evenements
+from monenfant import calendrier
 
 from . import selectors
-from .enums import EvenementUsage, Rubrique
+from .enums import Rubrique
 from .geocoding import geocode_address
 from .images import read_image
 from .models import Caf, Commune, Horaire, InitiativeLocale, Organisme, Structure, UsageDuSite
@@ -270,7 +271,7 @@ class UsageDuSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request), "opts": self.opts, "title": "Usage du site",
             "usage": usage, "mois": mois, "mois_valeur": f"{mois:%Y-%m}", "departement": departement,
             "departements": choix, "national": departements is None and not departement,
-            "evenements": EvenementUsage.choices, "query": request.GET.urlencode(),
+            "evenements": [(e.code, e.libelle) for e in evenements.tous()], "query": request.GET.urlencode(),
         }
         return TemplateResponse(request, self.template, context)
 
@@ -284,6 +285,6 @@ class UsageDuSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "fiches": lambda u: (["Identifiant", "Fiche", "Rubrique", "Commune", "Département", "Consultations"],
                              [[f["structure"], f["nom"], f["rubrique_libelle"], f["commune"], f["departement"],
                                f["total"]] for f in u.fiches]),
-        "evolution": lambda u: (["Jour", *[label for _, label in EvenementUsage.choices]],
+        "evolution": lambda u: (["Jour", *[e.libelle for e in evenements.tous()]],
                                 [[f"{e['jour']:%d/%m/%Y}", *e["valeurs"]] for e in u.evolution]),
     }

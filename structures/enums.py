@@ -34,11 +34,7 @@ class Jour(models.IntegerChoices):
 
 
 class EvenementUsage(models.TextChoices):
-    """What the usage counters count (structures.usage). Codes are stored: never change them."""
+    """What structures' pages count (structures.usage, through compteurs). Codes are stored: never change them."""
 
     RECHERCHE = "recherche", "Recherche de solutions d'accueil"
     FICHE_VUE = "fiche_vue", "Fiche consultée"
-    SIMULATION = "simulation", "Simulation du coût"
-    DEMANDE_COMMENCEE = "demande_commencee", "Demande d'information commencée"
-    DEMANDE_ENVOYEE = "demande_envoyee", "Demande d'information envoyée"
-    PAGE_GUIDE_LUE = "page_guide_lue", "Page du guide lue"

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from compteurs import evenements
+
 from . import geo
-from .enums import EvenementUsage, Jour, Rubrique, TypeAccueil
+from .enums import Jour, Rubrique, TypeAccueil
 from .text import de_commune, normalize
 
 MSG_PLACES_NEGATIVES = "Le nombre de places disponibles ne peut pas être négatif."
@@ -476,12 +478,13 @@ class InitiativeLocale(models.Model):
 class CompteurUsage(models.Model):
     """How often something happened on the site in a day: no person, no address, no cookie.
 
-    Written by structures.usage.count (buffered in Redis in production, flushed every minute);
+    Written by compteurs.usage.count (buffered in Redis in production, flushed every minute);
     the dashboards read only this table. Dimensions left empty are "not about that".
     """
 
     jour = models.DateField("jour")
-    evenement = models.CharField("événement", max_length=20, choices=EvenementUsage.choices)
+    # An event named by the app that counts it (its enums; compteurs.evenements lists them all).
+    evenement = models.CharField("événement", max_length=20)
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                     verbose_name="département")
     rubrique = models.CharField("rubrique", max_length=6, choices=Rubrique.choices, blank=True)
@@ -509,7 +512,7 @@ class CompteurUsage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.jour:%d/%m/%Y} {self.get_evenement_display()} : {self.nombre}"
+        return f"{self.jour:%d/%m/%Y} {evenements.libelle(self.evenement)} : {self.nombre}"
 
 
 class UsageDuSite(CompteurUsage):

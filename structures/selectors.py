@@ -11,6 +11,8 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
+from compteurs import evenements
+
 from . import geo
 from .enums import RUBRIQUE_ALIASES, EvenementUsage, Jour, Rubrique
 from .models import Commune, CompteurUsage, Departement, Horaire, Structure
@@ -261,12 +263,9 @@ def avip_par_departement(departements=None):
             .annotate(solutions=Count("pk"), places=Sum("avip_places")).order_by("commune__departement"))
 
 
-# Usage of the site: reads of the counters only (structures.usage writes them) --------------
-
-# Events tied to a place: a CAF reads them for its territory. The others are national.
-EVENEMENTS_TERRITORIAUX = (
-    EvenementUsage.RECHERCHE, EvenementUsage.FICHE_VUE, EvenementUsage.DEMANDE_COMMENCEE, EvenementUsage.DEMANDE_ENVOYEE,
-)
+# Usage of the site: reads of the counters only (compteurs.usage writes them) --------------
+# Events tied to a place (compteurs.evenements.territoriaux): a CAF reads them for its territory.
+# The others are national. Every app names its own events; the wiring lists them (monenfant/apps.py).
 
 
 def mois_bornes(mois: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -306,8 +305,8 @@ def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches:
     debut, fin = mois_bornes(mois)
     du_mois = CompteurUsage.objects.filter(jour__gte=debut, jour__lt=fin)
     # Named rather than excluded, so that PostgreSQL reads them by index among a month of fiche views.
-    national = du_mois.filter(evenement__in=[e for e in EvenementUsage if e not in EVENEMENTS_TERRITORIAUX])
-    territoire = du_mois.filter(evenement__in=EVENEMENTS_TERRITORIAUX)
+    national = du_mois.filter(evenement__in=evenements.nationaux())
+    territoire = du_mois.filter(evenement__in=evenements.territoriaux())
     if departements is not None:
         territoire = territoire.filter(departement__in=departements)
 
@@ -319,9 +318,9 @@ def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches:
         for r in qs.values("evenement").annotate(total=Sum("nombre")).order_by()
     }
     totaux = [
-        {"evenement": e.value, "libelle": e.label, "total": par_evenement.get(e.value, 0),
-         "national": e not in EVENEMENTS_TERRITORIAUX}
-        for e in EvenementUsage
+        {"evenement": e.code, "libelle": e.libelle, "total": par_evenement.get(e.code, 0),
+         "national": not e.territorial}
+        for e in evenements.tous()
     ]
 
     rows = list(territoire.filter(evenement=EvenementUsage.RECHERCHE).values("departement", "rubrique")
@@ -354,7 +353,7 @@ def usage_du_mois(mois: datetime.date, departements: set[str] | None, *, fiches:
         for r in qs.values("jour", "evenement").annotate(total=Sum("nombre")).order_by():
             par_jour.setdefault(r["jour"], {})[r["evenement"]] = r["total"]
     evolution = [
-        {"jour": jour, "valeurs": [par_jour[jour].get(e.value, 0) for e in EvenementUsage]}
+        {"jour": jour, "valeurs": [par_jour[jour].get(e.code, 0) for e in evenements.tous()]}
         for jour in sorted(par_jour)
     ]
     return UsageDuMois(totaux=totaux, recherches=recherches, fiches=fiches_vues, evolution=evolution)

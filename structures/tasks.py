@@ -3,14 +3,6 @@ from importlib import import_module
 from celery import shared_task
 from django.conf import settings
 
-from . import usage
-
-
-@shared_task
-def flush_usage() -> int:
-    """Every minute (CELERY_BEAT_SCHEDULE): the usage counts buffered in Redis go to the database."""
-    return usage.flush()
-
 
 @shared_task
 def clear_expired_sessions() -> None:

@@ -15,7 +15,7 @@ from demandes.purge import purge_expired
 from habilitations.demo import DEMO_DOMAIN
 from habilitations.tests.fixtures import pdf_text
 from habilitations.tests.test_e2e import ARTIFACTS, login
-from habilitations.workflow import Notification
+from notifications.models import Notification
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

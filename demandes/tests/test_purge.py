@@ -8,8 +8,8 @@ from django.utils import timezone
 from demandes import services
 from demandes.models import AccesDemande, Demande, Enfant, StatistiqueDemande
 from demandes.purge import purge_expired
-from habilitations.workflow import Notification
 from monenfant.tests.horloge import JOUR_DES_TESTS
+from notifications.models import Notification
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from demandes.models import Demande
 from demandes.tests.test_demande import go_through
-from habilitations.tasks import flush_outbox, send_notification
-from habilitations.workflow import Notification
 from monenfant.tests.horloge import real_clock_environ
+from notifications.models import Notification
+from notifications.tasks import flush_outbox, send_notification
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

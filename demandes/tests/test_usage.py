@@ -2,8 +2,8 @@
 
 import pytest
 
+from demandes.enums import EvenementUsage
 from demandes.tests.test_demande import STEPS, go_through
-from structures.enums import EvenementUsage
 from structures.tests.usage_helpers import counted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]

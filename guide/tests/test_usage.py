@@ -2,8 +2,8 @@
 
 import pytest
 
+from guide.enums import EvenementUsage
 from guide.models import PageGuide
-from structures.enums import EvenementUsage
 from structures.tests.usage_helpers import counted
 
 pytestmark = pytest.mark.django_db

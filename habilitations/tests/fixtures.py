@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from habilitations import documents
 from habilitations.tests.otp import code_now
 from habilitations.workflow import DemandeHabilitation
+from notifications import pdf
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, StructureFactory
 
@@ -43,7 +43,7 @@ def _pdf_stand_in(request, monkeypatch):
         def write_pdf(self, **options):
             return STAND_IN_PDF
 
-    monkeypatch.setattr(documents, "HTML", StandIn)
+    monkeypatch.setattr(pdf, "HTML", StandIn)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.urls import reverse
 from habilitations import conventions, services
 from habilitations.enums import PartiePreavis, Role, StatutHabilitation
 from habilitations.tests.factories import make_person
-from habilitations.workflow import Notification
 from monenfant.tests.horloge import JOUR_DES_TESTS
+from notifications.models import Notification
 
 pytestmark = pytest.mark.time_machine(JOUR_DES_TESTS)
 

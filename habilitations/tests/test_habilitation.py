@@ -12,10 +12,11 @@ from django_fsm import TransitionNotAllowed
 from habilitations import services
 from habilitations.enums import Role, StatutHabilitation
 from habilitations.models import User
-from habilitations.tasks import flush_outbox
 from habilitations.tests.factories import make_person
 from habilitations.tests.fixtures import enrol_second_factor, pdf_text, submit
-from habilitations.workflow import DemandeHabilitation, Notification
+from habilitations.workflow import DemandeHabilitation
+from notifications.models import Notification
+from notifications.tasks import flush_outbox
 
 # Notifications leave the outbox once the code's transaction ends, as in production.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]

@@ -18,11 +18,11 @@ from habilitations.tests.factories import make_person
 from habilitations.workflow import (
     DemandeHabilitation,
     Document,
-    Notification,
     PersonneHabilitee,
     TransitionHabilitation,
 )
 from monenfant.tests.horloge import JOUR_DES_TESTS
+from notifications.models import Notification
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machine(JOUR_DES_TESTS)]
 
@@ -80,7 +80,7 @@ def test_refused_six_months_after_the_refusal_abandoned_ninety_days_and_six_mont
     kept = [requests[k] for k in ("validee", "terminee")]
     gone = [d.pk for d in purged]
     assert PersonneHabilitee.objects.filter(demande__in=gone).count() == 3
-    assert Notification.objects.filter(document__demande__in=gone).count() == 1
+    assert Notification.objects.filter(piece_jointe_nom__in=[d.nom_fichier for d in Document.objects.filter(demande__in=gone)]).count() == 1
     kept_rows = {d.pk: (d.personnes.count(), d.documents.count(), d.transitions.count()) for d in kept}
     kept_emails = Notification.objects.filter(sujet__contains=requests["validee"].reference).count()
 

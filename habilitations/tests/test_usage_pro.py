@@ -6,11 +6,11 @@ import lxml.html
 import pytest
 import time_machine
 
+from compteurs import usage
 from habilitations.enums import Role
 from habilitations.models import Affectation
 from habilitations.tests.factories import make_person
 from monenfant.tests.horloge import JOUR_DES_TESTS
-from structures import usage
 from structures.enums import EvenementUsage
 from structures.models import CompteurUsage
 from structures.tests.factories import CommuneFactory, StructureFactory

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from habilitations.demo import DEMO_DOMAIN
 from habilitations.tests.otp import code_now
 from habilitations.tests.test_e2e import ARTIFACTS, login
-from habilitations.workflow import Notification
 from linf.models import ContratCafCnaf
+from notifications.models import Notification
 from structures.models import Structure
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_rate_limits")]

@@ -13,12 +13,12 @@ from habilitations import conventions, services
 from habilitations.enums import PartiePreavis, Role, StatutHabilitation
 from habilitations.models import Affectation, User
 from habilitations.tests.factories import make_person
-from habilitations.workflow import Notification
 from linf import selectors
 from linf.conventions import apply_ends
 from linf.models import ContratCafCnaf, Guichet
 from linf.services import open_guichet
 from monenfant.tests.horloge import JOUR_DES_TESTS
+from notifications.models import Notification
 from structures.enums import Rubrique
 from structures.models import Commune
 from structures.tests.factories import StructureFactory

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from compteurs import counters
 from demandes.models import StatistiqueDemande
 from habilitations.demo import DEMO_DOMAIN
 from habilitations.tests.test_e2e import ARTIFACTS, login
-from structures import counters
 from structures.models import Structure
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

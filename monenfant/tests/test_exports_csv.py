@@ -5,7 +5,7 @@ import decimal
 import io
 from pathlib import Path
 
-from monenfant.exports import csv_response
+from backoffice.exports import csv_response
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def test_numbers_stay_numbers_negative_ones_included():
 
 
 def test_every_csv_of_the_site_goes_through_the_one_helper():
-    apps = ["monenfant", "structures", "habilitations", "linf", "demandes", "simulateur", "guide"]
+    apps = ["monenfant", "backoffice", "notifications", "structures", "habilitations", "linf", "demandes", "simulateur", "guide"]
     found = [str(path.relative_to(ROOT)) for app in apps for path in (ROOT / app).rglob("*.py")
              if "tests" not in path.parts and "csv.writer" in path.read_text(encoding="utf-8")]
-    assert found == ["monenfant/exports.py"]
+    assert found == ["backoffice/exports.py"]

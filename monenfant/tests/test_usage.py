@@ -10,10 +10,11 @@ import lxml.html
 import pytest
 import time_machine
 
+from compteurs import usage
 from habilitations.enums import Role
 from habilitations.tests.factories import make_person
 from monenfant.tests.horloge import JOUR_DES_TESTS
-from structures import usage
+from simulateur.enums import EvenementUsage as EvenementSimulateur
 from structures.enums import EvenementUsage
 from structures.models import CompteurUsage
 from structures.tests.factories import CommuneFactory, DepartementFactory, StructureFactory
@@ -58,10 +59,10 @@ def test_a_simulation_shown_is_counted_an_error_is_not(client):
     client.get("/simulateur/")
     client.post("/simulateur/", {**SIMULATION, "heures_par_semaine": "80"})
     client.get("/api/simulateur/creche/", {**SIMULATION, "enfants_a_charge": "deux"})
-    assert counted(EvenementUsage.SIMULATION) == 0
+    assert counted(EvenementSimulateur.SIMULATION) == 0
     assert client.post("/simulateur/", {**SIMULATION, "ressources_mensuelles": "", "ressources_annuelles": "35400"}).status_code == 200
     assert client.get("/api/simulateur/creche/", SIMULATION).status_code == 200
-    assert counted(EvenementUsage.SIMULATION) == 2
+    assert counted(EvenementSimulateur.SIMULATION) == 2
 
 
 @time_machine.travel(NOW, tick=False)

@@ -1,13 +1,11 @@
 """Usage counters: what the public pages count, and that counting never hurts a request."""
 
-import datetime
 from unittest import mock
 
 import pytest
-import time_machine
 
+from compteurs import usage
 from monenfant.tests.horloge import JOUR_DES_TESTS
-from structures import usage
 from structures.enums import EvenementUsage, Rubrique
 from structures.models import CompteurUsage
 from structures.tests.factories import CommuneFactory, StructureFactory, point_at_km
@@ -74,25 +72,3 @@ def test_a_count_never_breaks_the_page(client, le_puy, caplog, settings):
     with mock.patch.object(usage.counters, "add", side_effect=RuntimeError("disque plein")):
         assert client.get(f"/structures/{fiche.pk}/").status_code == 200
     assert "Compteur d'usage non enregistré" in caplog.text
-
-
-def test_without_redis_a_count_goes_to_the_database_at_once(settings, le_puy):
-    settings.REDIS_URL = ""
-    usage.count(EvenementUsage.SIMULATION)
-    usage.count(EvenementUsage.SIMULATION)
-    assert CompteurUsage.objects.get(evenement=EvenementUsage.SIMULATION).nombre == 2
-
-
-def test_redis_unreachable_the_count_goes_to_the_database_quickly(settings, le_puy):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    started = datetime.datetime.now()
-    usage.count(EvenementUsage.PAGE_GUIDE_LUE, cle="choisir-un-mode-d-accueil")
-    assert (datetime.datetime.now() - started).total_seconds() < 2
-    assert CompteurUsage.objects.get(cle="choisir-un-mode-d-accueil").nombre == 1
-
-
-def test_counts_are_per_day_in_french_time(settings, le_puy):
-    settings.REDIS_URL = ""
-    with time_machine.travel(datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC), tick=False):
-        usage.count(EvenementUsage.SIMULATION)  # 00:30 in Paris: 2 March
-    assert CompteurUsage.objects.get().jour == datetime.date(2026, 3, 2)

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from structures import usage
+from compteurs import usage
 from structures.enums import EvenementUsage
 from structures.models import CompteurUsage
 from structures.tests.factories import StructureFactory
@@ -109,8 +109,8 @@ def test_concurrent_views_written_directly_on_postgresql_add_up_exactly(live_ser
 def test_concurrent_views_buffered_in_redis_reach_the_database_with_the_periodic_flush(live_server, settings):
     from celery.contrib.testing.worker import start_worker
 
+    from compteurs.tasks import flush_usage
     from monenfant.celery import app
-    from structures.tasks import flush_usage
 
     assert settings.REDIS_URL, "make test fournit REDIS_URL pour ce test"
     fiche = StructureFactory(nom="Les Lutins", creche=True)

@@ -2,7 +2,7 @@
 
 from django.db.models import Sum
 
-from structures import usage
+from compteurs import usage
 from structures.models import CompteurUsage
 
 

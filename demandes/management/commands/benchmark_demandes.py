@@ -18,8 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demandes.models import Demande
-from habilitations.workflow import Notification
 from linf.selectors import linfs_serving, persons_of
+from notifications.models import Notification
 from structures.models import Commune
 
 MARKER = "charge.monenfant.invalid"

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from demandes.enums import EvenementUsage as EvenementsDemandes
 from demandes.models import Demande, DemandeNonServie, RecapitulatifBesoins, StatistiqueDemande
 from demandes.recapitulatif import rollup_tout
 from habilitations.enums import Role
@@ -277,7 +278,8 @@ class Command(BaseCommand):
             f"FROM {self._series(DAYS).replace('AS s', 'AS d')} CROSS JOIN structures_departement dep "
             f"CROSS JOIN ({rubriques}) r ON CONFLICT DO NOTHING"
         )
-        for evenement in (EvenementUsage.SIMULATION, EvenementUsage.DEMANDE_COMMENCEE, EvenementUsage.DEMANDE_ENVOYEE):
+        # The simulator's code (simulateur.enums: demandes does not import the simulator), and the form's.
+        for evenement in ("simulation", *EvenementsDemandes):
             cursor.execute(
                 "INSERT INTO structures_compteurusage (jour, evenement, departement_id, rubrique, structure_id, cle, nombre) "
                 f"SELECT {day('d.n - 1')}, '{evenement}', NULL, '', NULL, '', 100 + d.n "

@@ -1,4 +1,4 @@
-"""Convention and avenant as PDF (WeasyPrint), in the DSFR look with the Marianne fonts."""
+"""PDF rendering (WeasyPrint) of any template, in the DSFR look with the Marianne fonts."""
 
 from pathlib import Path
 
@@ -8,7 +8,6 @@ from django.utils import timezone
 from weasyprint import HTML
 
 FONTS = Path(dsfr.__file__).parent / "static" / "dsfr" / "dist" / "fonts"
-DUREE_CONSERVATION_MOIS = 6
 
 
 def render_pdf(template: str, context: dict, *, accessible: bool = False) -> bytes:

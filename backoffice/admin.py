@@ -1,6 +1,7 @@
 """The back office at /administration/: Django's admin, for CAF and CNAF people only."""
 
-
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -10,7 +11,11 @@ from django.http import Http404
 from django.urls import reverse
 
 from monenfant.params import check_pk
-from structures.models import Departement
+
+
+def territoire_model():
+    """The model of a territory's units (settings.BACKOFFICE_TERRITOIRE): the kit names no app."""
+    return apps.get_model(settings.BACKOFFICE_TERRITOIRE)
 
 
 class AdministrationSite(admin.AdminSite):
@@ -18,18 +23,10 @@ class AdministrationSite(admin.AdminSite):
     site_title = "monenfant administration"
     index_title = "Gestion"
 
-    # The sections as CAF agents know them, rather than one per Django app.
-    SECTIONS = [
-        ("Gestion des structures", ["Structure"]),
-        ("Gestion des organismes", ["Organisme", "User"]),
-        ("Gestion des habilitations", ["DemandeHabilitation"]),
-        ("Gestion des demandes d'information", ["Demande"]),
-        ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
-        ("Pilotage et statistiques", ["ObjectifCouverture", "BesoinsOffre", "UsageDuSite", "ControleConnexions"]),
-        ("Information des familles", ["InitiativeLocale", "PageGuide", "PageLegale", "InformationsEditeur"]),
-        ("Référentiel", ["Caf", "Commune", "Bareme"]),
-        ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
-    ]
+    # The sections as CAF agents know them, rather than one per Django app (the project's settings).
+    @property
+    def SECTIONS(self):  # noqa: N802 (the name it has always had)
+        return settings.BACKOFFICE_SECTIONS
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
@@ -72,7 +69,7 @@ def choices_in_territory(admin_site, request, db_field, field):
     if field is None or departements is None or not hasattr(field, "queryset"):
         return field
     related = db_field.remote_field.model
-    if related is Departement:
+    if related is territoire_model():
         field.queryset = field.queryset.filter(pk__in=departements)
     elif isinstance(related_admin := admin_site._registry.get(related), ScopedAdminMixin):
         field.queryset = related_admin.scope(request, field.queryset)
@@ -158,14 +155,14 @@ class ScopedAdminMixin(TerritoryChoicesMixin):
 def departements_du_territoire(request):
     """The départements a person may choose in a dashboard: their CAF's, or all of them for the CNAF."""
     geres = request.user.departements_geres()
-    choix = Departement.objects.order_by("code")
-    return choix if geres is None else choix.filter(code__in=geres)
+    choix = territoire_model().objects.order_by("pk")
+    return choix if geres is None else choix.filter(pk__in=geres)
 
 
 def departement_choisi(request, param: str = "departement") -> str:
     """The département asked for in a dashboard's query string: "" when none, 404 outside the territory."""
     code = request.GET.get(param, "").strip()
-    if code and not departements_du_territoire(request).filter(code=code).exists():
+    if code and not departements_du_territoire(request).filter(pk=code).exists():
         raise Http404("Département introuvable.")
     return code
 
