@@ -1,4 +1,4 @@
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -19,6 +19,12 @@ CRENEAUX = [
     for demi in DemiJournee
 ]
 
+
+
+class CaptchaEnFrancais(CaptchaTextInput):
+    """The image described in French and, beside it, the code read aloud (monenfant.captcha_audio)."""
+
+    template_name = "habilitations/captcha.html"
 
 class ConnexionForm(AuthenticationForm):
     username = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
@@ -49,7 +55,8 @@ class CodeForm(forms.Form):
 
 class MotDePasseOublieForm(PasswordResetForm):
     # The convention asks for a challenge against robots: the person types the text shown.
-    captcha = CaptchaField(label="Recopiez le texte de l'image", help_text="Les lettres et chiffres affichés.")
+    captcha = CaptchaField(label="Recopiez le texte de l'image", widget=CaptchaEnFrancais,
+                           help_text="Les lettres et chiffres affichés, ou écoutez-les.")
     # Nobody floods a person's mailbox with reset links: a few an hour per address, any spelling.
     RATE = "3/h"
 
@@ -168,7 +175,8 @@ class DemandeHabilitationForm(forms.Form):
         initial=DELAI_PAR_DEFAUT,
     )
     # The password reset's challenge (MotDePasseOublieForm): the person types the text shown.
-    captcha = CaptchaField(label="Recopiez le texte de l'image", help_text="Les lettres et chiffres affichés.")
+    captcha = CaptchaField(label="Recopiez le texte de l'image", widget=CaptchaEnFrancais,
+                           help_text="Les lettres et chiffres affichés, ou écoutez-les.")
 
     def __init__(self, *args, caf, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ Every variable is documented in README.md. Without any, the project runs embedde
 SpatiaLite in var/, Celery tasks in-process, emails written to var/emails/.
 """
 
+import shutil
 from pathlib import Path
 
 import environ
@@ -97,6 +98,9 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 OTP_TOTP_ISSUER = "monenfant"
 CAPTCHA_FONT_SIZE = 32
 CAPTCHA_LENGTH = 5
+# The library shows its audio link when this is set; monenfant.captcha_audio answers it with espeak-ng.
+CAPTCHA_FLITE_PATH = shutil.which("espeak-ng")
+CAPTCHA_AUDIO_VITESSE = 120  # words a minute: slower than speech, letters stay distinct
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -3,6 +3,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from monenfant import captcha_audio
+
 
 class Favicon(RedirectView):
     """Browsers ask /favicon.ico on pages that do not name one (the back office's): the DSFR's."""
@@ -23,6 +25,8 @@ urlpatterns = [
     path("guide/", include("guide.urls")),
     path("", include("guide.pages_urls")),
     path("", include("linf.urls")),
+    # Before the library's own audio route (flite, English): the same name, spoken in French.
+    path("captcha/audio/<str:key>.wav", captcha_audio.captcha_audio, name="captcha-audio"),
     path("captcha/", include("captcha.urls")),
     path("favicon.ico", Favicon.as_view()),
 ]

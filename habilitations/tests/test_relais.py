@@ -35,6 +35,7 @@ def every_text(message) -> str:
 def test_the_form_asks_the_password_reset_challenge(client, linf):
     html = client.get(URL).content.decode()
     assert "Recopiez le texte de l&#x27;image" in html and "/captcha/image/" in html
+    assert "Écouter le code" in html and "/captcha/audio/" in html, "an alternative to the image (RGAA 1.4)"
     for answer in ({"captcha_0": "", "captcha_1": ""}, {**challenge(client, URL), "captcha_1": "faux"}):
         response = client.post(URL, {**FORM, "structures": [linf.pk], **answer})
         assert response.status_code == 400
