@@ -202,10 +202,11 @@ calculé. [à compléter par l'éditeur : date, auteur et taux de conformité de
 
 L'état déclaré repose sur :
 
-- **des tests automatiques** : à chaque version, la suite de tests ouvre les pages principales (accueil,
-  recherche, fiche d'une structure, page pour les parents en recherche d'emploi) dans un vrai
-  navigateur, sur ordinateur et sur téléphone, et y lance l'outil axe-core sur les règles WCAG 2 de
-  niveaux A et AA ; une erreur grave ou critique fait échouer la version ;
+- **des tests automatiques** : à chaque version, la suite de tests ouvre dans un vrai navigateur, sur
+  ordinateur et sur téléphone, chaque page publique (dont chaque étape du formulaire de demande et la
+  page d'erreur), chaque page de l'espace professionnel et chaque page de l'espace d'administration
+  (listes, formulaires d'ajout et de modification, tableaux de bord), et y lance l'outil axe-core sur
+  les règles WCAG 2 de niveaux A et AA ; une erreur grave ou critique fait échouer la version ;
 - **l'usage des composants du Système de design de l'État (DSFR)**, conçus pour respecter le RGAA,
   pour toutes les pages publiques et l'espace professionnel ;
 - **des vérifications manuelles** : [à compléter par l'éditeur : vérifications manuelles réalisées, au clavier et avec un lecteur d'écran].
@@ -215,13 +216,11 @@ L'état déclaré repose sur :
 ### Non-conformités
 
 - **L'espace d'administration** (/administration/), réservé aux agents des CAF et de la Caisse nationale
-  des allocations familiales, n'a pas été vérifié : il est construit avec l'interface d'administration
-  de Django et non avec le DSFR (contrastes, structure des tableaux, messages d'erreur).
+  des allocations familiales, est testé automatiquement mais n'a pas été vérifié manuellement : il est
+  construit avec l'interface d'administration de Django et non avec le DSFR.
 - **Les conventions et avenants** en PDF envoyés aux lieux d'information ne sont pas des PDF balisés.
   Le PDF de la demande d'information remis aux familles est, lui, un PDF balisé avec un titre et la
   langue indiqués.
-- **Le contrôle anti-robot** (captcha) des formulaires de demande d'habilitation et de mot de passe
-  oublié, réservés aux professionnels, est une image ; une version audio est proposée.
 - **Le contenu des pages du guide et des fiches** est écrit par des rédacteurs ; ses titres, listes et
   liens n'ont pas été tous vérifiés.
 

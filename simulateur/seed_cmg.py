@@ -64,9 +64,9 @@ def euros(text: str) -> str:
     return text.replace(".", ",") + " €"
 
 
-def seed_cmg(Bareme, TauxEffort, SourceParametre):  # noqa: N803 (historical models passed by the migration)
+def seed_cmg(Bareme, TauxEffort, SourceParametre, using: str = "default"):  # noqa: N803 (historical models)
     for debut, fin, plancher, reference, plafond_horaire, entretien, indexe in PERIODES:
-        bareme, created = Bareme.objects.get_or_create(
+        bareme, created = Bareme.objects.using(using).get_or_create(
             dispositif="cmg_assmat", debut=debut,
             defaults={
                 "fin": fin, "plancher": plancher, "plafond": PLAFOND_RESSOURCES, "plancher_estime": True,
@@ -77,14 +77,14 @@ def seed_cmg(Bareme, TauxEffort, SourceParametre):  # noqa: N803 (historical mod
         )
         if not created:
             continue
-        TauxEffort.objects.bulk_create([
+        TauxEffort.objects.using(using).bulk_create([
             TauxEffort(bareme=bareme, tableau="cmg", enfants_min=n, taux=taux, estime=not confirme)
             for n, taux, confirme in TAUX_CMG
         ])
 
         def source(parametre, publication, *, officiel=True, remarque="", bareme=bareme):
             texte, publie_le, adresse = publication
-            SourceParametre.objects.create(bareme=bareme, parametre=parametre, texte=texte, publie_le=publie_le,
+            SourceParametre.objects.using(using).create(bareme=bareme, parametre=parametre, texte=texte, publie_le=publie_le,
                                            adresse=adresse, officiel=officiel, remarque=remarque)
 
         source("plancher", CAF_FR, officiel=False, remarque=PLANCHER_PSU.format(valeur=euros(plancher)))

@@ -7,10 +7,11 @@ from django.db import migrations, models
 
 def copy_documents(apps, schema_editor):
     Notification = apps.get_model("habilitations", "Notification")
-    for notification in Notification.objects.filter(document__isnull=False).select_related("document__demande").iterator(chunk_size=100):
+    db = schema_editor.connection.alias  # the database being migrated (tests migrate two)
+    for notification in Notification.objects.using(db).filter(document__isnull=False).select_related("document__demande").iterator(chunk_size=100):
         document = notification.document
         suffix = f"-avenant-{document.numero}" if document.type == "avenant" else "-convention"  # Document.nom_fichier
-        Notification.objects.filter(pk=notification.pk).update(
+        Notification.objects.using(db).filter(pk=notification.pk).update(
             piece_jointe_nom=f"{document.demande.reference}{suffix}.pdf",
             piece_jointe_type="application/pdf", piece_jointe=bytes(document.pdf),
         )
