@@ -36,9 +36,9 @@ def familial_rates(debut: datetime.date, collectif: tuple[str, ...]) -> tuple[st
     return collectif[1:]
 
 
-def seed_psu(Bareme, TauxEffort):  # noqa: N803 (historical models passed by the migration)
+def seed_psu(Bareme, TauxEffort, using: str = "default"):  # noqa: N803 (historical models passed by the migration)
     for debut, fin, plancher, plancher_estime, plafond, plafond_estime, collectif in PSU:
-        bareme, created = Bareme.objects.get_or_create(
+        bareme, created = Bareme.objects.using(using).get_or_create(
             dispositif="psu", debut=debut,
             defaults={"fin": fin, "plancher": plancher, "plafond": plafond, "plancher_estime": plancher_estime,
                       "plafond_estime": plafond_estime, "source": SOURCE_2019 if debut.year < 2023 else SOURCE_ANNUEL},
@@ -50,4 +50,4 @@ def seed_psu(Bareme, TauxEffort):  # noqa: N803 (historical models passed by the
             TauxEffort(bareme=bareme, tableau="familial", enfants_min=n, taux=t)
             for n, t in zip(FAMILIAL_BANDES, familial_rates(debut, collectif), strict=True)
         ]
-        TauxEffort.objects.bulk_create(rows)
+        TauxEffort.objects.using(using).bulk_create(rows)

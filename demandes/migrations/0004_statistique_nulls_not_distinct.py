@@ -9,9 +9,10 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 def count_existing(apps, schema_editor):
     """Demandes alive before the counts were kept as they happen (the purge counted them): count them now."""
+    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
     Demande, Statistique = apps.get_model("demandes", "Demande"), apps.get_model("demandes", "StatistiqueDemande")
     groups = {}
-    for demande in Demande.objects.prefetch_related("linfs", "enfants"):
+    for demande in Demande.objects.using(DB).prefetch_related("linfs", "enfants"):
         sent_on = demande.cree_le.astimezone(PARIS).date()
         first = min(demande.enfants.all(), key=lambda e: e.pk, default=None)
         naissance = first.date_naissance if first else None
@@ -28,7 +29,7 @@ def count_existing(apps, schema_editor):
     fields = ["mois", "commune_id", "linf_id", "besoin", "tranche_age", "horaires_atypiques", "handicap", "situation",
               "statut", "delai_jours"]
     for key, nombre in groups.items():
-        row, created = Statistique.objects.get_or_create(**dict(zip(fields, key, strict=True)), defaults={"nombre": nombre})
+        row, created = Statistique.objects.using(DB).get_or_create(**dict(zip(fields, key, strict=True)), defaults={"nombre": nombre})
         if not created:  # a month already partly purged
             row.nombre += nombre
             row.save(update_fields=["nombre"])

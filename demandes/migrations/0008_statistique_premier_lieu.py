@@ -8,19 +8,20 @@ from django.db.models import F
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
-def _move(Statistique, source: dict, target: dict, nombre: int):
-    Statistique.objects.filter(**source).update(nombre=F("nombre") - nombre)
-    Statistique.objects.filter(**source, nombre=0).delete()
-    row, created = Statistique.objects.get_or_create(**target, defaults={"nombre": nombre})
+def _move(Statistique, source: dict, target: dict, nombre: int, DB: str):  # noqa: N803
+    Statistique.objects.using(DB).filter(**source).update(nombre=F("nombre") - nombre)
+    Statistique.objects.using(DB).filter(**source, nombre=0).delete()
+    row, created = Statistique.objects.using(DB).get_or_create(**target, defaults={"nombre": nombre})
     if not created:
-        Statistique.objects.filter(pk=row.pk).update(nombre=F("nombre") + nombre)
+        Statistique.objects.using(DB).filter(pk=row.pk).update(nombre=F("nombre") + nombre)
 
 
 def mark_other_lieux(apps, schema_editor):
     """Demandes still alive and sent to several LINF: their rows beyond the first LINF are not marked.
     (Purged ones cannot be told apart any more: they stay counted once per LINF.)"""
+    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
     Demande, Statistique = apps.get_model("demandes", "Demande"), apps.get_model("demandes", "StatistiqueDemande")
-    for demande in Demande.objects.prefetch_related("linfs", "enfants").iterator(chunk_size=500):
+    for demande in Demande.objects.using(DB).prefetch_related("linfs", "enfants").iterator(chunk_size=500):
         linfs = sorted(linf.pk for linf in demande.linfs.all())
         if len(linfs) < 2:
             continue
@@ -38,17 +39,18 @@ def mark_other_lieux(apps, schema_editor):
                   "delai_jours": (demande.traitee_le - demande.cree_le).days if demande.traitee_le else None}
         for linf in linfs[1:]:
             key = {**common, "linf_id": linf}
-            if Statistique.objects.filter(**key, premier_lieu=True, nombre__gt=0).exists():
-                _move(Statistique, {**key, "premier_lieu": True}, {**key, "premier_lieu": False}, 1)
+            if Statistique.objects.using(DB).filter(**key, premier_lieu=True, nombre__gt=0).exists():
+                _move(Statistique, {**key, "premier_lieu": True}, {**key, "premier_lieu": False}, 1, DB)
 
 
 def unmark(apps, schema_editor):
+    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
     Statistique = apps.get_model("demandes", "StatistiqueDemande")
     fields = ["mois", "commune_id", "linf_id", "besoin", "tranche_age", "horaires_atypiques", "handicap",
               "situation", "statut", "delai_jours"]
-    for row in Statistique.objects.filter(premier_lieu=False):
+    for row in Statistique.objects.using(DB).filter(premier_lieu=False):
         key = {f: getattr(row, f) for f in fields}
-        _move(Statistique, {**key, "premier_lieu": False}, {**key, "premier_lieu": True}, row.nombre)
+        _move(Statistique, {**key, "premier_lieu": False}, {**key, "premier_lieu": True}, row.nombre, DB)
 
 
 class Migration(migrations.Migration):

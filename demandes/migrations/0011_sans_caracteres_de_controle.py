@@ -12,13 +12,14 @@ FIELDS = ["numero_allocataire", "jours_horaires", "prenom", "nom", "email", "tel
 
 
 def clean(apps, schema_editor):
+    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
     Demande = apps.get_model("demandes", "Demande")
     pattern = re.compile(CONTROL)
     touched = Q()
     for name in FIELDS:
         touched |= Q(**{f"{name}__regex": SEARCH})
-    for demande in Demande.objects.filter(touched).only("pk", *FIELDS).iterator():
-        Demande.objects.filter(pk=demande.pk).update(**{name: pattern.sub("", getattr(demande, name)) for name in FIELDS})
+    for demande in Demande.objects.using(DB).filter(touched).only("pk", *FIELDS).iterator():
+        Demande.objects.using(DB).filter(pk=demande.pk).update(**{name: pattern.sub("", getattr(demande, name)) for name in FIELDS})
 
 
 class Migration(migrations.Migration):

@@ -4,13 +4,14 @@ from guide.seed import PAGES, SOURCES_COMMUNES
 
 
 def seed(apps, schema_editor):
+    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
     from structures.text import normalize
 
     PageGuide = apps.get_model("guide", "PageGuide")
     for page in PAGES:
         fields = {"sources": SOURCES_COMMUNES, "statut": "publiee", **page}
         fields["texte_normalise"] = normalize(f"{fields['titre']} {fields['chapo']} {fields['corps']}")
-        PageGuide.objects.get_or_create(slug=page["slug"], defaults=fields)
+        PageGuide.objects.using(DB).get_or_create(slug=page["slug"], defaults=fields)
 
 
 class Migration(migrations.Migration):

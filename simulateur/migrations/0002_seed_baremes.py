@@ -4,7 +4,9 @@ from django.db import migrations
 def seed(apps, schema_editor):
     from simulateur.seed import seed_psu as seed_baremes
 
-    seed_baremes(apps.get_model("simulateur", "Bareme"), apps.get_model("simulateur", "TauxEffort"))
+    # The database being migrated: tests migrate two.
+    seed_baremes(apps.get_model("simulateur", "Bareme"), apps.get_model("simulateur", "TauxEffort"),
+                 using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
