@@ -242,6 +242,12 @@ def demo_directory():
         call_command("import_geographie", "--departements", "43", "64", stdout=devnull)
         call_command("load_demo", stdout=devnull)
         call_command("load_demo_accounts", stdout=devnull)
+    # What the migrations seed and `make run` serves: an earlier browser test's flush emptied it.
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("guide.migrations.0002_pages").seed(apps, None)
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 def count_existing(apps, schema_editor):
     """Demandes alive before the counts were kept as they happen (the purge counted them): count them now."""
-    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
+    # The database being migrated (tests migrate two; a test calling the function passes None).
+    DB = schema_editor.connection.alias if schema_editor else "default"  # noqa: N806
     Demande, Statistique = apps.get_model("demandes", "Demande"), apps.get_model("demandes", "StatistiqueDemande")
     groups = {}
     for demande in Demande.objects.using(DB).prefetch_related("linfs", "enfants"):

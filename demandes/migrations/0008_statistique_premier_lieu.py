@@ -19,7 +19,8 @@ def _move(Statistique, source: dict, target: dict, nombre: int, DB: str):  # noq
 def mark_other_lieux(apps, schema_editor):
     """Demandes still alive and sent to several LINF: their rows beyond the first LINF are not marked.
     (Purged ones cannot be told apart any more: they stay counted once per LINF.)"""
-    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
+    # The database being migrated (tests migrate two; a test calling the function passes None).
+    DB = schema_editor.connection.alias if schema_editor else "default"  # noqa: N806
     Demande, Statistique = apps.get_model("demandes", "Demande"), apps.get_model("demandes", "StatistiqueDemande")
     for demande in Demande.objects.using(DB).prefetch_related("linfs", "enfants").iterator(chunk_size=500):
         linfs = sorted(linf.pk for linf in demande.linfs.all())
@@ -44,7 +45,8 @@ def mark_other_lieux(apps, schema_editor):
 
 
 def unmark(apps, schema_editor):
-    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
+    # The database being migrated (tests migrate two; a test calling the function passes None).
+    DB = schema_editor.connection.alias if schema_editor else "default"  # noqa: N806
     Statistique = apps.get_model("demandes", "StatistiqueDemande")
     fields = ["mois", "commune_id", "linf_id", "besoin", "tranche_age", "horaires_atypiques", "handicap",
               "situation", "statut", "delai_jours"]

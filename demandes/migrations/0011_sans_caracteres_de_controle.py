@@ -12,7 +12,8 @@ FIELDS = ["numero_allocataire", "jours_horaires", "prenom", "nom", "email", "tel
 
 
 def clean(apps, schema_editor):
-    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
+    # The database being migrated (tests migrate two; a test calling the function passes None).
+    DB = schema_editor.connection.alias if schema_editor else "default"  # noqa: N806
     Demande = apps.get_model("demandes", "Demande")
     pattern = re.compile(CONTROL)
     touched = Q()

@@ -4,7 +4,8 @@ from guide.seed import PAGES, SOURCES_COMMUNES
 
 
 def seed(apps, schema_editor):
-    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
+    # The database being migrated (tests migrate two; a test calling the function passes None).
+    DB = schema_editor.connection.alias if schema_editor else "default"  # noqa: N806
     from structures.text import normalize
 
     PageGuide = apps.get_model("guide", "PageGuide")

@@ -5,7 +5,8 @@ from guide.seed_pages_legales import PAGES_LEGALES
 
 def seed(apps, schema_editor):
     """The three legal pages and the publisher's row, once: an edited text is never overwritten."""
-    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
+    # The database being migrated (tests migrate two; a test calling the function passes None).
+    DB = schema_editor.connection.alias if schema_editor else "default"  # noqa: N806
     PageLegale = apps.get_model("guide", "PageLegale")
     for type_, fields in PAGES_LEGALES.items():
         PageLegale.objects.using(DB).get_or_create(type=type_, defaults=fields)

@@ -8,7 +8,8 @@ LIAISONS = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
 
 def fill_pages(apps, schema_editor):
     """The rule of structures.imports.page_caf_fr, frozen here: the CAFs already imported get their page."""
-    DB = schema_editor.connection.alias  # noqa: N806 (the database being migrated: tests migrate two)
+    # The database being migrated (tests migrate two; a test calling the function passes None).
+    DB = schema_editor.connection.alias if schema_editor else "default"  # noqa: N806
     Caf = apps.get_model("structures", "Caf")
     for caf in Caf.objects.using(DB).filter(page_caf_fr="").select_related("departement"):
         d = caf.departement
