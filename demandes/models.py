@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from habilitations.delais import DELAI_PAR_DEFAUT
 from habilitations.enums import Role
@@ -34,13 +35,17 @@ class DemandeQuerySet(models.QuerySet):
         return self.filter(linfs__in=user.structures_habilitees(Role.LINF)).distinct()
 
 
-class Demande(models.Model):
-    """A family's demande d'information: personal data, kept six months at most."""
+class Demande(ConcurrentTransitionMixin, models.Model):
+    """A family's demande d'information: personal data, kept six months at most.
+
+    Its status changes only through traiter() (demandes.services.open_demande), which the log
+    TransitionDemande records; the database refuses a traitée demande without its date, and the reverse."""
 
     reference = models.CharField("référence", max_length=12, unique=True, default=_reference, editable=False)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
     linfs = models.ManyToManyField(Structure, related_name="demandes_information", verbose_name="lieux d'information")
-    statut = models.CharField("statut", max_length=10, choices=StatutDemande.choices, default=StatutDemande.NOUVELLE)
+    # Not protected: the tests and the raw-SQL benchmarks write rows in either state, and refresh_from_db must work.
+    statut = FSMField("statut", max_length=10, choices=StatutDemande.choices, default=StatutDemande.NOUVELLE)
     qualite = models.CharField("vous êtes", max_length=12, choices=Qualite.choices)
     allocataire = models.BooleanField("allocataire CAF", default=False)
     numero_allocataire = models.CharField("numéro d'allocataire", max_length=20, blank=True)
@@ -74,6 +79,14 @@ class Demande(models.Model):
         verbose_name_plural = "demandes d'information"
         # The unopened demandes are few among a million: the follow-up and the reminders read them here.
         indexes = [models.Index(fields=["cree_le"], condition=models.Q(statut=StatutDemande.NOUVELLE), name="demande_nouvelle")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(statut=StatutDemande.TRAITEE, traitee_le__isnull=False)
+                | models.Q(statut=StatutDemande.NOUVELLE, traitee_le__isnull=True),
+                name="demande_traitee_datee",
+                violation_error_message="Une demande traitée a une date de traitement, une demande nouvelle n'en a pas.",
+            )
+        ]
 
     def __str__(self):
         return self.reference
@@ -101,6 +114,11 @@ class Demande(models.Model):
 
     def en_retard(self, now: datetime.datetime | None = None, facteur: int = 1) -> bool:
         return self.statut == StatutDemande.NOUVELLE and en_retard(self.cree_le, self.delai_jours(), now=now, facteur=facteur)
+
+    # The transition: the service saves the demande and writes the log (TransitionDemande) in its transaction.
+    @transition(field=statut, source=StatutDemande.NOUVELLE, target=StatutDemande.TRAITEE)
+    def traiter(self, *, par, le: datetime.datetime | None = None):
+        self.traitee_le, self.traitee_par = le or timezone.now(), par
 
 
 class Enfant(models.Model):
@@ -138,6 +156,26 @@ class AccesDemande(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} de {self.demande} par {self.user} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"
+
+
+class TransitionDemande(models.Model):
+    """Each change of a demande's status, by whom and when (deleted with the demande, by the purge too)."""
+
+    # No database constraint, like AccesDemande: the purge deletes it with the demande, in its batches.
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="transitions", db_constraint=False)
+    depuis = models.CharField(max_length=10, choices=StatutDemande.choices)
+    vers = models.CharField(max_length=10, choices=StatutDemande.choices)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                            verbose_name="par")
+    le = models.DateTimeField("date", default=timezone.now)
+
+    class Meta:
+        ordering = ["le"]
+        verbose_name = "étape d'une demande d'information"
+        verbose_name_plural = "étapes des demandes d'information"
+
+    def __str__(self):
+        return f"{self.get_depuis_display()} → {self.get_vers_display()} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"
 
 
 class StatistiqueDemande(models.Model):

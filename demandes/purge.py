@@ -10,7 +10,7 @@ from django.utils import timezone
 from monenfant.regles import DUREE_CONSERVATION
 from notifications.models import Notification
 
-from .models import AccesDemande, Demande, Enfant
+from .models import AccesDemande, Demande, Enfant, TransitionDemande
 
 BATCH = 20_000
 # Children first, the demande last. Plain DELETEs: Django's delete() would load every demande to
@@ -18,6 +18,7 @@ BATCH = 20_000
 LOT_TABLES = [
     (Enfant._meta.db_table, "demande_id"),
     (AccesDemande._meta.db_table, "demande_id"),
+    (TransitionDemande._meta.db_table, "demande_id"),
     (Demande.linfs.through._meta.db_table, "demande_id"),
     (Demande._meta.db_table, "id"),
 ]

@@ -11,7 +11,7 @@ from structures.models import Commune
 
 from . import statistiques
 from .enums import ActionAcces, StatutDemande
-from .models import AccesDemande, Demande, Enfant
+from .models import AccesDemande, Demande, Enfant, TransitionDemande
 
 
 class AucunLieuInformation(ValueError):
@@ -53,11 +53,21 @@ def open_demande(*, demande: Demande, user) -> Demande:
     """The person opens a new demande (a button): it is traitée from now, and the family is told, once."""
     demande = Demande.objects.select_for_update().get(pk=demande.pk)
     if demande.statut == StatutDemande.NOUVELLE:
-        demande.statut, demande.traitee_le, demande.traitee_par = StatutDemande.TRAITEE, timezone.now(), user
-        demande.save(update_fields=["statut", "traitee_le", "traitee_par"])
+        traiter(demande, par=user)
         statistiques.count_opened(demande)
         notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est prise en charge",
                template="demandes/emails/accuse_traitement.txt", context={"demande": demande})
+    return demande
+
+
+@transaction.atomic
+def traiter(demande: Demande, *, par, le=None) -> Demande:
+    """The one way a demande becomes traitée: the transition, saved, and its log. Raises TransitionNotAllowed
+    when it is traitée already."""
+    depuis = demande.statut
+    demande.traiter(par=par, le=le)
+    demande.save(update_fields=["statut", "traitee_le", "traitee_par"])
+    TransitionDemande.objects.create(demande=demande, depuis=depuis, vers=demande.statut, par=par, le=demande.traitee_le)
     return demande
 
 

@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from backoffice.admin import ScopedAdminMixin
+from backoffice.admin import InlinePermissionsMixin, ScopedAdminMixin
 from backoffice.exports import csv_response
 from notifications.pdf import render_pdf
 from structures.admin import StructureAdmin
@@ -12,8 +13,24 @@ from structures.enums import Rubrique
 from structures.models import Structure
 
 from . import graphique, selectors
-from .models import ContratCafCnaf, Guichet, ObjectifCouverture
+from .models import ContratCafCnaf, Guichet, ObjectifCouverture, TransitionContrat, TransitionGuichet
 from .services import GuichetRefuse, close_guichet, open_guichet
+
+
+class TransitionContratInline(InlinePermissionsMixin, admin.TabularInline):
+    """The contract's log, read only: only the transitions write it."""
+
+    model = TransitionContrat
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["le", "depuis", "vers", "par", "motif"]
+    verbose_name_plural = "Historique des étapes"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ContratCafCnaf)
@@ -24,6 +41,7 @@ class ContratCafCnafAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["departement__code", "departement__nom"]
     fields = ["departement", "signe_le", "actif", "fin_le", "commentaire", "rappel_fin_envoye_le", "termine_le", "pdf"]
     readonly_fields = ["pdf", "rappel_fin_envoye_le", "termine_le"]
+    inlines = [TransitionContratInline]
 
     @admin.display(description="document")
     def pdf(self, obj):
@@ -60,11 +78,24 @@ def guichet_badge(structure) -> str:
     return format_html('<strong style="color:{}">● {}</strong>', "#ce0500", "Non — guichet fermé")
 
 
+def guichet_journal(structure) -> str:
+    """The guichet's log (TransitionGuichet), read only: the guichet has no admin page of its own, so no inline."""
+    guichet = getattr(structure, "guichet", None)
+    etapes = list(TransitionGuichet.objects.filter(guichet=guichet).select_related("par")) if guichet is not None else []
+    if not etapes:
+        return "—"
+    return format_html("<ul>{}</ul>", format_html_join(
+        "", "<li>{} : {} → {}{}{}</li>",
+        ((f"{timezone.localtime(e.le):%d/%m/%Y %H:%M}", e.get_depuis_display(), e.get_vers_display(),
+          f", par {e.par}" if e.par else "", f" ({e.motif})" if e.motif else "") for e in etapes),
+    ))
+
+
 @admin.action(description="Ouvrir le guichet pour une demande en ligne")
 def ouvrir_guichet(modeladmin, request, queryset):
     for structure in queryset:
         try:
-            open_guichet(structure=structure)
+            open_guichet(structure=structure, par=request.user)
             modeladmin.message_user(request, f"{structure.nom} : guichet ouvert.", messages.SUCCESS)
         except GuichetRefuse as error:
             modeladmin.message_user(request, str(error), messages.ERROR)
@@ -73,7 +104,7 @@ def ouvrir_guichet(modeladmin, request, queryset):
 @admin.action(description="Fermer le guichet pour une demande en ligne")
 def fermer_guichet(modeladmin, request, queryset):
     for structure in queryset:
-        close_guichet(structure=structure)
+        close_guichet(structure=structure, par=request.user)
     modeladmin.message_user(request, f"{queryset.count()} guichet(s) fermé(s).", messages.SUCCESS)
 
 
@@ -89,15 +120,21 @@ class StructureAdminWithGuichet(StructureAdmin):
     def guichet_en_ligne(self, obj):
         return guichet_badge(obj) if obj.rubrique == Rubrique.LINF else "—"
 
+    @admin.display(description="Historique du guichet")
+    def guichet_historique(self, obj):
+        return guichet_journal(obj)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "guichet_en_ligne"] if obj is not None and obj.rubrique == Rubrique.LINF else fields
+        linf = obj is not None and obj.rubrique == Rubrique.LINF
+        return [*fields, "guichet_en_ligne", "guichet_historique"] if linf else fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and obj.rubrique == Rubrique.LINF:
             general = fieldsets[0]
-            fieldsets[0] = (general[0], {**general[1], "fields": [*general[1]["fields"], "guichet_en_ligne"]})
+            fieldsets[0] = (general[0], {**general[1], "fields": [*general[1]["fields"], "guichet_en_ligne",
+                                                                  "guichet_historique"]})
         return fieldsets
 
 

@@ -25,7 +25,7 @@ def end_and_close(demande: DemandeHabilitation, motif: str) -> None:
     others = DemandeHabilitation.objects.filter(statut=StatutHabilitation.VALIDEE).exclude(pk=demande.pk)
     for structure in demande.structures.all():
         if not others.filter(structures=structure).exclude(fin_le__lte=timezone.localdate()).exists():
-            Guichet.objects.filter(structure=structure).fermer()
+            Guichet.objects.filter(structure=structure).fermer(motif=motif)
     conventions.end_convention(demande=demande, motif=motif)
 
 
@@ -47,8 +47,8 @@ def end_contract(contrat: ContratCafCnaf) -> int:
         end_and_close(demande, motif)
         ended += 1
     # Guichets opened without a convention still running (none should be) close too.
-    Guichet.objects.filter(structure__commune__departement=contrat.departement_id).fermer()
-    ContratCafCnaf.objects.filter(pk=contrat.pk).update(actif=False, termine_le=timezone.now())
+    Guichet.objects.filter(structure__commune__departement=contrat.departement_id).fermer(motif=motif)
+    ContratCafCnaf.objects.select_for_update().get(pk=contrat.pk).terminer(motif=motif)
     if _caf_email(contrat):
         notify(to=_caf_email(contrat), sujet=f"monenfant : fin du contrat CAF–CNAF du département {contrat.departement_id}",
                template="linf/emails/fin_contrat.txt",

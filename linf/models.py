@@ -1,11 +1,27 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMFieldMixin, transition
 from simple_history.models import HistoricalRecords
 
 from habilitations.delais import DELAI_MAX, DELAI_MIN, DELAI_PAR_DEFAUT, validateurs_delai
 from structures.enums import Rubrique
 from structures.models import Departement
+
+
+class FSMBooleanField(FSMFieldMixin, models.BooleanField):
+    """A boolean that only transitions change (django-fsm): `ouvert` and `actif` stay the booleans every query reads."""
+
+
+class EtatGuichet(models.TextChoices):
+    FERME = "ferme", "fermé"
+    OUVERT = "ouvert", "ouvert"
+
+
+class EtatContrat(models.TextChoices):
+    ACTIF = "actif", "actif"
+    TERMINE = "termine", "terminé"
 
 
 class ContratQuerySet(models.QuerySet):
@@ -15,13 +31,16 @@ class ContratQuerySet(models.QuerySet):
         return self.filter(models.Q(fin_le__isnull=True) | models.Q(fin_le__gt=today), actif=True, signe_le__isnull=False)
 
 
-class ContratCafCnaf(models.Model):
-    """The CAF–CNAF contract of a département: the online LINF service runs only where it is active."""
+class ContratCafCnaf(ConcurrentTransitionMixin, models.Model):
+    """The CAF–CNAF contract of a département: the online LINF service runs only where it is active.
+
+    The CNAF activates it in the admin; it ends through terminer() (linf.conventions.end_contract), logged in
+    TransitionContrat."""
 
     departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="contrat_caf_cnaf",
                                        verbose_name="département")
     signe_le = models.DateField("signé le", null=True, blank=True)
-    actif = models.BooleanField("actif", default=False)
+    actif = FSMBooleanField("actif", default=False)
     commentaire = models.TextField("commentaire", blank=True)
     fin_le = models.DateField(
         "fin du contrat le", null=True, blank=True,
@@ -54,22 +73,58 @@ class ContratCafCnaf(models.Model):
         etat = "actif" if self.actif else "inactif"
         return f"Contrat CAF–CNAF {self.departement} ({etat})"
 
+    @transition(field=actif, source=True, target=False)
+    def _terminer(self):
+        self.termine_le = timezone.now()
+
+    @transaction.atomic
+    def terminer(self, *, motif: str, par=None) -> None:
+        """Actif → terminé, saved and logged; TransitionNotAllowed when it is not active."""
+        self._terminer()
+        self.save(update_fields=["actif", "termine_le"])
+        TransitionContrat.objects.create(contrat=self, depuis=EtatContrat.ACTIF, vers=EtatContrat.TERMINE, par=par,
+                                         le=self.termine_le, motif=motif)
+
+
+class TransitionContrat(models.Model):
+    contrat = models.ForeignKey(ContratCafCnaf, on_delete=models.CASCADE, related_name="transitions")
+    depuis = models.CharField(max_length=10, choices=EtatContrat.choices)
+    vers = models.CharField(max_length=10, choices=EtatContrat.choices)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                            verbose_name="par")
+    le = models.DateTimeField("date", default=timezone.now)
+    motif = models.TextField("motif", blank=True)
+
+    class Meta:
+        ordering = ["le"]
+        verbose_name = "étape du contrat"
+        verbose_name_plural = "étapes du contrat"
+
+    def __str__(self):
+        return f"{self.get_depuis_display()} → {self.get_vers_display()} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"
+
 
 class GuichetQuerySet(models.QuerySet):
-    def fermer(self) -> int:
+    def fermer(self, *, par=None, motif: str = "") -> int:
         """Close these guichets: their LINF no longer receive demandes (one way for the agent's action,
-        the end of a convention and the end of a contract)."""
-        return self.filter(ouvert=True).update(ouvert=False)
+        the end of a convention and the end of a contract). Each through its transition, logged: few rows."""
+        fermes = 0
+        with transaction.atomic(using=self.db):
+            for guichet in self.filter(ouvert=True).select_for_update():
+                guichet.fermer(par=par, motif=motif)
+                fermes += 1
+        return fermes
 
 
-class Guichet(models.Model):
+class Guichet(ConcurrentTransitionMixin, models.Model):
     """The "guichet pour une demande en ligne" of a LINF fiche: closed until the CAF opens it."""
 
     structure = models.OneToOneField(
         "structures.Structure", on_delete=models.CASCADE, related_name="guichet",
         limit_choices_to={"rubrique": Rubrique.LINF},
     )
-    ouvert = models.BooleanField("guichet ouvert", default=False)
+    # Changed by ouvrir() and fermer() only, each logged in TransitionGuichet.
+    ouvert = FSMBooleanField("guichet ouvert", default=False)
     delai_traitement_jours = models.PositiveSmallIntegerField(
         "délai pour traiter une demande (jours)", default=DELAI_PAR_DEFAUT, validators=validateurs_delai(),
     )
@@ -91,6 +146,49 @@ class Guichet(models.Model):
 
     def __str__(self):
         return f"Guichet {'ouvert' if self.ouvert else 'fermé'} — {self.structure}"
+
+    @property
+    def etat(self) -> str:
+        return EtatGuichet.OUVERT if self.ouvert else EtatGuichet.FERME
+
+    @transition(field=ouvert, source=False, target=True)
+    def _ouvrir(self):
+        self.ouvert_le = timezone.now()
+
+    @transition(field=ouvert, source=True, target=False)
+    def _fermer(self):
+        pass
+
+    def ouvrir(self) -> None:
+        """Fermé → ouvert; the caller saves and logs it (linf.services.open_guichet, after the rules).
+        TransitionNotAllowed when it is open already."""
+        self._ouvrir()
+
+    @transaction.atomic
+    def fermer(self, *, par=None, motif: str = "") -> None:
+        """Ouvert → fermé, saved and logged; TransitionNotAllowed when it is closed already."""
+        self._fermer()
+        self.save(update_fields=["ouvert"])
+        TransitionGuichet.objects.create(guichet=self, depuis=EtatGuichet.OUVERT, vers=EtatGuichet.FERME, par=par,
+                                         motif=motif)
+
+
+class TransitionGuichet(models.Model):
+    guichet = models.ForeignKey(Guichet, on_delete=models.CASCADE, related_name="transitions")
+    depuis = models.CharField(max_length=10, choices=EtatGuichet.choices)
+    vers = models.CharField(max_length=10, choices=EtatGuichet.choices)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                            verbose_name="par")
+    le = models.DateTimeField("date", default=timezone.now)
+    motif = models.TextField("motif", blank=True)
+
+    class Meta:
+        ordering = ["le"]
+        verbose_name = "étape du guichet"
+        verbose_name_plural = "étapes du guichet"
+
+    def __str__(self):
+        return f"{self.get_depuis_display()} → {self.get_vers_display()} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"
 
 
 class ObjectifCouverture(models.Model):

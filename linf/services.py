@@ -11,7 +11,7 @@ from structures.enums import Rubrique
 from structures.models import Structure
 
 from . import selectors
-from .models import ContratCafCnaf, Guichet, InstantaneCouverture
+from .models import ContratCafCnaf, EtatGuichet, Guichet, InstantaneCouverture, TransitionGuichet
 
 
 class GuichetRefuse(ValueError):
@@ -26,7 +26,7 @@ def habilitation_validee(structure: Structure) -> DemandeHabilitation | None:
 
 
 @transaction.atomic
-def open_guichet(*, structure: Structure) -> Guichet:
+def open_guichet(*, structure: Structure, par=None) -> Guichet:
     if structure.rubrique != Rubrique.LINF:
         raise GuichetRefuse("Seul un lieu d'information a un guichet de demande en ligne.")
     habilitation = habilitation_validee(structure)
@@ -44,15 +44,22 @@ def open_guichet(*, structure: Structure) -> Guichet:
             f"{structure.nom} dessert des communes absentes de l'habilitation : {', '.join(c.nom for c in hors[:10])}."
         )
     guichet, _ = Guichet.objects.select_for_update().get_or_create(structure=structure)
-    guichet.ouvert, guichet.ouvert_le = True, timezone.now()
+    ouvre = not guichet.ouvert
+    if ouvre:
+        guichet.ouvrir()
+    else:  # opened again: the delay of the habilitation and the date are refreshed, the state stays
+        guichet.ouvert_le = timezone.now()
     guichet.delai_traitement_jours = habilitation.delai_recuperation_jours
     guichet.save()
+    if ouvre:
+        TransitionGuichet.objects.create(guichet=guichet, depuis=EtatGuichet.FERME, vers=EtatGuichet.OUVERT, par=par,
+                                         motif=f"habilitation {habilitation.reference}")
     return guichet
 
 
 @transaction.atomic
-def close_guichet(*, structure: Structure) -> None:
-    Guichet.objects.filter(structure=structure).fermer()
+def close_guichet(*, structure: Structure, par=None) -> None:
+    Guichet.objects.filter(structure=structure).fermer(par=par, motif="fermé par la CAF")
 
 
 def snapshot_couverture(*, today: datetime.date | None = None) -> int:
