@@ -28,10 +28,9 @@ AvenantPersonnesFormSet = forms.formset_factory(PersonneForm, extra=2, max_num=2
 
 
 class AffectationFormSet(forms.BaseInlineFormSet):
-    """A person may only grant the roles of their own territory, and of a lower rank than theirs."""
+    """The rules of who grants which role are habilitations.services.check_grant's; the form shows them."""
 
-    LINF_PAR_HABILITATION = ("Le rôle de personne habilitée d'un lieu d'information est donné et retiré par "
-                             "l'habilitation (validation, avenant), jamais ici.")
+    LINF_PAR_HABILITATION = services.LINF_PAR_HABILITATION
 
     def clean(self):
         super().clean()
@@ -51,12 +50,7 @@ class AffectationFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(self.LINF_PAR_HABILITATION)
             if data.get("DELETE") or departements is None:
                 continue
-            # The CAF and structure offered are those of the territory (backoffice.admin.choices_in_territory).
-            role = data.get("role")
-            if role == Role.CNAF_ADMIN or (role == Role.CAF_ADMIN and not user.has_role(Role.CAF_ADMIN)):
-                raise ValidationError("Ce rôle est attribué par la CNAF.")
-            if role == Role.CAF_AGENT and not user.has_role(Role.CAF_ADMIN):
-                raise ValidationError("Les agents d'une CAF sont gérés par l'administrateur de la CAF.")
+            services.check_grant(by=user, role=data.get("role"), caf=data.get("caf"), structure=data.get("structure"))
 
 
 class AffectationInline(InlinePermissionsMixin, admin.TabularInline):
@@ -161,7 +155,7 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user = form.instance
-        user.sync_staff()
+        user.sync_staff()  # also done by habilitations.signals at each role saved or deleted
         if not change:
             services.send_account_activation(user=user, par=request.user)
 
@@ -333,18 +327,14 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         retraits = request.POST.getlist("retraits")
         if request.method == "POST" and ajouts.is_valid():
             added = [f.cleaned_data for f in ajouts.forms if f.cleaned_data]
-            known = {p.email.lower() for p in actives}
-            doublons = [a["email"] for a in added if a["email"].lower() in known]
-            if doublons:
-                self.message_user(request, f"Déjà habilitée : {', '.join(doublons)}.", messages.ERROR)
-            else:
-                try:
-                    services.make_avenant(demande=demande, par=request.user, ajouts=added,
-                                          retraits=list(actives.filter(pk__in=retraits)))
-                    self.message_user(request, "Avenant généré et envoyé ; les accès sont à jour.", messages.SUCCESS)
-                    return redirect("admin:habilitations_demandehabilitation_change", pk)
-                except ValueError as error:
-                    self.message_user(request, str(error), messages.ERROR)
+            try:
+                # The service refuses a person already habilitated or named twice.
+                services.make_avenant(demande=demande, par=request.user, ajouts=added,
+                                      retraits=list(actives.filter(pk__in=retraits)))
+                self.message_user(request, "Avenant généré et envoyé ; les accès sont à jour.", messages.SUCCESS)
+                return redirect("admin:habilitations_demandehabilitation_change", pk)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
         return TemplateResponse(request, "admin/habilitations/demandehabilitation/avenant.html", {
             **self.admin_site.each_context(request), "demande": demande, "actives": actives, "ajouts": ajouts,
             "opts": self.model._meta, "title": f"Avenant — {demande.reference}",
