@@ -19,9 +19,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from backoffice.admin import InlinePermissionsMixin, ScopedAdminMixin
 
 from . import conventions, services, two_factor
+from .admin_controle import ControleConnexionsAdmin
 from .enums import PartiePreavis, Role
 from .forms import PersonneForm
-from .models import Affectation, User
+from .models import Affectation, ControleConnexions, User
 from .workflow import DemandeHabilitation, PersonneHabilitee, TransitionHabilitation
 
 AvenantPersonnesFormSet = forms.formset_factory(PersonneForm, extra=2, max_num=20)
@@ -50,7 +51,9 @@ class AffectationFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(self.LINF_PAR_HABILITATION)
             if data.get("DELETE") or departements is None:
                 continue
-            services.check_grant(by=user, role=data.get("role"), caf=data.get("caf"), structure=data.get("structure"))
+            services.check_rank(by=user, role=data.get("role"))
+            if touched:
+                services.check_territory(by=user, caf=data.get("caf"), structure=data.get("structure"))
 
 
 class AffectationInline(InlinePermissionsMixin, admin.TabularInline):
@@ -183,15 +186,18 @@ class ConnexionLogScopeMixin:
         return self.has_module_permission(request)
 
 
-# The second factor's keys and recovery codes are nobody's to read in the back office.
-for _model in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
-
-for _model, _admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
-                       (AccessFailureLog, AccessFailureLogAdmin)):
-    admin.site.unregister(_model)
-    admin.site.register(_model, type(_admin.__name__, (ConnexionLogScopeMixin, _admin), {}))
+def replace_library_admins(site) -> None:
+    """Called by the wiring (monenfant.apps) once every admin module is loaded: the libraries' own pages
+    give way to ours. The second factor's keys and recovery codes are nobody's to read in the back office;
+    the connection logs (django-axes) are read for one's territory only."""
+    for model in (TOTPDevice, StaticDevice):
+        if site.is_registered(model):
+            site.unregister(model)
+    for model, model_admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
+                               (AccessFailureLog, AccessFailureLogAdmin)):
+        if site.is_registered(model):
+            site.unregister(model)
+        site.register(model, type(model_admin.__name__, (ConnexionLogScopeMixin, model_admin), {}))
 
 
 class PersonneHabiliteeInline(InlinePermissionsMixin, admin.TabularInline):
@@ -341,4 +347,5 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         })
 
 
-from . import admin_controle  # noqa: E402,F401 (the connection control page, in its own module)
+# The connection control page, in its own module.
+admin.site.register(ControleConnexions, ControleConnexionsAdmin)

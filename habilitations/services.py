@@ -76,13 +76,25 @@ def check_grant(*, by: User, role: str, caf=None, structure=None) -> None:
     of their own territory and of a lower rank than theirs; the LINF role comes with the habilitation only."""
     if role == Role.LINF:
         raise ValidationError(LINF_PAR_HABILITATION)
-    departements = by.departements_geres()
-    if departements is None:
+    check_rank(by=by, role=role)
+    check_territory(by=by, caf=caf, structure=structure)
+
+
+def check_rank(*, by: User, role: str) -> None:
+    """The CNAF gives the CAF administrators' roles, a CAF administrator the agents'."""
+    if by.departements_geres() is None:
         return
     if role == Role.CNAF_ADMIN or (role == Role.CAF_ADMIN and not by.has_role(Role.CAF_ADMIN)):
         raise ValidationError("Ce rôle est attribué par la CNAF.")
     if role == Role.CAF_AGENT and not by.has_role(Role.CAF_ADMIN):
         raise ValidationError("Les agents d'une CAF sont gérés par l'administrateur de la CAF.")
+
+
+def check_territory(*, by: User, caf=None, structure=None) -> None:
+    """A CAF's people grant roles at their CAF and on the structures of their départements only."""
+    departements = by.departements_geres()
+    if departements is None:
+        return
     if caf is not None and caf.departement_id not in departements:
         raise ValidationError("Cette CAF n'est pas de votre territoire.")
     if structure is not None and structure.commune.departement_id not in departements:

@@ -9,10 +9,9 @@ from backoffice.exports import csv_response
 from notifications.pdf import render_pdf
 from structures.admin import StructureAdmin
 from structures.enums import Rubrique
-from structures.models import Structure
 
 from . import graphique, selectors
-from .models import ContratCafCnaf, Guichet, ObjectifCouverture
+from .models import ContratCafCnaf, ObjectifCouverture
 from .services import GuichetRefuse, close_guichet, open_guichet
 
 
@@ -38,7 +37,7 @@ class ContratCafCnafAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def pdf_view(self, request, pk):
         contrat = self.get_object(request, str(pk))  # scoped: 404 outside the territory
-        ouverts = Guichet.objects.filter(ouvert=True, structure__commune__departement=contrat.departement_id).count()
+        ouverts = selectors.nombre_guichets_ouverts(contrat.departement_id)
         pdf = render_pdf("linf/pdf/contrat.html", {"contrat": contrat, "guichets_ouverts": ouverts})
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="contrat-caf-cnaf-{contrat.departement_id}.pdf"'
@@ -100,9 +99,6 @@ class StructureAdminWithGuichet(StructureAdmin):
             fieldsets[0] = (general[0], {**general[1], "fields": [*general[1]["fields"], "guichet_en_ligne"]})
         return fieldsets
 
-
-admin.site.unregister(Structure)
-admin.site.register(Structure, StructureAdminWithGuichet)
 
 
 @admin.register(ObjectifCouverture)

@@ -113,8 +113,10 @@ class ConsentementFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Structure)
 class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The fiches' admin. Registered by the wiring (monenfant.apps) as linf.admin.StructureAdminWithGuichet,
+    which adds the guichet column and actions (structures does not know linf)."""
+
     territory_lookup = "commune__departement"
     form = StructureForm
     list_display = ["nom", "rubrique", "commune", "places_disponibles", "places_mises_a_jour_le", "fermee_le"]
@@ -150,11 +152,8 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()
-        sans_consentement = Structure.objects.assmat_sans_consentement()
-        if departements is not None:
-            sans_consentement = sans_consentement.filter(commune__departement__in=departements)
         extra = {"avip": selectors.avip_par_departement(departements), "avip_ouvert": request.GET.get("avip") == "1",
-                 "assmat_sans_consentement": sans_consentement.count()}
+                 "assmat_sans_consentement": selectors.nombre_assmat_sans_consentement(departements)}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     class Media:
