@@ -6,7 +6,4 @@ class HabilitationsConfig(AppConfig):
     verbose_name = "Comptes et habilitations"
 
     def ready(self):
-        from . import activite, signals
-
-        activite.connect()
-        signals.connect()
+        from . import activite  # noqa: F401 (connects the login signals to the monthly counts)

@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "linf",
     "demandes",
     "guide",
-    "benchmarks",
 ]
 
 # The back-office kit (backoffice/) names no app: the project tells it how the index groups the
