@@ -86,22 +86,30 @@ class ContratCafCnaf(ConcurrentTransitionMixin, models.Model):
                                          le=self.termine_le, motif=motif)
 
 
-class TransitionContrat(models.Model):
-    contrat = models.ForeignKey(ContratCafCnaf, on_delete=models.CASCADE, related_name="transitions")
-    depuis = models.CharField(max_length=10, choices=EtatContrat.choices)
-    vers = models.CharField(max_length=10, choices=EtatContrat.choices)
+class Etape(models.Model):
+    """One logged transition of a contract or a guichet: who, when, why (depuis/vers in each log)."""
+
     par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                             verbose_name="par")
     le = models.DateTimeField("date", default=timezone.now)
     motif = models.TextField("motif", blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["le"]
-        verbose_name = "étape du contrat"
-        verbose_name_plural = "étapes du contrat"
 
     def __str__(self):
         return f"{self.get_depuis_display()} → {self.get_vers_display()} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"
+
+
+class TransitionContrat(Etape):
+    contrat = models.ForeignKey(ContratCafCnaf, on_delete=models.CASCADE, related_name="transitions")
+    depuis = models.CharField(max_length=10, choices=EtatContrat.choices)
+    vers = models.CharField(max_length=10, choices=EtatContrat.choices)
+
+    class Meta(Etape.Meta):
+        verbose_name = "étape du contrat"
+        verbose_name_plural = "étapes du contrat"
 
 
 class GuichetQuerySet(models.QuerySet):
@@ -173,22 +181,14 @@ class Guichet(ConcurrentTransitionMixin, models.Model):
                                          motif=motif)
 
 
-class TransitionGuichet(models.Model):
+class TransitionGuichet(Etape):
     guichet = models.ForeignKey(Guichet, on_delete=models.CASCADE, related_name="transitions")
     depuis = models.CharField(max_length=10, choices=EtatGuichet.choices)
     vers = models.CharField(max_length=10, choices=EtatGuichet.choices)
-    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                            verbose_name="par")
-    le = models.DateTimeField("date", default=timezone.now)
-    motif = models.TextField("motif", blank=True)
 
-    class Meta:
-        ordering = ["le"]
+    class Meta(Etape.Meta):
         verbose_name = "étape du guichet"
         verbose_name_plural = "étapes du guichet"
-
-    def __str__(self):
-        return f"{self.get_depuis_display()} → {self.get_vers_display()} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"
 
 
 class ObjectifCouverture(models.Model):

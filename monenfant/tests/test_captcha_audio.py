@@ -10,14 +10,17 @@ from monenfant.captcha_audio import epele
 from monenfant.tests.horloge import JOUR_DES_TESTS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR_DES_TESTS)]
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="make test installe espeak-ng")
+
+
+def test_make_installs_the_voice():
+    # The Makefile's system packages include espeak-ng: without it the audio link would vanish.
+    assert shutil.which("espeak-ng"), "espeak-ng manque : make run et make test l'installent (Makefile, APT_PACKAGES)"
 
 
 def test_the_code_is_spelled_one_character_at_a_time():
     assert epele("kz3wy") == "K. Z. 3. double vé. i grec."
 
 
-@needs_espeak
 def test_the_captcha_can_be_heard_as_a_french_wav(client):
     # The habilitation request uses the same widget (habilitations/tests/test_relais.py).
     html = client.get("/pro/mot-de-passe-oublie/").content.decode()
@@ -29,13 +32,11 @@ def test_the_captcha_can_be_heard_as_a_french_wav(client):
     assert "no-store" in response["Cache-Control"]
 
 
-@needs_espeak
 @pytest.mark.parametrize("key", ["0" * 40, "abc", "A" * 40, "0" * 39 + "\x00", "0" * 400])
 def test_an_unknown_or_crafted_key_is_404(client, key):
     assert client.get(f"/captcha/audio/{key}.wav").status_code == 404
 
 
-@needs_espeak
 def test_an_expired_code_is_not_read(client, time_machine):
     client.get("/pro/mot-de-passe-oublie/")
     store = CaptchaStore.objects.order_by("-pk").first()
