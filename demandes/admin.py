@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import get_format, localize
@@ -17,7 +16,7 @@ from structures.enums import Rubrique
 
 from . import selectors
 from .enums import Besoin, Situation, TrancheAge
-from .models import BesoinsOffre, Demande, DemandeNonServie
+from .models import BesoinsOffre, Demande
 
 
 class DepartementSuiviFilter(admin.SimpleListFilter):
@@ -69,11 +68,8 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         extra = {"debut_suivi": selectors.debut_suivi(now), "resume": None, "non_servies": None}
         # The country has thousands of LINF: the CNAF reads them one département at a time.
         if departements is not None:
-            non_servies = DemandeNonServie.objects.filter(
-                commune__departement__in=departements, mois__gte=calendrier.decale(timezone.localdate(now), -12))
-            extra.update(resume=selectors.suivi_par_linf(departements, now), non_servies=(
-                non_servies.values("commune__code_insee", "commune__nom", "commune__departement")
-                .annotate(familles=Sum("nombre")).order_by("-familles", "commune__nom")[:30]))
+            extra.update(resume=selectors.suivi_par_linf(departements, now),
+                         non_servies=selectors.non_servies_des_12_mois(departements, now))
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
 

@@ -214,3 +214,12 @@ def suivi_par_linf(departements=None, now: datetime.datetime | None = None) -> l
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def non_servies_des_12_mois(departements, now: datetime.datetime | None = None, *, limite: int = 30):
+    """The communes whose families stopped for want of an information place, the last 12 months, most first."""
+    now = now or timezone.now()
+    return (DemandeNonServie.objects
+            .filter(commune__departement__in=departements, mois__gte=calendrier.decale(timezone.localdate(now), -12))
+            .values("commune__code_insee", "commune__nom", "commune__departement")
+            .annotate(familles=Sum("nombre")).order_by("-familles", "commune__nom")[:limite])

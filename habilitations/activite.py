@@ -7,7 +7,6 @@ opened, exported); logins and failures come from django.contrib.auth's signals.
 import datetime
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.dispatch import receiver
 from django.utils import timezone
 
 from compteurs import counters
@@ -36,12 +35,10 @@ def record(user, field: str, n: int = 1) -> None:
     counters.add(ActiviteMensuelle, {"user_id": user.pk, "mois": mois_de()}, n, field)
 
 
-@receiver(user_logged_in, dispatch_uid="activite_connexion")
 def _count_login(sender, request, user, **kwargs):
     record(user, CONNEXIONS)
 
 
-@receiver(user_login_failed, dispatch_uid="activite_echec")
 def _count_failure(sender, credentials, request=None, **kwargs):
     # The address typed names the person (any case); an unknown address counts for nobody.
     email = axes_username(request, credentials)
@@ -50,3 +47,9 @@ def _count_failure(sender, credentials, request=None, **kwargs):
     user = User.objects.filter(email=email).first()
     if user is not None:
         record(user, ECHECS)
+
+
+def connect():
+    """Wired by HabilitationsConfig.ready: each login and failed login counts in the month's activity."""
+    user_logged_in.connect(_count_login, dispatch_uid="activite_connexion")
+    user_login_failed.connect(_count_failure, dispatch_uid="activite_echec")

@@ -19,19 +19,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from backoffice.admin import InlinePermissionsMixin, ScopedAdminMixin
 
 from . import conventions, services, two_factor
+from .admin_controle import ControleConnexionsAdmin
 from .enums import PartiePreavis, Role
 from .forms import PersonneForm
-from .models import Affectation, User
+from .models import Affectation, ControleConnexions, User
 from .workflow import DemandeHabilitation, PersonneHabilitee, TransitionHabilitation
 
 AvenantPersonnesFormSet = forms.formset_factory(PersonneForm, extra=2, max_num=20)
 
 
 class AffectationFormSet(forms.BaseInlineFormSet):
-    """A person may only grant the roles of their own territory, and of a lower rank than theirs."""
+    """The rules of who grants which role are habilitations.services.check_grant's; the form shows them."""
 
-    LINF_PAR_HABILITATION = ("Le rôle de personne habilitée d'un lieu d'information est donné et retiré par "
-                             "l'habilitation (validation, avenant), jamais ici.")
+    LINF_PAR_HABILITATION = services.LINF_PAR_HABILITATION
 
     def clean(self):
         super().clean()
@@ -51,12 +51,9 @@ class AffectationFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(self.LINF_PAR_HABILITATION)
             if data.get("DELETE") or departements is None:
                 continue
-            # The CAF and structure offered are those of the territory (backoffice.admin.choices_in_territory).
-            role = data.get("role")
-            if role == Role.CNAF_ADMIN or (role == Role.CAF_ADMIN and not user.has_role(Role.CAF_ADMIN)):
-                raise ValidationError("Ce rôle est attribué par la CNAF.")
-            if role == Role.CAF_AGENT and not user.has_role(Role.CAF_ADMIN):
-                raise ValidationError("Les agents d'une CAF sont gérés par l'administrateur de la CAF.")
+            services.check_rank(by=user, role=data.get("role"))
+            if touched:
+                services.check_territory(by=user, caf=data.get("caf"), structure=data.get("structure"))
 
 
 class AffectationInline(InlinePermissionsMixin, admin.TabularInline):
@@ -161,7 +158,7 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user = form.instance
-        user.sync_staff()
+        user.sync_staff()  # also done by habilitations.signals at each role saved or deleted
         if not change:
             services.send_account_activation(user=user, par=request.user)
 
@@ -189,15 +186,18 @@ class ConnexionLogScopeMixin:
         return self.has_module_permission(request)
 
 
-# The second factor's keys and recovery codes are nobody's to read in the back office.
-for _model in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
-
-for _model, _admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
-                       (AccessFailureLog, AccessFailureLogAdmin)):
-    admin.site.unregister(_model)
-    admin.site.register(_model, type(_admin.__name__, (ConnexionLogScopeMixin, _admin), {}))
+def replace_library_admins(site) -> None:
+    """Called by the wiring (monenfant.apps) once every admin module is loaded: the libraries' own pages
+    give way to ours. The second factor's keys and recovery codes are nobody's to read in the back office;
+    the connection logs (django-axes) are read for one's territory only."""
+    for model in (TOTPDevice, StaticDevice):
+        if site.is_registered(model):
+            site.unregister(model)
+    for model, model_admin in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
+                               (AccessFailureLog, AccessFailureLogAdmin)):
+        if site.is_registered(model):
+            site.unregister(model)
+        site.register(model, type(model_admin.__name__, (ConnexionLogScopeMixin, model_admin), {}))
 
 
 class PersonneHabiliteeInline(InlinePermissionsMixin, admin.TabularInline):
@@ -333,22 +333,19 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         retraits = request.POST.getlist("retraits")
         if request.method == "POST" and ajouts.is_valid():
             added = [f.cleaned_data for f in ajouts.forms if f.cleaned_data]
-            known = {p.email.lower() for p in actives}
-            doublons = [a["email"] for a in added if a["email"].lower() in known]
-            if doublons:
-                self.message_user(request, f"Déjà habilitée : {', '.join(doublons)}.", messages.ERROR)
-            else:
-                try:
-                    services.make_avenant(demande=demande, par=request.user, ajouts=added,
-                                          retraits=list(actives.filter(pk__in=retraits)))
-                    self.message_user(request, "Avenant généré et envoyé ; les accès sont à jour.", messages.SUCCESS)
-                    return redirect("admin:habilitations_demandehabilitation_change", pk)
-                except ValueError as error:
-                    self.message_user(request, str(error), messages.ERROR)
+            try:
+                # The service refuses a person already habilitated or named twice.
+                services.make_avenant(demande=demande, par=request.user, ajouts=added,
+                                      retraits=list(actives.filter(pk__in=retraits)))
+                self.message_user(request, "Avenant généré et envoyé ; les accès sont à jour.", messages.SUCCESS)
+                return redirect("admin:habilitations_demandehabilitation_change", pk)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
         return TemplateResponse(request, "admin/habilitations/demandehabilitation/avenant.html", {
             **self.admin_site.each_context(request), "demande": demande, "actives": actives, "ajouts": ajouts,
             "opts": self.model._meta, "title": f"Avenant — {demande.reference}",
         })
 
 
-from . import admin_controle  # noqa: E402,F401 (the connection control page, in its own module)
+# The connection control page, in its own module.
+admin.site.register(ControleConnexions, ControleConnexionsAdmin)

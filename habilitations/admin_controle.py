@@ -12,8 +12,7 @@ from django.utils.html import format_html
 from backoffice.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from backoffice.exports import csv_response
 
-from . import controle
-from .models import ControleConnexions
+from . import selectors
 
 CSV_HEADER = ["Nom", "Prénom", "Courriel", "Lieu(x) d'information", "Dernière connexion", "Mois",
               "Connexions", "Échecs de connexion", "Demandes ouvertes", "Demandes exportées"]
@@ -35,10 +34,10 @@ class MoisFilter(admin.SimpleListFilter):
     parameter_name = "mois"
 
     def lookups(self, request, model_admin):
-        return [(f"{mois:%Y-%m}", nom_du_mois(mois)) for mois in controle.derniers_mois()]
+        return [(f"{mois:%Y-%m}", nom_du_mois(mois)) for mois in selectors.derniers_mois()]
 
     def value(self):
-        return f"{controle.mois_choisi(super().value()):%Y-%m}"
+        return f"{selectors.mois_choisi(super().value()):%Y-%m}"
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:
@@ -46,10 +45,9 @@ class MoisFilter(admin.SimpleListFilter):
                    "query_string": changelist.get_query_string({self.parameter_name: lookup})}
 
     def queryset(self, request, queryset):
-        return controle.with_activite(queryset, controle.mois_choisi(super().value()))
+        return selectors.with_activite(queryset, selectors.mois_choisi(super().value()))
 
 
-@admin.register(ControleConnexions)
 class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/habilitations/controleconnexions/change_list.html"
     list_display = ["personne", "lieux_information", "derniere_connexion", "connexions", "echecs",
@@ -64,7 +62,7 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
     ligne_comptee = ("personne habilitée", "personnes habilitées")
 
     def scope(self, request, queryset):
-        return controle.personnes(request.user.departements_geres(), queryset=queryset)
+        return selectors.personnes(request.user.departements_geres(), queryset=queryset)
 
     @admin.display(description="personne", ordering="last_name")
     def personne(self, obj):
@@ -107,7 +105,7 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
         ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        mois = controle.mois_choisi(request.GET.get("mois"))
+        mois = selectors.mois_choisi(request.GET.get("mois"))
         extra = {"title": "Contrôle des connexions", "mois": mois, "nom_du_mois": nom_du_mois(mois),
                  "export_url": f"{reverse('admin:habilitations_controle_csv')}?mois={mois:%Y-%m}"}
         response = super().changelist_view(request, {**(extra_context or {}), **extra})
@@ -115,7 +113,7 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
         if changelist is not None:
             # The LINF of the page's persons in two queries, rather than two per row.
             page = list(changelist.result_list)
-            found = controle.lieux([u.pk for u in page], request.user.departements_geres())
+            found = selectors.lieux([u.pk for u in page], request.user.departements_geres())
             for user in page:
                 user.lieux_controle = found.get(user.pk, [])
         return response
@@ -127,31 +125,27 @@ class ControleConnexionsAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
         return TemplateResponse(request, "admin/habilitations/controleconnexions/detail.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta, "personne": personne,
             "title": f"Activité de {personne.get_full_name() or personne.email} sur 12 mois",
-            "lieux": controle.lieux([personne.pk], departements).get(personne.pk, []),
-            "lignes": controle.activite_sur_12_mois(personne),
+            "lieux": selectors.lieux([personne.pk], departements).get(personne.pk, []),
+            "lignes": selectors.activite_sur_12_mois(personne),
             "export_url": reverse("admin:habilitations_controle_detail_csv", args=[personne.pk]),
         })
 
     def csv_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        departements = request.user.departements_geres()
-        mois = controle.mois_choisi(request.GET.get("mois"))
-        personnes = controle.personnes(departements)
-        found = controle.lieux(personnes.values("pk"), departements)
-        # Plain values, not model instances: the CNAF exports every person of the country.
-        counts = [f"nb_{field}" for field in controle.FIELDS]
+        mois = selectors.mois_choisi(request.GET.get("mois"))
+        lignes, found = selectors.lignes_du_mois(request.user.departements_geres(), mois)
+        counts = [f"nb_{field}" for field in selectors.FIELDS]
         rows = (
             [u["last_name"], u["first_name"], u["email"], ", ".join(found.get(u["pk"], [])), _moment(u["last_login"]),
              f"{mois:%m/%Y}", *(u[c] for c in counts)]
-            for u in controle.with_activite(personnes, mois).order_by("last_name", "first_name", "email").values(
-                "pk", "last_name", "first_name", "email", "last_login", *counts)
+            for u in lignes
         )
         return csv_response(f"controle-connexions-{mois:%Y-%m}.csv", CSV_HEADER, rows)
 
     def detail_csv_view(self, request, pk):
         personne = self.get_object(request, str(pk))  # scoped: 404 outside the territory
         rows = ([f"{ligne['mois']:%m/%Y}", ligne["connexions"], ligne["echecs"], ligne["demandes_ouvertes"],
-                 ligne["demandes_exportees"]] for ligne in controle.activite_sur_12_mois(personne))
+                 ligne["demandes_exportees"]] for ligne in selectors.activite_sur_12_mois(personne))
         return csv_response(f"controle-connexions-{personne.pk}-12-mois.csv", CSV_DETAIL_HEADER,
                             rows)

@@ -6,4 +6,7 @@ class HabilitationsConfig(AppConfig):
     verbose_name = "Comptes et habilitations"
 
     def ready(self):
-        from . import activite  # noqa: F401 (connects the login signals to the monthly counts)
+        from . import activite, signals
+
+        activite.connect()
+        signals.connect()

@@ -9,6 +9,15 @@ from structures.models import Caf, Structure
 
 from .enums import RANGS, ROLES_BACK_OFFICE, ROLES_CAF, ROLES_SECOND_FACTOR, ROLES_STRUCTURE, Role
 
+# The habilitation workflow's models live in their own module (it imports nothing of this one); named here,
+# Django registers them with this app's models.
+from .workflow import DemandeHabilitation, Document, PersonneHabilitee, TransitionHabilitation
+
+__all__ = [
+    "ActiviteMensuelle", "Affectation", "ControleConnexions", "DemandeHabilitation", "Document", "PersonneHabilitee",
+    "TransitionHabilitation", "User", "UserManager", "axes_username", "identifiant",
+]
+
 
 def identifiant(text: str | None) -> str:
     """The one spelling of an address for login, lockout and the connection logs: people type capitals
@@ -207,10 +216,3 @@ class ControleConnexions(User):
         verbose_name = "personne habilitée (contrôle des connexions)"
         verbose_name_plural = "contrôle des connexions"
 
-
-from .workflow import (  # noqa: E402,F401 (the workflow models live in their own module)
-    DemandeHabilitation,
-    Document,
-    PersonneHabilitee,
-    TransitionHabilitation,
-)

@@ -19,6 +19,7 @@ Each email of the habilitations, checked:
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +61,68 @@ def update_fiche(*, structure: Structure, form, creneaux: list[str] | None = Non
             [CreneauDisponible(structure=structure, jour=j, demi_journee=d) for j, d in sorted(new_creneaux)]
         )
     return structure
+
+
+# Who grants which role -------------------------------------------------------------------
+# The back office, /pro/, the imports and the commands all go through these: the rules are here,
+# not in a form.
+
+LINF_PAR_HABILITATION = ("Le rôle de personne habilitée d'un lieu d'information est donné et retiré par "
+                         "l'habilitation (validation, avenant), jamais ici.")
+
+
+def check_grant(*, by: User, role: str, caf=None, structure=None) -> None:
+    """Raise ValidationError unless `by` may give (or take back) this role: a person grants only the roles
+    of their own territory and of a lower rank than theirs; the LINF role comes with the habilitation only."""
+    if role == Role.LINF:
+        raise ValidationError(LINF_PAR_HABILITATION)
+    check_rank(by=by, role=role)
+    check_territory(by=by, caf=caf, structure=structure)
+
+
+def check_rank(*, by: User, role: str) -> None:
+    """The CNAF gives the CAF administrators' roles, a CAF administrator the agents'."""
+    if by.departements_geres() is None:
+        return
+    if role == Role.CNAF_ADMIN or (role == Role.CAF_ADMIN and not by.has_role(Role.CAF_ADMIN)):
+        raise ValidationError("Ce rôle est attribué par la CNAF.")
+    if role == Role.CAF_AGENT and not by.has_role(Role.CAF_ADMIN):
+        raise ValidationError("Les agents d'une CAF sont gérés par l'administrateur de la CAF.")
+
+
+def check_territory(*, by: User, caf=None, structure=None) -> None:
+    """A CAF's people grant roles at their CAF and on the structures of their départements only."""
+    departements = by.departements_geres()
+    if departements is None:
+        return
+    if caf is not None and caf.departement_id not in departements:
+        raise ValidationError("Cette CAF n'est pas de votre territoire.")
+    if structure is not None and structure.commune.departement_id not in departements:
+        raise ValidationError("Cette structure n'est pas de votre territoire.")
+
+
+def _check_acts_on(by: User, user: User) -> None:
+    if user.pk and user.affectations.exists() and not by.may_act_on(user):
+        raise ValidationError("Vous ne pouvez pas modifier les rôles d'une personne de votre rang ou d'un rang supérieur.")
+
+
+@transaction.atomic
+def grant_role(*, by: User, user: User, role: str, caf=None, structure=None) -> Affectation:
+    """Give `user` a role, if `by` may (check_grant); Django's is_staff follows (habilitations.signals)."""
+    check_grant(by=by, role=role, caf=caf, structure=structure)
+    _check_acts_on(by, user)
+    affectation = Affectation(user=user, role=role, caf=caf, structure=structure)
+    affectation.full_clean()
+    affectation.save()
+    return affectation
+
+
+@transaction.atomic
+def revoke_role(*, by: User, affectation: Affectation) -> None:
+    """Take a role back, if `by` may; the LINF role ends only by an avenant or the end of the convention."""
+    check_grant(by=by, role=affectation.role, caf=affectation.caf, structure=affectation.structure)
+    _check_acts_on(by, affectation.user)
+    affectation.delete()
 
 
 # The habilitation workflow ---------------------------------------------------------------
@@ -193,6 +256,19 @@ def withdraw_person(personne: PersonneHabilitee, demande: DemandeHabilitation):
         user.save(update_fields=["is_active"])
 
 
+def _check_no_duplicate(demande: DemandeHabilitation, ajouts: list[dict]) -> None:
+    """A person is named once in a convention: not already habilitated, not added twice by one avenant."""
+    known = {p.email.lower() for p in demande.personnes.filter(retiree_le__isnull=True)}
+    doublons, vus = [], set()
+    for ajout in ajouts:
+        email = ajout["email"].lower()
+        if email in known or email in vus:
+            doublons.append(ajout["email"])
+        vus.add(email)
+    if doublons:
+        raise ValueError(f"Déjà habilitée : {', '.join(doublons)}.")
+
+
 @transaction.atomic
 def make_avenant(*, demande: DemandeHabilitation, par: User, ajouts: list[dict], retraits: list[PersonneHabilitee]) -> Document:
     demande = DemandeHabilitation.objects.select_for_update().get(pk=demande.pk)
@@ -200,6 +276,7 @@ def make_avenant(*, demande: DemandeHabilitation, par: User, ajouts: list[dict],
         raise ValueError("Un avenant modifie une habilitation validée.")
     if not ajouts and not retraits:
         raise ValueError("Ajoutez ou retirez au moins une personne.")
+    _check_no_duplicate(demande, ajouts)
     ajoutees = [PersonneHabilitee.objects.create(demande=demande, **a) for a in ajouts]
     for personne in retraits:
         withdraw_person(personne, demande)

@@ -10,10 +10,9 @@ from backoffice.exports import csv_response
 from notifications.pdf import render_pdf
 from structures.admin import StructureAdmin
 from structures.enums import Rubrique
-from structures.models import Structure
 
 from . import graphique, selectors
-from .models import ContratCafCnaf, Guichet, ObjectifCouverture, TransitionContrat, TransitionGuichet
+from .models import ContratCafCnaf, ObjectifCouverture, TransitionContrat, TransitionGuichet
 from .services import GuichetRefuse, close_guichet, open_guichet
 
 
@@ -56,7 +55,7 @@ class ContratCafCnafAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def pdf_view(self, request, pk):
         contrat = self.get_object(request, str(pk))  # scoped: 404 outside the territory
-        ouverts = Guichet.objects.filter(ouvert=True, structure__commune__departement=contrat.departement_id).count()
+        ouverts = selectors.nombre_guichets_ouverts(contrat.departement_id)
         pdf = render_pdf("linf/pdf/contrat.html", {"contrat": contrat, "guichets_ouverts": ouverts})
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="contrat-caf-cnaf-{contrat.departement_id}.pdf"'
@@ -137,9 +136,6 @@ class StructureAdminWithGuichet(StructureAdmin):
                                                                   "guichet_historique"]})
         return fieldsets
 
-
-admin.site.unregister(Structure)
-admin.site.register(Structure, StructureAdminWithGuichet)
 
 
 @admin.register(ObjectifCouverture)

@@ -12,7 +12,7 @@ from habilitations.models import User
 from structures.enums import Rubrique
 from structures.models import Commune, Structure
 
-from .models import ContratCafCnaf, InstantaneCouverture
+from .models import ContratCafCnaf, Guichet, InstantaneCouverture
 
 
 def linfs_ouverts():
@@ -128,3 +128,8 @@ def progression(departements=None) -> dict:
         france = {"code": "", "nom": "France", "points": [
             {**m, "part": _part(m["population_couverte"], m["population_totale"])} for _, m in sorted(national.items())]}
     return {"departements": list(series.values()), "france": france}
+
+
+def nombre_guichets_ouverts(departement: str) -> int:
+    """Open guichets of a département (the CAF–CNAF contract's PDF states it)."""
+    return Guichet.objects.filter(ouvert=True, structure__commune__departement=departement).count()

@@ -23,6 +23,19 @@ def _register_usage_events():
     evenements.inscrire(EvenementsGuide, territoriaux=False)
 
 
+def _register_admins_across_apps():
+    """After every app's admin module is loaded (autodiscover): the admin pages made of two apps,
+    registered once here rather than by one admin unregistering another's."""
+    from django.contrib import admin
+
+    from habilitations.admin import replace_library_admins
+    from linf.admin import StructureAdminWithGuichet
+    from structures.models import Structure
+
+    admin.site.register(Structure, StructureAdminWithGuichet)
+    replace_library_admins(admin.site)
+
+
 class MonenfantAdminConfig(AdminConfig):
     default_site = "backoffice.admin.AdministrationSite"
 
@@ -35,6 +48,7 @@ class MonenfantAdminConfig(AdminConfig):
 
         forms.CharField.default_validators = [NoControlCharacters()]
         super().ready()
+        _register_admins_across_apps()
         from monenfant import logs
 
         logs.install()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "linf",
     "demandes",
     "guide",
+    "benchmarks",
 ]
 
 # The back-office kit (backoffice/) names no app: the project tells it how the index groups the

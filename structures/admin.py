@@ -22,7 +22,6 @@ from compteurs import evenements
 from monenfant import calendrier
 
 from . import selectors
-from .enums import Rubrique
 from .geocoding import geocode_address
 from .images import read_image
 from .models import Caf, Commune, Horaire, InitiativeLocale, Organisme, Structure, UsageDuSite
@@ -80,11 +79,9 @@ class StructureForm(forms.ModelForm):
         elif commune is not None:
             # Same rule as search: the BAN when it answers, otherwise the commune's centre.
             self.instance.point = geocode_address(data.get("adresse", ""), commune) or commune.point
-        rubrique = data.get("rubrique")
-        if data.get("communes_desservies") and rubrique not in (Rubrique.RPE, Rubrique.LINF):
-            self.add_error("communes_desservies", "Seuls les relais et les lieux d'information desservent des communes.")
-        if rubrique == Rubrique.LINF and commune is not None and not data.get("communes_desservies"):
-            self.add_error("communes_desservies", "Un lieu d'information dessert au moins une commune.")
+        if "communes_desservies" in data:
+            # Structure.clean checks who serves communes, on the communes about to be saved.
+            self.instance.communes_desservies_a_enregistrer = list(data["communes_desservies"])
         return data
 
 
@@ -116,8 +113,10 @@ class ConsentementFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Structure)
 class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The fiches' admin. Registered by the wiring (monenfant.apps) as linf.admin.StructureAdminWithGuichet,
+    which adds the guichet column and actions (structures does not know linf)."""
+
     territory_lookup = "commune__departement"
     form = StructureForm
     list_display = ["nom", "rubrique", "commune", "places_disponibles", "places_mises_a_jour_le", "fermee_le"]
@@ -153,11 +152,8 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()
-        sans_consentement = Structure.objects.assmat_sans_consentement()
-        if departements is not None:
-            sans_consentement = sans_consentement.filter(commune__departement__in=departements)
         extra = {"avip": selectors.avip_par_departement(departements), "avip_ouvert": request.GET.get("avip") == "1",
-                 "assmat_sans_consentement": sans_consentement.count()}
+                 "assmat_sans_consentement": selectors.nombre_assmat_sans_consentement(departements)}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     class Media:
@@ -217,11 +213,9 @@ class InitiativeForm(forms.ModelForm):
             self.instance.image, self.instance.image_type = None, ""
         if self.instance.image and not data.get("image_alt", "").strip():
             self.add_error("image_alt", "Décrivez l'image en quelques mots : les personnes aveugles l'entendront.")
-        departement, communes = data.get("departement"), data.get("communes")
-        if departement and communes:
-            ailleurs = [c.nom for c in communes if c.departement_id != departement.pk]
-            if ailleurs:
-                self.add_error("communes", f"Communes hors du département : {', '.join(ailleurs[:5])}.")
+        if "communes" in data:
+            # InitiativeLocale.clean keeps the communes inside the département, on those about to be saved.
+            self.instance.communes_a_enregistrer = list(data["communes"])
         return data
 
 

@@ -84,6 +84,8 @@ def _upsert(*, rubrique, nom, commune, horaires, communes_desservies=(), **field
     structure, _ = Structure.objects.update_or_create(
         rubrique=rubrique, nom=nom, commune=commune, defaults=fields
     )
+    if communes_desservies:
+        structure.communes_desservies_a_enregistrer = list(communes_desservies)
     structure.full_clean()
     structure.horaires.all().delete()
     Horaire.objects.bulk_create(
@@ -94,119 +96,128 @@ def _upsert(*, rubrique, nom, commune, horaires, communes_desservies=(), **field
     return structure
 
 
-@transaction.atomic
-def build_demo() -> int:
-    rng = random.Random(SEED)
-    now = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+def _organismes(rng, dep: str, territoire: dict, centre: Commune):
+    agglo, _ = Organisme.objects.get_or_create(
+        nom=territoire["intercommunalite"],
+        defaults={"adresse": f"1 {territoire['rues'][0]}", "commune": centre,
+                  "telephone": _phone(rng, dep), "email": f"petite-enfance@agglo{dep}.example.fr"},
+    )
+    association, _ = Organisme.objects.get_or_create(
+        nom=f"Association Familles {territoire['pays'][3:]}",
+        defaults={"commune": centre, "email": f"contact@familles{dep}.example.fr"},
+    )
+    entreprise, _ = Organisme.objects.get_or_create(
+        nom="Petits Pas Crèches SAS", defaults={"email": "contact@petitspas.example.fr"}
+    )
+    return agglo, association, entreprise
+
+
+def _eajes(rng, now, dep, adresse, i, commune, centre, agglo, association, entreprise) -> int:
     count = 0
-    for dep, territoire in TERRITOIRES.items():
-        communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in=territoire["communes"])}
-        centre = communes[territoire["centre"]]
-        voisines = [c for c in communes.values() if geo.haversine_km(c.point, centre.point) <= 15]
-        agglo, _ = Organisme.objects.get_or_create(
-            nom=territoire["intercommunalite"],
-            defaults={"adresse": f"1 {territoire['rues'][0]}", "commune": centre,
-                      "telephone": _phone(rng, dep), "email": f"petite-enfance@agglo{dep}.example.fr"},
+    for k in range(2 if commune == centre else 1):
+        type_accueil = [TypeAccueil.COLLECTIF, TypeAccueil.MICRO_CRECHE, TypeAccueil.FAMILIAL,
+                        TypeAccueil.PARENTAL][(i + k) % 4]
+        prefix = {"collectif": "Multi-accueil", "micro_creche": "Micro-crèche",
+                  "familial": "Crèche familiale", "parental": "Crèche parentale"}[type_accueil]
+        rue, cp, point = adresse(commune)
+        capacite = {"micro_creche": 12, "familial": 30, "parental": 16}.get(type_accueil, rng.choice([24, 40, 60]))
+        atypique = (i + k) % 3 == 0
+        _upsert(
+            rubrique=Rubrique.EAJE, nom=f"{prefix} {NOMS_EAJE[(i * 2 + k) % len(NOMS_EAJE)]}", commune=commune,
+            type_accueil=type_accueil, financement_psu=type_accueil != TypeAccueil.MICRO_CRECHE or k == 0,
+            organisme=entreprise if type_accueil == TypeAccueil.MICRO_CRECHE else (association if type_accueil == TypeAccueil.PARENTAL else agglo),
+            adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
+            email=f"accueil{i}{k}@creches{dep}.example.fr",
+            presentation=(
+                f"{prefix} de {capacite} places à {commune.nom}, pour les enfants de 10 semaines à 4 ans. "
+                "Une équipe d'auxiliaires de puériculture et d'éducateurs de jeunes enfants accueille "
+                "votre enfant en accueil régulier ou occasionnel. Repas et couches fournis."
+            ),
+            age_min_mois=2, age_max_mois=48, capacite=capacite,
+            accueil_handicap=(i + k) % 2 == 0, horaires_atypiques=atypique,
+            places_disponibles=rng.choice([0, 0, 1, 2, 3, 5]), places_mises_a_jour_le=now,
+            horaires=HORAIRES["creche_samedi" if atypique else "creche"],
+            **_avip(i, k, capacite, dep),
         )
-        association, _ = Organisme.objects.get_or_create(
-            nom=f"Association Familles {territoire['pays'][3:]}",
-            defaults={"commune": centre, "email": f"contact@familles{dep}.example.fr"},
+        count += 1
+    return count
+
+
+def _assmats(rng, now, dep, adresse, commune, centre) -> int:
+    count = 0
+    for k in range(3 if commune == centre else 2):
+        prenom, nom_famille = rng.choice(PRENOMS), rng.choice(NOMS_FAMILLE)
+        rue, cp, point = adresse(commune)
+        _upsert(
+            rubrique=Rubrique.ASSMAT, nom=f"{prenom} {nom_famille}", commune=commune,
+            adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep, mobile=True),
+            presentation=(
+                f"Assistante maternelle agréée depuis {rng.randint(2005, 2022)}, j'accueille jusqu'à "
+                f"{rng.choice([3, 4])} enfants dans une maison avec jardin. Activités d'éveil, sorties au relais."
+            ),
+            age_min_mois=0, age_max_mois=72, capacite=rng.choice([3, 4]),
+            horaires_atypiques=k == 0, accueil_handicap=k == 1,
+            places_disponibles=rng.choice([0, 1, 1, 2]), places_mises_a_jour_le=now,
+            horaires=HORAIRES["assmat"],
+            # Public only with consent: the third one of the central commune has not given it yet.
+            consentement_publication_le=now if k < 2 else None,
+            consentement_publication_version=CONSENTEMENT_VERSION if k < 2 else "",
         )
-        entreprise, _ = Organisme.objects.get_or_create(
-            nom="Petits Pas Crèches SAS", defaults={"email": "contact@petitspas.example.fr"}
+        count += 1
+    return count
+
+
+def _relais_et_linf(rng, dep, territoire, adresse, centre, voisines, agglo) -> int:
+    """The relais, and the same relais as an information place: two fiches."""
+    rue, cp, point = adresse(centre)
+    rpe_fields = dict(
+        organisme=agglo, adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
+        email=f"relais@agglo{dep}.example.fr", site_web=f"https://www.agglo{dep}.example.fr/relais",
+        communes_desservies=voisines,
+    )
+    _upsert(
+        rubrique=Rubrique.RPE, nom=f"Relais petite enfance {territoire['pays']}", commune=centre,
+        presentation=(
+            "Le relais informe les parents sur les modes d'accueil, accompagne les assistants maternels "
+            "et propose des ateliers d'éveil. Rendez-vous sur place ou par téléphone."
+        ),
+        horaires=HORAIRES["rpe"], **rpe_fields,
+    )
+    # The same relais is also an information place: a second fiche, rubrique LINF.
+    _upsert(
+        rubrique=Rubrique.LINF, nom=f"Point information familles {territoire['pays']}", commune=centre,
+        presentation=(
+            "Lieu d'information sur tous les modes d'accueil du territoire : crèches, assistants maternels, "
+            "garde à domicile. Vous pouvez aussi nous écrire depuis ce site."
+        ),
+        horaires=HORAIRES["linf"], **rpe_fields,
+    )
+    return 2
+
+
+def _laep_et_alsh(rng, now, dep, adresse, voisines, agglo, association) -> int:
+    count = 0
+    for k, commune in enumerate(voisines[:2]):
+        rue, cp, point = adresse(commune)
+        _upsert(
+            rubrique=Rubrique.LAEP, nom=f"LAEP {['La Parenthèse', 'Les Petits Pas'][k]}", commune=commune,
+            organisme=association, adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
+            presentation="Un lieu pour jouer et rencontrer d'autres parents, sans inscription, anonyme et gratuit.",
+            age_min_mois=0, age_max_mois=72, horaires=HORAIRES["laep"],
         )
-
-        def adresse(commune, territoire=territoire):
-            return f"{rng.randint(1, 60)} {rng.choice(territoire['rues'])}", commune.code_postal_principal, _near(rng, commune.point)
-
-        for i, commune in enumerate(c for c in communes.values() if c in voisines or c == centre):
-            for k in range(2 if commune == centre else 1):
-                type_accueil = [TypeAccueil.COLLECTIF, TypeAccueil.MICRO_CRECHE, TypeAccueil.FAMILIAL,
-                                TypeAccueil.PARENTAL][(i + k) % 4]
-                prefix = {"collectif": "Multi-accueil", "micro_creche": "Micro-crèche",
-                          "familial": "Crèche familiale", "parental": "Crèche parentale"}[type_accueil]
-                rue, cp, point = adresse(commune)
-                capacite = {"micro_creche": 12, "familial": 30, "parental": 16}.get(type_accueil, rng.choice([24, 40, 60]))
-                atypique = (i + k) % 3 == 0
-                _upsert(
-                    rubrique=Rubrique.EAJE, nom=f"{prefix} {NOMS_EAJE[(i * 2 + k) % len(NOMS_EAJE)]}", commune=commune,
-                    type_accueil=type_accueil, financement_psu=type_accueil != TypeAccueil.MICRO_CRECHE or k == 0,
-                    organisme=entreprise if type_accueil == TypeAccueil.MICRO_CRECHE else (association if type_accueil == TypeAccueil.PARENTAL else agglo),
-                    adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
-                    email=f"accueil{i}{k}@creches{dep}.example.fr",
-                    presentation=(
-                        f"{prefix} de {capacite} places à {commune.nom}, pour les enfants de 10 semaines à 4 ans. "
-                        "Une équipe d'auxiliaires de puériculture et d'éducateurs de jeunes enfants accueille "
-                        "votre enfant en accueil régulier ou occasionnel. Repas et couches fournis."
-                    ),
-                    age_min_mois=2, age_max_mois=48, capacite=capacite,
-                    accueil_handicap=(i + k) % 2 == 0, horaires_atypiques=atypique,
-                    places_disponibles=rng.choice([0, 0, 1, 2, 3, 5]), places_mises_a_jour_le=now,
-                    horaires=HORAIRES["creche_samedi" if atypique else "creche"],
-                    **_avip(i, k, capacite, dep),
-                )
-                count += 1
-            for k in range(3 if commune == centre else 2):
-                prenom, nom_famille = rng.choice(PRENOMS), rng.choice(NOMS_FAMILLE)
-                rue, cp, point = adresse(commune)
-                _upsert(
-                    rubrique=Rubrique.ASSMAT, nom=f"{prenom} {nom_famille}", commune=commune,
-                    adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep, mobile=True),
-                    presentation=(
-                        f"Assistante maternelle agréée depuis {rng.randint(2005, 2022)}, j'accueille jusqu'à "
-                        f"{rng.choice([3, 4])} enfants dans une maison avec jardin. Activités d'éveil, sorties au relais."
-                    ),
-                    age_min_mois=0, age_max_mois=72, capacite=rng.choice([3, 4]),
-                    horaires_atypiques=k == 0, accueil_handicap=k == 1,
-                    places_disponibles=rng.choice([0, 1, 1, 2]), places_mises_a_jour_le=now,
-                    horaires=HORAIRES["assmat"],
-                    # Public only with consent: the third one of the central commune has not given it yet.
-                    consentement_publication_le=now if k < 2 else None,
-                    consentement_publication_version=CONSENTEMENT_VERSION if k < 2 else "",
-                )
-                count += 1
-
-        rue, cp, point = adresse(centre)
-        rpe_fields = dict(
+        rue, cp, point = adresse(commune)
+        _upsert(
+            rubrique=Rubrique.ALSH, nom=f"Accueil de loisirs {commune.nom}", commune=commune,
             organisme=agglo, adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
-            email=f"relais@agglo{dep}.example.fr", site_web=f"https://www.agglo{dep}.example.fr/relais",
-            communes_desservies=voisines,
+            presentation="Le mercredi et pendant les vacances scolaires, pour les enfants de 3 à 11 ans.",
+            age_min_mois=36, age_max_mois=143, capacite=80, places_disponibles=rng.choice([0, 4, 10]),
+            places_mises_a_jour_le=now, horaires=HORAIRES["alsh"],
         )
-        _upsert(
-            rubrique=Rubrique.RPE, nom=f"Relais petite enfance {territoire['pays']}", commune=centre,
-            presentation=(
-                "Le relais informe les parents sur les modes d'accueil, accompagne les assistants maternels "
-                "et propose des ateliers d'éveil. Rendez-vous sur place ou par téléphone."
-            ),
-            horaires=HORAIRES["rpe"], **rpe_fields,
-        )
-        # The same relais is also an information place: a second fiche, rubrique LINF.
-        _upsert(
-            rubrique=Rubrique.LINF, nom=f"Point information familles {territoire['pays']}", commune=centre,
-            presentation=(
-                "Lieu d'information sur tous les modes d'accueil du territoire : crèches, assistants maternels, "
-                "garde à domicile. Vous pouvez aussi nous écrire depuis ce site."
-            ),
-            horaires=HORAIRES["linf"], **rpe_fields,
-        )
-        for k, commune in enumerate(voisines[:2]):
-            rue, cp, point = adresse(commune)
-            _upsert(
-                rubrique=Rubrique.LAEP, nom=f"LAEP {['La Parenthèse', 'Les Petits Pas'][k]}", commune=commune,
-                organisme=association, adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
-                presentation="Un lieu pour jouer et rencontrer d'autres parents, sans inscription, anonyme et gratuit.",
-                age_min_mois=0, age_max_mois=72, horaires=HORAIRES["laep"],
-            )
-            rue, cp, point = adresse(commune)
-            _upsert(
-                rubrique=Rubrique.ALSH, nom=f"Accueil de loisirs {commune.nom}", commune=commune,
-                organisme=agglo, adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
-                presentation="Le mercredi et pendant les vacances scolaires, pour les enfants de 3 à 11 ans.",
-                age_min_mois=36, age_max_mois=143, capacite=80, places_disponibles=rng.choice([0, 4, 10]),
-                places_mises_a_jour_le=now, horaires=HORAIRES["alsh"],
-            )
-            count += 2
         count += 2
+    return count
+
+
+def _initiatives() -> None:
     # One initiative of each demo CAF, shown beside search results and on the département page.
     for dep, titre, texte in (
         ("43", "Semaine de la petite enfance au Puy-en-Velay",
@@ -217,4 +228,30 @@ def build_demo() -> int:
         InitiativeLocale.objects.update_or_create(
             departement_id=dep, titre=titre, defaults={"texte": texte, "debut": datetime.date(2026, 11, 1)},
         )
+
+
+def _territoire(rng, now, dep: str, territoire: dict) -> int:
+    communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in=territoire["communes"])}
+    centre = communes[territoire["centre"]]
+    voisines = [c for c in communes.values() if geo.haversine_km(c.point, centre.point) <= 15]
+    agglo, association, entreprise = _organismes(rng, dep, territoire, centre)
+
+    def adresse(commune):
+        return f"{rng.randint(1, 60)} {rng.choice(territoire['rues'])}", commune.code_postal_principal, _near(rng, commune.point)
+
+    count = 0
+    for i, commune in enumerate(c for c in communes.values() if c in voisines or c == centre):
+        count += _eajes(rng, now, dep, adresse, i, commune, centre, agglo, association, entreprise)
+        count += _assmats(rng, now, dep, adresse, commune, centre)
+    count += _relais_et_linf(rng, dep, territoire, adresse, centre, voisines, agglo)
+    count += _laep_et_alsh(rng, now, dep, adresse, voisines, agglo, association)
+    return count
+
+
+@transaction.atomic
+def build_demo() -> int:
+    rng = random.Random(SEED)
+    now = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    count = sum(_territoire(rng, now, dep, territoire) for dep, territoire in TERRITOIRES.items())
+    _initiatives()
     return count

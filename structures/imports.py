@@ -117,9 +117,8 @@ def _communes_from_csv(coordonnees: dict[str, dict]) -> list[dict]:
     ]
 
 
-def import_geographie(
-    *, departements_filter: Iterable[str] | None = None, progress: Callable[[int, int], None] | None = None
-) -> ImportReport:
+def _read_geographie(departements_filter: Iterable[str] | None):
+    """The départements and communes to import (the npm package, or the coordinates CSV), and the coordinates."""
     coordonnees, source = read_coordonnees()
     decoupage = read_decoupage()
     if decoupage:
@@ -130,79 +129,107 @@ def import_geographie(
         wanted = set(departements_filter)
         departements = [d for d in departements if d["code"] in wanted]
         communes = [c for c in communes if c["departement"] in wanted]
+    return coordonnees, source, departements, communes
 
+
+def _save_departements_et_cafs(departements: list[dict]) -> None:
+    Departement.objects.bulk_create(
+        [Departement(code=d["code"], nom=d["nom"], type_liaison=d.get("typeLiaison", 0)) for d in departements],
+        update_conflicts=True, unique_fields=["code"], update_fields=["nom", "type_liaison"],
+    )
+    Caf.objects.bulk_create(
+        [
+            Caf(
+                departement_id=d["code"],
+                nom=CAF_NOMS_PARTICULIERS.get(d["code"])
+                or "Caf " + Departement(nom=d["nom"], type_liaison=d.get("typeLiaison", 0)).nom_avec_liaison,
+                email_habilitations=CAF_EMAIL_PLACEHOLDER.format(code=d["code"].lower()),
+            )
+            for d in departements
+        ],
+        ignore_conflicts=True,
+    )
+    # A CAF without its page (created before the field, or by hand) gets the derived one.
+    for caf in Caf.objects.filter(departement__in=[d["code"] for d in departements], page_caf_fr="") \
+            .select_related("departement"):
+        caf.page_caf_fr = page_caf_fr(caf.departement)
+        caf.save(update_fields=["page_caf_fr"])
+
+
+def _points_by_postal_code(coordonnees: dict[str, dict]) -> dict:
+    # A commune restored after 2022 (a former commune déléguée) shares its postal code with the
+    # commune it left: the nearest approximation we have until a newer coordinates file.
+    point_by_postal_code = {}
+    for row in coordonnees.values():
+        for code_postal in row["ZIP_CODES"].split("-"):
+            point_by_postal_code.setdefault(code_postal, _point(row))
+    return point_by_postal_code
+
+
+def _commune_point(c: dict, coordonnees: dict[str, dict], point_by_postal_code: dict, report: ImportReport):
+    """Its own point, else that of a former code, else (reported) that of its postal code."""
+    point = _point(coordonnees.get(c["code"]))
+    for ancien in c.get("anciensCodes", []) if point is None else []:
+        point = _point(coordonnees.get(ancien))
+        if point:
+            break
+    if point is None:
+        report.sans_point.append(c["code"])
+        point = next(
+            (point_by_postal_code[cp] for cp in c.get("codesPostaux") or [] if cp in point_by_postal_code),
+            None,
+        )
+    return point
+
+
+def _commune(c: dict, point) -> Commune:
+    est_arrondissement = c.get("type", "arrondissement-municipal") == "arrondissement-municipal"
+    return Commune(
+        code_insee=c["code"],
+        nom=c["nom"],
+        nom_normalise=normalize(c["nom"]),
+        departement_id=c["departement"],
+        codes_postaux=" ".join(sorted(set(c.get("codesPostaux") or []))),
+        population=c.get("population") or 0,
+        point=point,
+        commune_parente_id=c.get("commune") if est_arrondissement else None,
+    )
+
+
+def _save_communes(objects: list[Commune], progress: Callable[[int, int], None] | None) -> None:
+    for start in range(0, len(objects), BATCH):
+        Commune.objects.bulk_create(
+            objects[start : start + BATCH],
+            update_conflicts=True,
+            unique_fields=["code_insee"],
+            update_fields=["nom", "nom_normalise", "departement", "codes_postaux", "population", "point", "commune_parente"],
+        )
+        if progress:
+            progress(min(start + BATCH, len(objects)), len(objects))
+
+
+def _set_chefs_lieux(departements: list[dict]) -> None:
+    # The chef-lieu, once its commune exists (the CSV fallback does not know it).
+    existing = set(Commune.objects.filter(code_insee__in=[d.get("chefLieu") for d in departements])
+                   .values_list("code_insee", flat=True))
+    for d in departements:
+        if d.get("chefLieu") in existing:
+            Departement.objects.filter(code=d["code"]).update(chef_lieu_id=d["chefLieu"])
+
+
+def import_geographie(
+    *, departements_filter: Iterable[str] | None = None, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    coordonnees, source, departements, communes = _read_geographie(departements_filter)
     report = ImportReport(source_coordonnees=source, sans_point=[])
     with transaction.atomic():
-        Departement.objects.bulk_create(
-            [Departement(code=d["code"], nom=d["nom"], type_liaison=d.get("typeLiaison", 0)) for d in departements],
-            update_conflicts=True, unique_fields=["code"], update_fields=["nom", "type_liaison"],
-        )
-        Caf.objects.bulk_create(
-            [
-                Caf(
-                    departement_id=d["code"],
-                    nom=CAF_NOMS_PARTICULIERS.get(d["code"])
-                    or "Caf " + Departement(nom=d["nom"], type_liaison=d.get("typeLiaison", 0)).nom_avec_liaison,
-                    email_habilitations=CAF_EMAIL_PLACEHOLDER.format(code=d["code"].lower()),
-                )
-                for d in departements
-            ],
-            ignore_conflicts=True,
-        )
-        # A CAF without its page (created before the field, or by hand) gets the derived one.
-        for caf in Caf.objects.filter(departement__in=[d["code"] for d in departements], page_caf_fr="") \
-                .select_related("departement"):
-            caf.page_caf_fr = page_caf_fr(caf.departement)
-            caf.save(update_fields=["page_caf_fr"])
+        _save_departements_et_cafs(departements)
         report.departements = len(departements)
-
         # Parents first: an arrondissement points to its commune.
         communes.sort(key=lambda c: (c.get("type") == "arrondissement-municipal" or bool(c.get("commune")), c["code"]))
-        # A commune restored after 2022 (a former commune déléguée) shares its postal code with the
-        # commune it left: the nearest approximation we have until a newer coordinates file.
-        point_by_postal_code = {}
-        for row in coordonnees.values():
-            for code_postal in row["ZIP_CODES"].split("-"):
-                point_by_postal_code.setdefault(code_postal, _point(row))
-        objects = []
-        for c in communes:
-            point = _point(coordonnees.get(c["code"]))
-            for ancien in c.get("anciensCodes", []) if point is None else []:
-                point = _point(coordonnees.get(ancien))
-                if point:
-                    break
-            if point is None:
-                report.sans_point.append(c["code"])
-                point = next(
-                    (point_by_postal_code[cp] for cp in c.get("codesPostaux") or [] if cp in point_by_postal_code),
-                    None,
-                )
-            objects.append(
-                Commune(
-                    code_insee=c["code"],
-                    nom=c["nom"],
-                    nom_normalise=normalize(c["nom"]),
-                    departement_id=c["departement"],
-                    codes_postaux=" ".join(sorted(set(c.get("codesPostaux") or []))),
-                    population=c.get("population") or 0,
-                    point=point,
-                    commune_parente_id=c.get("commune") if c.get("type", "arrondissement-municipal") == "arrondissement-municipal" else None,
-                )
-            )
-        for start in range(0, len(objects), BATCH):
-            Commune.objects.bulk_create(
-                objects[start : start + BATCH],
-                update_conflicts=True,
-                unique_fields=["code_insee"],
-                update_fields=["nom", "nom_normalise", "departement", "codes_postaux", "population", "point", "commune_parente"],
-            )
-            if progress:
-                progress(min(start + BATCH, len(objects)), len(objects))
+        point_by_postal_code = _points_by_postal_code(coordonnees)
+        objects = [_commune(c, _commune_point(c, coordonnees, point_by_postal_code, report)) for c in communes]
+        _save_communes(objects, progress)
         report.communes = len(objects)
-        # The chef-lieu, once its commune exists (the CSV fallback does not know it).
-        existing = set(Commune.objects.filter(code_insee__in=[d.get("chefLieu") for d in departements])
-                       .values_list("code_insee", flat=True))
-        for d in departements:
-            if d.get("chefLieu") in existing:
-                Departement.objects.filter(code=d["code"]).update(chef_lieu_id=d["chefLieu"])
+        _set_chefs_lieux(departements)
     return report

@@ -300,6 +300,7 @@ class Structure(models.Model):
             if self.financement_psu:
                 errors["financement_psu"] = "Seuls les EAJE sont financés par la PSU."
         errors.update(self._avip_errors())
+        errors.update(self._communes_desservies_errors())
         if self.commune_id and self.code_postal:
             commune = self.commune
             if commune.codes_postaux and self.code_postal not in commune.liste_codes_postaux:
@@ -318,6 +319,23 @@ class Structure(models.Model):
                     )
         if errors:
             raise ValidationError(errors)
+
+    # The communes a caller is about to set (a form's cleaned data) before it saves the many-to-many:
+    # clean() checks these, or the communes already saved when nobody set them.
+    communes_desservies_a_enregistrer = None
+
+    def _communes_desservies_errors(self) -> dict:
+        """Only relays and information places serve communes; an information place serves at least one."""
+        communes = self.communes_desservies_a_enregistrer
+        if communes is None:
+            communes = list(self.communes_desservies.all()) if self.pk else []
+        if communes and self.rubrique not in (Rubrique.RPE, Rubrique.LINF):
+            return {"communes_desservies": "Seuls les relais et les lieux d'information desservent des communes."}
+        if self.rubrique == Rubrique.LINF and self.commune_id is not None and not communes and (
+            self.pk or self.communes_desservies_a_enregistrer is not None
+        ):
+            return {"communes_desservies": "Un lieu d'information dessert au moins une commune."}
+        return {}
 
     def _avip_errors(self) -> dict:
         errors = {}
@@ -470,9 +488,23 @@ class InitiativeLocale(models.Model):
     def __str__(self):
         return self.titre
 
+    # The communes a caller is about to set (a form's cleaned data), checked by clean() instead of
+    # those already saved.
+    communes_a_enregistrer = None
+
     def clean(self):
+        errors = {}
         if self.fin and self.debut and self.fin < self.debut:
-            raise ValidationError({"fin": "La fin de publication précède son début."})
+            errors["fin"] = "La fin de publication précède son début."
+        communes = self.communes_a_enregistrer
+        if communes is None:
+            communes = list(self.communes.all()) if self.pk else []
+        if self.departement_id and communes:
+            ailleurs = [c.nom for c in communes if c.departement_id != self.departement_id]
+            if ailleurs:
+                errors["communes"] = f"Communes hors du département : {', '.join(ailleurs[:5])}."
+        if errors:
+            raise ValidationError(errors)
 
 
 class CompteurUsage(models.Model):

@@ -394,3 +394,11 @@ def commune_de_depart(departement: Departement) -> Commune | None:
         return departement.chef_lieu
     return (Commune.objects.filter(departement=departement, commune_parente__isnull=True, point__isnull=False)
             .order_by("-population", "code_insee").first())
+
+
+def nombre_assmat_sans_consentement(departements=None) -> int:
+    """Assistants maternels not published for want of their consent, in these départements (None: the country)."""
+    queryset = Structure.objects.assmat_sans_consentement()
+    if departements is not None:
+        queryset = queryset.filter(commune__departement__in=departements)
+    return queryset.count()

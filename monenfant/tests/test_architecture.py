@@ -4,6 +4,7 @@
     structures  <-  habilitations  <-  linf  <-  demandes
     structures  <-  guide
     shared machinery (notifications, compteurs, backoffice, monenfant.regles): imports no app
+    benchmarks (measurements): may import every app; none imports it
 
 A module never imports from an app to its right; only the project's wiring (settings, urls, apps.py,
 celery.py) names apps in monenfant/.
@@ -68,6 +69,14 @@ def test_no_domain_module_imports_an_app_to_its_right(app):
     forbidden = DOMAIN - ALLOWED[app] - {app}
     offending = {str(path.relative_to(ROOT)): sorted(imported_apps(path) & forbidden) for path in modules(app)}
     assert {path: apps for path, apps in offending.items() if apps} == {}
+
+
+def test_no_app_imports_the_benchmarks():
+    """benchmarks/ measures every app and may import them all (like the wiring); nothing depends on it."""
+    offending = {str(path.relative_to(ROOT)): "benchmarks"
+                 for package in [*SHARED, *DOMAIN, "monenfant"] for path in modules(package)
+                 if "benchmarks" in imported_apps(path)}
+    assert offending == {}
 
 
 def test_the_periodic_tasks_and_the_names_tasks_had_before_the_move_are_registered(settings):

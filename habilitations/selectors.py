@@ -1,4 +1,4 @@
-"""Reads of the connection control (selectors): who is controlled, and their monthly counts.
+"""Reads of the connection control: who is controlled, and their monthly counts (the admin only renders).
 
 Everything comes from ActiviteMensuelle (written by habilitations.activite) and the roles: no log
 and no demande is scanned.
@@ -76,3 +76,14 @@ def activite_sur_12_mois(user) -> list[dict]:
     mois = derniers_mois()
     counts = {a.mois: a for a in ActiviteMensuelle.objects.filter(user=user, mois__gte=mois[-1])}
     return [{"mois": m, **{field: getattr(counts.get(m), field, 0) for field in FIELDS}} for m in mois]
+
+
+def lignes_du_mois(departements: set[str] | None, mois: datetime.date):
+    """The month's counts of every controlled person, as plain values (the CNAF exports the whole country),
+    with their lieux d'information: (values, {user pk: [lieux]})."""
+    personnes_ = personnes(departements)
+    found = lieux(personnes_.values("pk"), departements)
+    counts = [f"nb_{field}" for field in FIELDS]
+    values = with_activite(personnes_, mois).order_by("last_name", "first_name", "email").values(
+        "pk", "last_name", "first_name", "email", "last_login", *counts)
+    return values, found

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from benchmarks.national import generate
 from structures.models import Commune
-from structures.national import generate
 
 
 class Command(BaseCommand):

@@ -107,6 +107,29 @@ class Command(BaseCommand):
         linf_emails = 1 if persons_of(linfs_serving(commune)) else 0
         Demande.objects.filter(email__endswith=f"@{MARKER}").delete()
         started_at = timezone.now()
+        threads, wall = self._run_families(url, familles, duree, commune)
+
+        submissions = [s for t in threads for s in t.submissions]
+        requests = [r for t in threads for r in t.requests]
+        errors = sum((t.errors for t in threads), Counter())
+        stored = Demande.objects.filter(email__endswith=f"@{MARKER}", cree_le__gte=started_at)
+        notifications = Notification.objects.filter(cree_le__gte=started_at)
+        self._wait_for_emails(notifications, attente)
+        expected = len(submissions) * (1 + linf_emails)
+        sent = notifications.filter(envoyee_le__isnull=False)
+
+        self._report(familles=familles, wall=wall, url=url, submissions=submissions, requests=requests,
+                     stored=stored, sent=sent, expected=expected, notifications=notifications, errors=errors)
+        ok = not errors and stored.count() == len(submissions) and sent.count() == notifications.count() == expected
+        if not garder:
+            self._clean_up(notifications, stored)
+        if not ok:
+            raise CommandError("Des demandes ou des courriels manquent : voir ci-dessus.")
+        self.stdout.write(self.style.SUCCESS("Chaque demande est enregistrée et chaque courriel envoyé une fois."))
+
+    @staticmethod
+    def _run_families(url, familles, duree, commune):
+        """Every family's thread run until the end of the duration; returns them and the wall time."""
         until = time.monotonic() + duree
         threads = [Family(n, url.rstrip("/"), commune, until) for n in range(familles)]
         wall = time.perf_counter()
@@ -114,20 +137,16 @@ class Command(BaseCommand):
             thread.start()
         for thread in threads:
             thread.join()
-        wall = time.perf_counter() - wall
+        return threads, time.perf_counter() - wall
 
-        submissions = [s for t in threads for s in t.submissions]
-        requests = [r for t in threads for r in t.requests]
-        errors = sum((t.errors for t in threads), Counter())
-        stored = Demande.objects.filter(email__endswith=f"@{MARKER}", cree_le__gte=started_at)
-        notifications = Notification.objects.filter(cree_le__gte=started_at)
+    @staticmethod
+    def _wait_for_emails(notifications, attente):
         deadline = time.monotonic() + attente
         while notifications.filter(envoyee_le__isnull=True).exists() and time.monotonic() < deadline:
             time.sleep(1)
-        expected = len(submissions) * (1 + linf_emails)
-        sent = notifications.filter(envoyee_le__isnull=False)
-        twice = sent.filter(tentatives__gt=1).count()
 
+    def _report(self, *, familles, wall, url, submissions, requests, stored, sent, expected, notifications, errors):
+        twice = sent.filter(tentatives__gt=1).count()
         w = self.stdout.write
         w(f"{familles} familles pendant {wall:.0f} s contre {url}")
         w(f"Demandes envoyées : {len(submissions)} ({len(submissions) / wall * 60:.0f}/min), enregistrées : {stored.count()}")
@@ -140,11 +159,9 @@ class Command(BaseCommand):
         w(f"Courriels : {sent.count()} envoyés sur {expected} attendus, {notifications.count()} dans la boîte d'envoi, "
           f"{twice} avec plus d'une tentative")
         w(f"Erreurs : {dict(errors) or 'aucune'}")
-        ok = not errors and stored.count() == len(submissions) and sent.count() == notifications.count() == expected
-        if not garder:
-            notifications.filter(destinataires__endswith=f"@{MARKER}").delete()
-            notifications.filter(sujet__startswith="monenfant : une nouvelle demande").delete()
-            stored.delete()
-        if not ok:
-            raise CommandError("Des demandes ou des courriels manquent : voir ci-dessus.")
-        self.stdout.write(self.style.SUCCESS("Chaque demande est enregistrée et chaque courriel envoyé une fois."))
+
+    @staticmethod
+    def _clean_up(notifications, stored):
+        notifications.filter(destinataires__endswith=f"@{MARKER}").delete()
+        notifications.filter(sujet__startswith="monenfant : une nouvelle demande").delete()
+        stored.delete()

@@ -11,9 +11,9 @@ import random
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .enums import Rubrique, TypeAccueil
-from .models import CONSENTEMENT_VERSION, Commune, Organisme, Structure
-from .spatial import ensure_spatial_indexes
+from structures.enums import Rubrique, TypeAccueil
+from structures.models import CONSENTEMENT_VERSION, Commune, Organisme, Structure
+from structures.spatial import ensure_spatial_indexes
 
 ORGANISME = "Annuaire national de test (généré pour les mesures)"
 PROPORTIONS = {

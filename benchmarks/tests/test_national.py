@@ -2,9 +2,9 @@
 
 import pytest
 
+from benchmarks.national import generate
 from structures.enums import Rubrique
 from structures.models import Structure
-from structures.national import generate
 from structures.selectors import Criteres, search_structures
 from structures.tests.factories import CommuneFactory
 
