@@ -1,9 +1,12 @@
 """Fixtures and rules shared by every app: a fake BAN geocoder on loopback, Chromium for Playwright, the
 static files scanned once, `on_commit` as in production (`commits`), and hand-written dates on a set clock."""
 
+import csv
+import io
 import json
 import logging
 import threading
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,6 +24,8 @@ class FakeBan:
         self.addresses: dict[str, dict] = {}
         self.down = False
         self.queries: list[str] = []
+        # One entry per call of /search/csv/: the number of addresses it carried.
+        self.csv_calls: list[int] = []
 
     def add(self, text: str, *, lon: float, lat: float, citycode: str, score: float = 0.9):
         self.addresses[text.lower()] = {"lon": lon, "lat": lat, "citycode": citycode, "score": score}
@@ -37,6 +42,29 @@ class FakeBan:
             if text in query.lower()
         ]
         return {"type": "FeatureCollection", "features": features}
+
+    def answer_csv(self, body: bytes, content_type: str) -> bytes:
+        """Like /search/csv/: the uploaded rows with latitude, longitude, result_score, result_type and
+        result_citycode appended (empty when unknown), the `citycode` column filtering as the BAN does."""
+        message = BytesParser().parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+        parts = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
+                 for part in message.get_payload()}
+        columns = [parts["columns"].decode()]
+        citycode = parts.get("citycode", b"").decode()
+        rows = list(csv.DictReader(io.StringIO(parts["data"].decode("utf-8"))))
+        self.csv_calls.append(len(rows))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        fields = list(rows[0].keys()) if rows else []
+        writer.writerow([*fields, "latitude", "longitude", "result_score", "result_type", "result_citycode"])
+        for row in rows:
+            query = " ".join(row[c] for c in columns)
+            found = [a for text, a in self.addresses.items() if text in query.lower()
+                     and (not citycode or not row.get(citycode) or a["citycode"] == row[citycode])]
+            a = found[0] if found else None
+            writer.writerow([*row.values(), *([a["lat"], a["lon"], a["score"], "housenumber", a["citycode"]] if a else
+                                              ["", "", "", "", ""])])
+        return out.getvalue().encode()
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +85,20 @@ def _ban_server():
             self.end_headers()
             self.wfile.write(body)
 
+        def do_POST(self):  # noqa: N802 (http.server API)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if fake.down or urlsplit(self.path).path != "/search/csv/":
+                self.send_response(503 if fake.down else 404)
+                self.end_headers()
+                return
+            answer = fake.answer_csv(body, self.headers["Content-Type"])
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv; charset=utf-8")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
         def log_message(self, *args):
             pass
 
@@ -74,6 +116,7 @@ def fake_ban(_ban_server, settings):
     fake, url = _ban_server
     fake.addresses.clear()
     fake.queries.clear()
+    fake.csv_calls.clear()
     fake.down = False
     settings.BAN_URL = url
     return fake

@@ -26,12 +26,17 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_response(filename: str, headers: list[str], rows: Iterable[Iterable]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as Latin-1
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+def write_csv(output, headers: list[str], rows: Iterable[Iterable]) -> None:
+    """Into any text file (a response, a file opened with newline="")."""
+    output.write("\ufeff")  # the BOM: without it Excel reads UTF-8 as Latin-1
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
         writer.writerow([_cell(v) for v in row])
+
+
+def csv_response(filename: str, headers: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    write_csv(response, headers, rows)
     return response

@@ -5,6 +5,7 @@ maternels, plus the information places). Loaded fast: COPY on PostGIS; on Spatia
 dropped during the load and rebuilt once afterwards.
 """
 
+import json
 import math
 import random
 
@@ -35,7 +36,9 @@ def _other_columns() -> dict[str, object]:
     for field in Structure._meta.concrete_fields:
         if field.primary_key or field.column in GENERATED or field.name == "point":
             continue
-        values[field.column] = field.get_default() if field.has_default() else (None if field.null else "")
+        value = field.get_default() if field.has_default() else (None if field.null else "")
+        # A JSON field's default ({}) is written as its JSON text by both COPY and INSERT.
+        values[field.column] = json.dumps(value) if isinstance(value, dict | list) else value
     return values
 
 

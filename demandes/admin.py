@@ -89,7 +89,7 @@ COLONNES_DEMANDES = [
 COLONNES_NON_SERVIES = [("Familles arrêtées faute de lieu d'information", "familles")]
 RUBRIQUES_COURTES = {Rubrique.EAJE: "EAJE", Rubrique.RPE: "relais petite enfance", Rubrique.LAEP: "LAEP",
                      Rubrique.ALSH: "accueil de loisirs", Rubrique.ASSMAT: "assistant maternel",
-                     Rubrique.LINF: "lieu d'information"}  # headers short enough for a table
+                     Rubrique.LINF: "lieu d'information", Rubrique.MAM: "MAM"}  # headers short enough for a table
 COLONNES_OFFRE = [
     *[(f"Fiches {RUBRIQUES_COURTES[r]}", f"fiches_{r.value}") for r in Rubrique],
     *[(f"Places disponibles {RUBRIQUES_COURTES[r]}", f"places_{r.value}") for r in selectors.RUBRIQUES_AVEC_PLACES],

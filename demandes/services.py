@@ -1,5 +1,9 @@
 """Writes of the demande d'information: submission, then its first opening by the LINF."""
 
+import datetime
+from collections.abc import Sequence
+from typing import TypedDict
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +14,7 @@ from notifications.services import notify
 from structures.models import Commune
 
 from . import statistiques
-from .enums import ActionAcces, StatutDemande
+from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
 from .models import AccesDemande, Demande, Enfant, TransitionDemande
 
 
@@ -18,12 +22,31 @@ class AucunLieuInformation(ValueError):
     """Nobody would receive this demande: the family must be told before filling the form."""
 
 
+class EnfantSaisi(TypedDict, total=False):
+    """One child as the family gives it: born, or expected."""
+
+    date_naissance: datetime.date
+    date_prevue: datetime.date
+
+
 @transaction.atomic
-def submit_demande(*, commune: Commune, enfants: list[dict], **fields) -> Demande:
+def create_demande_information(
+    *, commune: Commune, enfants: Sequence[EnfantSaisi], qualite: Qualite | str, besoin: Besoin | str,
+    a_partir_du: datetime.date, prenom: str, nom: str, email: str, allocataire: bool = False,
+    numero_allocataire: str = "", situation: Situation | str = "", jours_horaires: str = "",
+    horaires_atypiques: bool = False, handicap: bool = False, telephone: str = "",
+    moyen_prefere: MoyenContact | str = MoyenContact.EMAIL, moment_prefere: str = "", message: str = "",
+) -> Demande:
+    """The family's demande d'information, sent to every LINF serving its commune (the family consented)."""
     linfs = list(linfs_serving(commune))
     if not linfs:
         raise AucunLieuInformation(f"Aucun lieu d'information ne reçoit encore les demandes en ligne pour {commune.nom}.")
-    demande = Demande.objects.create(commune=commune, consentement_le=timezone.now(), **fields)
+    demande = Demande.objects.create(
+        commune=commune, consentement_le=timezone.now(), qualite=qualite, besoin=besoin, a_partir_du=a_partir_du,
+        prenom=prenom, nom=nom, email=email, allocataire=allocataire, numero_allocataire=numero_allocataire,
+        situation=situation, jours_horaires=jours_horaires, horaires_atypiques=horaires_atypiques, handicap=handicap,
+        telephone=telephone, moyen_prefere=moyen_prefere, moment_prefere=moment_prefere, message=message,
+    )
     demande.linfs.set(linfs)
     Enfant.objects.bulk_create([Enfant(demande=demande, **e) for e in enfants])
     statistiques.count_sent(demande)

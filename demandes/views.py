@@ -217,7 +217,7 @@ class DemandeWizard(NamedUrlSessionWizardView):
     def done(self, form_list, form_dict, **kwargs):
         data = self._answers(form_dict)
         try:
-            demande = services.submit_demande(**data)
+            demande = services.create_demande_information(**data)
         except services.AucunLieuInformation as error:
             messages.error(self.request, str(error))
             return redirect(self.get_step_url("commune"))
@@ -228,7 +228,7 @@ class DemandeWizard(NamedUrlSessionWizardView):
 
     @staticmethod
     def _answers(form_dict) -> dict:
-        """The validated answers of every step, as submit_demande takes them."""
+        """The validated answers of every step, as create_demande_information takes them."""
         data = {}
         for step in NAMES[1:-1]:
             form = form_dict[step]

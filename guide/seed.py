@@ -38,7 +38,7 @@ de chez vous ou de votre travail, et notez les dates d'inscription de votre comm
 """,
     },
     {
-        "slug": "choisir-un-mode-d-accueil", "ordre": 2, "rubriques": "EAJE,ASSMAT,RPE,LAEP,ALSH,LINF",
+        "slug": "choisir-un-mode-d-accueil", "ordre": 2, "rubriques": "EAJE,ASSMAT,MAM,RPE,LAEP,ALSH,LINF",
         "titre": "Choisir un mode d'accueil",
         "chapo": "Crèche, assistant maternel, garde à domicile, lieux d'accueil et de conseil : ce que chacun propose.",
         "corps": """## Les crèches (établissements d'accueil du jeune enfant)
@@ -58,7 +58,9 @@ de vos ressources et du nombre d'enfants, selon un barème national. [Voir les c
 
 Un assistant maternel est agréé par le département pour accueillir, chez lui, jusqu'à quatre enfants.
 Vous êtes son employeur. Plusieurs assistants maternels peuvent travailler ensemble dans une
-**maison d'assistants maternels (MAM)**. [Voir les assistants maternels près de chez vous](/recherche/?rubrique=ASSMAT)
+**maison d'assistants maternels (MAM)** : vous employez alors l'un d'eux, comme à son domicile.
+[Voir les assistants maternels près de chez vous](/recherche/?rubrique=ASSMAT) ou
+[les maisons d'assistants maternels](/recherche/?rubrique=MAM)
 
 ## La garde à domicile
 

@@ -12,6 +12,7 @@ from structures.selectors import Correspondance, resolve_commune
 
 from .delais import DELAI_MAX, DELAI_MIN, DELAI_PAR_DEFAUT
 from .models import identifiant
+from .services import CHAMPS_FICHE_ASSMAT, CHAMPS_FICHE_GESTIONNAIRE
 
 CRENEAUX = [
     (f"{jour.value}-{demi.value}", f"{jour.label} {demi.label}")
@@ -73,8 +74,7 @@ class FicheGestionnaireForm(forms.ModelForm):
 
     class Meta:
         model = Structure
-        fields = ["presentation", "telephone", "email", "site_web", "places_disponibles", "accueil_handicap",
-                  "horaires_atypiques"]
+        fields = CHAMPS_FICHE_GESTIONNAIRE
         widgets = {"presentation": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"places_disponibles": "Le nombre de places que vous pouvez proposer maintenant."}
 
@@ -87,11 +87,12 @@ class FicheAssmatForm(forms.ModelForm):
 
     class Meta:
         model = Structure
-        fields = ["presentation", "telephone", "age_min_mois", "age_max_mois", "capacite", "places_disponibles",
-                  "disponible_a_partir_du", "horaires_atypiques", "accueil_handicap", "jardin", "animaux", "langues",
-                  "pedagogie"]
+        fields = CHAMPS_FICHE_ASSMAT
         labels = {"capacite": "Nombre de places de votre agrément", "age_min_mois": "Âge minimum accepté (mois)",
-                  "age_max_mois": "Âge maximum accepté (mois)"}
+                  "age_max_mois": "Âge maximum accepté (mois)",
+                  "mam": "Je travaille dans une maison d'assistants maternels (MAM)"}
+        help_texts = {"mam": "Elle vous présente sur sa fiche une fois que son gestionnaire ou la CAF l'a confirmé. "
+                             "Laissez vide si vous accueillez à votre domicile."}
         widgets = {
             "presentation": forms.Textarea(attrs={"rows": 4}), "pedagogie": forms.Textarea(attrs={"rows": 3}),
             "disponible_a_partir_du": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -99,10 +100,19 @@ class FicheAssmatForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The MAM of their département only: an id typed into a crafted form is refused.
+        self.fields["mam"].queryset = Structure.objects.filter(
+            rubrique=Rubrique.MAM, fermee_le__isnull=True, commune__departement=self.instance.commune.departement_id,
+        ).select_related("commune").order_by("commune__nom", "nom")
+        self.fields["mam"].label_from_instance = lambda mam: f"{mam.nom} ({mam.commune.nom})"
         if self.instance.pk:
             self.fields["creneaux"].initial = [
                 f"{c.jour}-{c.demi_journee}" for c in self.instance.creneaux_disponibles.all()
             ]
+
+    def clean_creneaux(self) -> list[tuple[int, str]]:
+        """The (day, half-day) pairs the service takes, from the boxes' "1-matin" codes."""
+        return [(int(code.split("-")[0]), code.split("-")[1]) for code in self.cleaned_data["creneaux"]]
 
     def clean(self):
         data = super().clean()

@@ -63,7 +63,7 @@ def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -
             if not lot:
                 break
             # Every email about a request that never became a convention names its reference in its
-            # subject (services.submit_demande, send_convention, refuse), and its attached PDF in its
+            # subject (services.create_demande_habilitation, send_convention, refuse), and its attached PDF in its
             # file name (Document.nom_fichier): the outbox has no other link.
             emails = Notification.objects.filter(_any_subject([reference for _, reference, _ in lot]))
             report.notifications += emails.delete()[0]

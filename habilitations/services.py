@@ -17,6 +17,8 @@ Each email of the habilitations, checked:
   agent does with a request someone else typed, and the email goes to the address typed in it.
 """
 
+from collections.abc import Iterable, Mapping
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -29,6 +31,7 @@ from django.utils.http import urlsafe_base64_encode
 from monenfant.regles import DUREE_CONSERVATION_MOIS
 from notifications.pdf import render_pdf
 from notifications.services import notify
+from structures.enums import Rubrique
 from structures.models import CreneauDisponible, Structure
 
 from .enums import Role, StatutHabilitation, TypeDocument
@@ -36,26 +39,40 @@ from .models import Affectation, User
 from .workflow import DemandeHabilitation, Document, PersonneHabilitee, TransitionHabilitation
 
 AVAILABILITY_FIELDS = ("places_disponibles", "disponible_a_partir_du")
+# What a manager may change on their fiche in /pro/ (the rest is the CAF's referencing).
+CHAMPS_FICHE_GESTIONNAIRE = ("presentation", "telephone", "email", "site_web", "places_disponibles", "accueil_handicap",
+                             "horaires_atypiques")
+CHAMPS_FICHE_ASSMAT = ("presentation", "telephone", "age_min_mois", "age_max_mois", "capacite", "places_disponibles",
+                       "disponible_a_partir_du", "horaires_atypiques", "accueil_handicap", "jardin", "animaux", "langues",
+                       "pedagogie", "mam")
 
 
 @transaction.atomic
-def update_fiche(*, structure: Structure, form, creneaux: list[str] | None = None, confirme: bool = False) -> Structure:
-    """Save a pro form; places and availability carry the date they were last confirmed."""
+def update_fiche(*, structure: Structure, valeurs: Mapping[str, object],
+                 creneaux: Iterable[tuple[int, str]] | None = None, confirme: bool = False) -> Structure:
+    """Save what a manager changed in /pro/; places and availability carry the date they were last confirmed.
+    `creneaux`, for an assistant maternel, are the (day, half-day) where a place is free."""
+    permis = CHAMPS_FICHE_ASSMAT if structure.rubrique == Rubrique.ASSMAT else CHAMPS_FICHE_GESTIONNAIRE
+    if interdits := set(valeurs) - set(permis):
+        raise ValueError(f"Champs que le gestionnaire ne modifie pas : {', '.join(sorted(interdits))}")
+    structure = Structure.objects.select_for_update().get(pk=structure.pk)
     now = timezone.now()
-    changed = set(form.changed_data)
-    structure = form.save(commit=False)
+    changed = {name for name, value in valeurs.items() if getattr(structure, name) != value}
+    for name in changed:
+        setattr(structure, name, valeurs[name])
     if "places_disponibles" in changed or confirme:
         structure.places_mises_a_jour_le = now
+    if "mam" in changed:
+        # A MAM the assistant names is listed once its manager or the CAF confirms it.
+        structure.mam_confirmee_le = None
     old_creneaux = set(structure.creneaux_disponibles.values_list("jour", "demi_journee"))
-    new_creneaux = None
-    if creneaux is not None:
-        new_creneaux = {(int(code.split("-")[0]), code.split("-")[1]) for code in creneaux}
-    if changed & set(AVAILABILITY_FIELDS) or confirme or (new_creneaux is not None and new_creneaux != old_creneaux):
+    new_creneaux = None if creneaux is None else set(creneaux)
+    creneaux_changed = new_creneaux is not None and new_creneaux != old_creneaux
+    if changed & set(AVAILABILITY_FIELDS) or confirme or creneaux_changed:
         structure.disponibilite_mise_a_jour_le = now
         structure.rappel_disponibilite_envoye_le = None
     structure.save()
-    form.save_m2m()
-    if new_creneaux is not None and new_creneaux != old_creneaux:
+    if creneaux_changed:
         structure.creneaux_disponibles.all().delete()
         CreneauDisponible.objects.bulk_create(
             [CreneauDisponible(structure=structure, jour=j, demi_journee=d) for j, d in sorted(new_creneaux)]
@@ -139,7 +156,7 @@ def _log(demande, depuis, *, par, commentaire=""):
 
 
 @transaction.atomic
-def submit_demande(*, caf, organisme_nom, organisme_siret, organisme_adresse, demandeur_nom, demandeur_email,
+def create_demande_habilitation(*, caf, organisme_nom, organisme_siret, organisme_adresse, demandeur_nom, demandeur_email,
                    demandeur_telephone, structures, communes, delai_recuperation_jours, personnes) -> DemandeHabilitation:
     demande = DemandeHabilitation.objects.create(
         caf=caf, organisme_nom=organisme_nom, organisme_siret=organisme_siret, organisme_adresse=organisme_adresse,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("nouveau-mot-de-passe/<uidb64>/<token>/", views.NouveauMotDePasse.as_view(), name="nouveau_mot_de_passe"),
     path("structures/<int:pk>/", views.fiche, name="fiche"),
     path("structures/<int:pk>/consentement/", views.consentement, name="consentement"),
+    path("structures/<int:pk>/assistants/<int:assistant_pk>/", views.assistant_mam, name="assistant_mam"),
     path("habilitation/", views.demande_habilitation, name="demande_habilitation"),
     # A token is letters, digits, - and _: anything else (a NUL, which PostgreSQL refuses) is a 404 before any query.
     path("habilitation/suivi/<slug:jeton>/", secret_link(views.suivi_habilitation), name="suivi_habilitation"),

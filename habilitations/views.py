@@ -61,16 +61,32 @@ def fiche(request, pk: int):
     horaires = None if assmat else HoraireFormSet(request.POST or None, instance=structure)
     if request.method == "POST" and form.is_valid() and (horaires is None or horaires.is_valid()):
         services.update_fiche(
-            structure=structure, form=form, creneaux=form.cleaned_data.get("creneaux") if assmat else None,
-            confirme="confirmer" in request.POST,
+            structure=structure, valeurs={name: form.cleaned_data[name] for name in form._meta.fields},
+            creneaux=form.cleaned_data["creneaux"] if assmat else None, confirme="confirmer" in request.POST,
         )
         if horaires is not None:
             horaires.save()
         messages.success(request, "Votre fiche est à jour. Les familles voient déjà ces informations.")
         return redirect("pro:accueil")
     status = 400 if request.method == "POST" else 200
-    return render(request, "habilitations/fiche_form.html",
-                  {"structure": structure, "form": form, "horaires": horaires, "assmat": assmat}, status=status)
+    assistants = (Structure.objects.filter(rubrique=Rubrique.ASSMAT, mam=structure).order_by("nom")
+                  if structure.rubrique == Rubrique.MAM else [])
+    return render(request, "habilitations/fiche_form.html", {
+        "structure": structure, "form": form, "horaires": horaires, "assmat": assmat, "assistants": assistants,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def assistant_mam(request, pk: int, assistant_pk: int):
+    """The MAM's manager confirms, or declines, an assistant maternel who says they work there."""
+    mam = get_object_or_404(_my_structures(request.user).filter(rubrique=Rubrique.MAM), pk=pk)
+    assistant = get_object_or_404(Structure.objects.filter(rubrique=Rubrique.ASSMAT, mam=mam), pk=assistant_pk)
+    confirme = request.POST.get("decision") == "confirmer"
+    structures_services.confirmer_assistant_mam(mam=mam, assistant=assistant, par=request.user, confirme=confirme)
+    messages.success(request, f"{assistant.nom} est présenté sur la fiche de la maison, s'il a accepté que sa fiche soit "
+                              "publiée." if confirme else f"{assistant.nom} n'est plus rattaché à cette maison.")
+    return redirect("pro:fiche", pk=mam.pk)
 
 
 @login_required
@@ -192,7 +208,7 @@ def demande_habilitation(request):
         limite = form.limite_atteinte(request)
         if limite is None:
             data = form.cleaned_data
-            demande = services.submit_demande(
+            demande = services.create_demande_habilitation(
                 caf=caf, organisme_nom=data["organisme_nom"], organisme_siret=data["organisme_siret"],
                 organisme_adresse=data["organisme_adresse"], demandeur_nom=data["demandeur_nom"],
                 demandeur_email=data["demandeur_email"], demandeur_telephone=data["demandeur_telephone"],

@@ -113,7 +113,7 @@ def fermer_guichet(modeladmin, request, queryset):
 class StructureAdminWithGuichet(StructureAdmin):
     list_display = [*StructureAdmin.list_display, "guichet_en_ligne"]
     list_select_related = [*StructureAdmin.list_select_related, "guichet"]
-    actions = [ouvrir_guichet, fermer_guichet]
+    actions = [*StructureAdmin.actions, ouvrir_guichet, fermer_guichet]
 
     @admin.display(description="Guichet pour une demande en ligne")
     def guichet_en_ligne(self, obj):

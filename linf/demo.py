@@ -31,7 +31,7 @@ def build_demo_guichets() -> list[Structure]:
             continue
         if habilitation_validee(linf) is None:
             agent = User.objects.get(email=f"agent.caf{dep}@{DEMO_DOMAIN}")
-            demande = habilitations.submit_demande(
+            demande = habilitations.create_demande_habilitation(
                 caf=Caf.objects.get(departement=dep), organisme_nom=linf.organisme.nom if linf.organisme else linf.nom,
                 organisme_siret="", organisme_adresse=f"{linf.adresse}, {linf.code_postal} {linf.commune.nom}",
                 demandeur_nom="Direction du relais", demandeur_email=f"direction.linf{dep}@{DEMO_DOMAIN}",

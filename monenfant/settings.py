@@ -54,7 +54,7 @@ INSTALLED_APPS = [
 # The back-office kit (backoffice/) names no app: the project tells it how the index groups the
 # models, as CAF agents know them rather than one per Django app, and what a territory is made of.
 BACKOFFICE_SECTIONS = [
-    ("Gestion des structures", ["Structure"]),
+    ("Gestion des structures", ["Structure", "ImportFiches"]),
     ("Gestion des organismes", ["Organisme", "User"]),
     ("Gestion des habilitations", ["DemandeHabilitation"]),
     ("Gestion des demandes d'information", ["Demande"]),

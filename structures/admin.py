@@ -1,10 +1,13 @@
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import models, transaction
 from django.db.models import Q
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -21,10 +24,17 @@ from backoffice.exports import csv_response
 from compteurs import evenements
 from monenfant import calendrier
 
-from . import selectors
+from . import selectors, services
+from .collecte import demarrage
+from .collecte.correspondance import CorrespondanceInvalide
+from .collecte.demarrage import lire_correspondance
+from .collecte.rapport import ecrire_rapport
+from .enums import ResultatLigne, Rubrique, StatutImport
 from .geocoding import geocode_address
 from .images import read_image
-from .models import Caf, Commune, Horaire, InitiativeLocale, Organisme, Structure, UsageDuSite
+from .models import Caf, Commune, Horaire, ImportFiches, InitiativeLocale, Organisme, Structure, UsageDuSite
+
+EN_COURS = (StatutImport.EN_ATTENTE, StatutImport.SIMULATION, StatutImport.EN_COURS)
 
 
 @admin.register(Commune)
@@ -47,7 +57,7 @@ class HoraireInline(InlinePermissionsMixin, admin.TabularInline):
     model = Horaire
     extra = 1
     # Numbered after the fieldsets: the admin shows inlines below them.
-    verbose_name_plural = "7. Jours et horaires d'ouverture au public"
+    verbose_name_plural = "8. Jours et horaires d'ouverture au public"
 
 
 class StructureForm(forms.ModelForm):
@@ -113,6 +123,35 @@ class ConsentementFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SourceFilter(admin.SimpleListFilter):
+    title = "source (import)"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        sources = model_admin.get_queryset(request).exclude(source="").order_by("source").values_list("source", flat=True)
+        return [("-", "Saisies ici (sans import)"), *[(s, s) for s in sources.distinct()]]
+
+    def queryset(self, request, queryset):
+        if self.value() == "-":
+            return queryset.filter(source="")
+        if self.value():
+            return queryset.filter(source=self.value())
+        return queryset
+
+
+class ARevoirFilter(admin.SimpleListFilter):
+    title = "à revoir"
+    parameter_name = "a_revoir"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Absentes du dernier import complet de leur source")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(absente_de_la_source_le__isnull=False, fermee_le__isnull=True)
+        return queryset
+
+
 class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """The fiches' admin. Registered by the wiring (monenfant.apps) as linf.admin.StructureAdminWithGuichet,
     which adds the guichet column and actions (structures does not know linf)."""
@@ -120,13 +159,17 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     territory_lookup = "commune__departement"
     form = StructureForm
     list_display = ["nom", "rubrique", "commune", "places_disponibles", "places_mises_a_jour_le", "fermee_le"]
-    list_filter = ["rubrique", "type_accueil", AvipFilter, ConsentementFilter, "fermee_le", "commune__departement"]
-    readonly_fields = ["consentement_publication_le", "consentement_publication_version"]
+    list_filter = ["rubrique", "type_accueil", AvipFilter, ConsentementFilter, "fermee_le", "position_approximative",
+                   ARevoirFilter, SourceFilter, "commune__departement"]
+    readonly_fields = ["consentement_publication_le", "consentement_publication_version", "mam_confirmee_le", "source",
+                       "identifiant_source", "absente_de_la_source_le",
+                       "importee_le", "vue_dans_source_le", "geocodage_score", "geocodage_type"]
     search_fields = ["nom", "commune__nom", "code_postal", "organisme__nom", "email"]
-    autocomplete_fields = ["commune", "organisme", "communes_desservies"]
+    autocomplete_fields = ["commune", "organisme", "communes_desservies", "mam"]
     list_select_related = ["commune"]
     inlines = [HoraireInline]
     history_list_display = ["places_disponibles", "fermee_le"]
+    actions = ["confirmer_mam", "marquer_revues"]
     fieldsets = [
         ("1. Informations générales", {"fields": [
             "rubrique", "type_accueil", "financement_psu", "nom", "organisme", "telephone", "email", "site_web",
@@ -145,10 +188,35 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             "description": "Crèches et assistants maternels labellisés : places réservées aux parents en recherche "
                            "d'emploi ou en formation (au moins 20 % des places d'une crèche).",
         }),
-        ("6. Publication", {"fields": ["consentement_publication_le", "consentement_publication_version"],
+        ("6. Publication", {"fields": ["consentement_publication_le", "consentement_publication_version", "mam",
+                                       "mam_confirmee_le"],
                             "description": "Un assistant maternel n'est publié qu'avec son consentement, donné ou retiré "
-                                           "par lui dans son espace professionnel."}),
+                                           "par lui dans son espace professionnel. Il déclare sa maison d'assistants "
+                                           "maternels (MAM) dans son espace ; la CAF ou le gestionnaire de la MAM la "
+                                           "confirme."}),
+        ("7. Provenance", {"fields": ["siret", "source", "identifiant_source", "importee_le", "vue_dans_source_le",
+                                      "absente_de_la_source_le", "position_approximative", "geocodage_score",
+                                      "geocodage_type"],
+                           "description": "Pour une fiche importée d'une liste de partenaire : d'où elle vient et quand "
+                                          "la source l'a décrite pour la dernière fois."}),
     ]
+
+    @admin.action(description="Confirmer la maison d'assistants maternels déclarée")
+    def confirmer_mam(self, request, queryset):
+        confirmes = 0
+        for assistant in queryset.filter(rubrique=Rubrique.ASSMAT, mam__isnull=False, mam_confirmee_le__isnull=True) \
+                .select_related("mam"):
+            services.confirmer_assistant_mam(mam=assistant.mam, assistant=assistant, par=request.user)
+            confirmes += 1
+        self.message_user(request, f"{confirmes} assistant{'s' if confirmes > 1 else ''} maternel{'s' if confirmes > 1 else ''} "
+                                   f"confirmé{'s' if confirmes > 1 else ''} dans leur MAM." if confirmes else
+                          "Aucun assistant maternel sélectionné n'attendait de confirmation de sa MAM.")
+
+    @admin.action(description="Marquer comme revues (fiches absentes de leur source)")
+    def marquer_revues(self, request, queryset):
+        revues = queryset.filter(absente_de_la_source_le__isnull=False).update(absente_de_la_source_le=None)
+        self.message_user(request, f"{revues} fiche{'s' if revues > 1 else ''} marquée{'s' if revues > 1 else ''} comme "
+                                   "revue" + ("s." if revues > 1 else "."))
 
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()
@@ -248,6 +316,17 @@ class UsageDuSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         # One page: no row of the counters is opened on its own.
         return [path("", self.admin_site.admin_view(self.changelist_view), name="structures_usagedusite_changelist")]
 
+    @admin.action(description="Confirmer la maison d'assistants maternels déclarée")
+    def confirmer_mam(self, request, queryset):
+        confirmes = 0
+        for assistant in queryset.filter(rubrique=Rubrique.ASSMAT, mam__isnull=False, mam_confirmee_le__isnull=True) \
+                .select_related("mam"):
+            services.confirmer_assistant_mam(mam=assistant.mam, assistant=assistant, par=request.user)
+            confirmes += 1
+        self.message_user(request, f"{confirmes} assistant{'s' if confirmes > 1 else ''} maternel{'s' if confirmes > 1 else ''} "
+                                   f"confirmé{'s' if confirmes > 1 else ''} dans leur MAM." if confirmes else
+                          "Aucun assistant maternel sélectionné n'attendait de confirmation de sa MAM.")
+
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()
         departement = departement_choisi(request)  # another territory does not exist here
@@ -282,3 +361,125 @@ class UsageDuSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "evolution": lambda u: (["Jour", *[e.libelle for e in evenements.tous()]],
                                 [[f"{e['jour']:%d/%m/%Y}", *e["valeurs"]] for e in u.evolution]),
     }
+
+
+class ImportFichesForm(forms.Form):
+    fichier = forms.FileField(
+        label="Liste de structures",
+        help_text="CSV (séparateur et encodage reconnus), Excel (XLSX), GeoJSON, ou un fichier data·inclusion (JSON). "
+                  "50 Mo au plus.",
+    )
+    correspondance = forms.FileField(
+        label="Fichier de correspondance (JSON)", required=False,
+        help_text="Ce que signifie chaque colonne (voir le guide « Importer des fiches »). Inutile pour un fichier "
+                  "data·inclusion.",
+    )
+    complet = forms.BooleanField(
+        label="Ce fichier contient toutes les fiches de sa source", required=False,
+        help_text="Les fiches de cette source qu'il ne contient plus seront signalées « à revoir » (jamais supprimées).",
+    )
+
+    def clean_correspondance(self):
+        fichier = self.cleaned_data.get("correspondance")
+        try:
+            return lire_correspondance(fichier.read(1024 * 1024) if fichier else None)
+        except CorrespondanceInvalide as error:
+            raise ValidationError(error.erreurs) from None
+
+
+@admin.register(ImportFiches)
+class ImportFichesAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Imports of partners' lists: upload, simulation, confirmation, report (structures.collecte)."""
+
+    territory_lookup = "departements"
+    list_display = ["fichier_nom", "source", "statut", "lignes_total", "cree_par", "cree_le"]
+    list_filter = ["statut", "source"]
+    change_form_template = "admin/structures/importfiches/rapport.html"
+    add_form_template = "admin/structures/importfiches/ajout.html"
+    LIGNES_PAR_PAGE = 100
+
+    def scope(self, request, queryset):
+        departements = request.user.departements_geres()
+        if departements is None:
+            return queryset
+        # A CAF's imports are those limited to its départements; the CNAF's (national) stay the CNAF's.
+        return queryset.filter(departements__in=departements).distinct()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        urls = [
+            path("<path:object_id>/confirmer/", self.admin_site.admin_view(self.confirmer_view), name="structures_importfiches_confirmer"),
+            path("<path:object_id>/rapport.csv", self.admin_site.admin_view(self.rapport_view), name="structures_importfiches_rapport"),
+            path("<path:object_id>/avancement.json", self.admin_site.admin_view(self.avancement_view),
+                 name="structures_importfiches_avancement"),
+        ]
+        return urls + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        form = ImportFichesForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            fichier = form.cleaned_data["fichier"]
+            try:
+                import_fiches = demarrage.preparer_import(
+                    fichier_nom=fichier.name, contenu=fichier.read(demarrage.TAILLE_MAX + 1),
+                    correspondance=form.cleaned_data["correspondance"], par=request.user,
+                    departements=request.user.departements_geres(), complet=form.cleaned_data["complet"],
+                )
+            except demarrage.ImportImpossible as error:
+                form.add_error("fichier", str(error))
+            else:
+                demarrage.lancer(import_fiches, simulation=True)
+                return redirect("admin:structures_importfiches_change", import_fiches.pk)
+        context = {**self.admin_site.each_context(request), "title": "Importer des fiches", "form": form,
+                   "opts": self.model._meta, "territoire": request.user.departements_geres(),
+                   "media": self.media + form.media}
+        return TemplateResponse(request, self.add_form_template, context, status=400 if form.errors else 200)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        import_fiches = self.get_object(request, object_id)
+        lignes = import_fiches.lignes.select_related("structure")
+        resultat = request.GET.get("resultat", "")
+        if resultat in ResultatLigne.values:
+            lignes = lignes.filter(resultat=resultat)
+        page = Paginator(lignes, self.LIGNES_PAR_PAGE).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request), "title": f"Import « {import_fiches.fichier_nom} »",
+            "import_fiches": import_fiches, "page": page, "resultat": resultat, "opts": self.model._meta,
+            "resultats": [(r.value, r.label, (import_fiches.resultats or {}).get(r.value, 0)) for r in ResultatLigne],
+            "en_cours": import_fiches.statut in EN_COURS, "original": import_fiches,
+        }
+        return TemplateResponse(request, self.change_form_template, context)
+
+    def confirmer_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        import_fiches = self.get_object(request, object_id)
+        try:
+            with transaction.atomic():
+                demarrage.lancer(import_fiches, simulation=False)
+        except demarrage.ImportImpossible as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Import lancé : les fiches sont enregistrées ligne après ligne.")
+        return redirect("admin:structures_importfiches_change", import_fiches.pk)
+
+    def rapport_view(self, request, object_id):
+        import_fiches = self.get_object(request, object_id)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="rapport-import-{import_fiches.pk}.csv"'
+        ecrire_rapport(import_fiches, response)
+        return response
+
+    def avancement_view(self, request, object_id):
+        import_fiches = self.get_object(request, object_id)
+        return JsonResponse({
+            "statut": import_fiches.statut, "statut_libelle": import_fiches.get_statut_display(),
+            "etape": import_fiches.get_etape_display(), "lignes_lues": import_fiches.lignes_lues,
+            "lignes_total": import_fiches.lignes_total, "progression": import_fiches.progression,
+            "en_cours": import_fiches.statut in EN_COURS,
+        })

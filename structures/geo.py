@@ -14,7 +14,9 @@ FRANCE_BBOXES = {
     "Mayotte": (44.9, -13.1, 45.4, -12.5),
 }
 
-MAX_KM_FROM_COMMUNE = 40
+# A place lies within this distance of its commune's point, or within the commune's own extent where larger
+# (Commune.distance_max_km): further, the address or the commune is wrong.
+MAX_KM_FROM_COMMUNE = 30
 EARTH_KM_PER_DEGREE = 111.32
 EARTH_RADIUS_KM = 6371.0088  # mean radius of the WGS84 ellipsoid
 

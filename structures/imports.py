@@ -20,7 +20,8 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Caf, Commune, Departement
+from . import geo
+from .models import Caf, CodeInseeAncien, Commune, Departement
 from .text import normalize
 
 COORDONNEES_FILE = "communes-coordonnees-2022.csv"
@@ -202,10 +203,40 @@ def _save_communes(objects: list[Commune], progress: Callable[[int, int], None] 
             objects[start : start + BATCH],
             update_conflicts=True,
             unique_fields=["code_insee"],
-            update_fields=["nom", "nom_normalise", "departement", "codes_postaux", "population", "point", "commune_parente"],
+            update_fields=["nom", "nom_normalise", "departement", "codes_postaux", "population", "point", "commune_parente",
+                           "etendue_km"],
         )
         if progress:
             progress(min(start + BATCH, len(objects)), len(objects))
+
+
+def _save_anciens_codes(communes: list[dict]) -> None:
+    """Former INSEE codes (communes merged since): lists made before the merger still carry them."""
+    actuels = {c["code"] for c in communes}
+    anciens = [CodeInseeAncien(code_insee=code, commune_id=c["code"])
+               for c in communes for code in c.get("anciensCodes") or [] if code not in actuels]
+    for start in range(0, len(anciens), BATCH):
+        CodeInseeAncien.objects.bulk_create(anciens[start:start + BATCH], update_conflicts=True,
+                                            unique_fields=["code_insee"], update_fields=["commune"])
+
+
+def _set_etendues(objects: list[Commune]) -> None:
+    """A commune whose nearest neighbour's point is further than half of geo.MAX_KM_FROM_COMMUNE reaches
+    further than that distance (Guyane): its extent is twice that neighbour's distance. A grid keeps it linear."""
+    seuil = geo.MAX_KM_FROM_COMMUNE / 2
+    pas = 0.25  # degrees: more than `seuil` km in every direction in France
+    grille: dict[tuple[int, int], list[Commune]] = {}
+    places = [c for c in objects if c.point is not None and not c.commune_parente_id]
+    for c in places:
+        grille.setdefault((int(c.point.x // pas), int(c.point.y // pas)), []).append(c)
+    for c in places:
+        x, y = int(c.point.x // pas), int(c.point.y // pas)
+        voisines = [v for dx in (-1, 0, 1) for dy in (-1, 0, 1) for v in grille.get((x + dx, y + dy), []) if v is not c]
+        if any(geo.haversine_km(c.point, v.point) <= seuil for v in voisines):
+            continue
+        proche = min((geo.haversine_km(c.point, v.point) for v in places if v is not c), default=None)
+        if proche is not None and proche > seuil:
+            c.etendue_km = round(2 * proche, 1)
 
 
 def _set_chefs_lieux(departements: list[dict]) -> None:
@@ -229,7 +260,9 @@ def import_geographie(
         communes.sort(key=lambda c: (c.get("type") == "arrondissement-municipal" or bool(c.get("commune")), c["code"]))
         point_by_postal_code = _points_by_postal_code(coordonnees)
         objects = [_commune(c, _commune_point(c, coordonnees, point_by_postal_code, report)) for c in communes]
+        _set_etendues(objects)
         _save_communes(objects, progress)
+        _save_anciens_codes(communes)
         report.communes = len(objects)
         _set_chefs_lieux(departements)
     return report

@@ -1,6 +1,7 @@
 import datetime
 import math
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -12,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from compteurs import evenements
 
 from . import geo
-from .enums import Jour, Rubrique, TypeAccueil
+from .enums import EtapeImport, Jour, ResultatLigne, Rubrique, StatutImport, TypeAccueil
 from .text import de_commune, normalize
 
 MSG_PLACES_NEGATIVES = "Le nombre de places disponibles ne peut pas être négatif."
@@ -33,6 +34,7 @@ CONSENTEMENT_TEXTE = (
 )
 
 code_postal_validator = RegexValidator(r"^\d{5}$", "Un code postal compte cinq chiffres.")
+siret_validator = RegexValidator(r"^\d{14}$", "Un SIRET compte 14 chiffres.")
 telephone_validator = RegexValidator(
     r"^(\+33 ?|0)[1-9]( ?\d{2}){4}$|^\+?[\d ]{8,20}$",
     "Saisissez un numéro de téléphone valide, par exemple 04 71 00 00 00.",
@@ -120,6 +122,9 @@ class Commune(models.Model):
     commune_parente = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="arrondissements"
     )
+    # How far the commune reaches from its point, where that is more than geo.MAX_KM_FROM_COMMUNE
+    # (Guyane): twice the distance to the nearest other commune's point, computed by import_geographie.
+    etendue_km = models.FloatField("étendue (km)", null=True, blank=True, editable=False)
 
     objects = CommuneQuerySet.as_manager()
 
@@ -140,13 +145,42 @@ class Commune(models.Model):
         codes = self.liste_codes_postaux
         return codes[0] if codes else ""
 
+    @property
+    def distance_max_km(self) -> float:
+        """How far from its point a place of this commune may lie."""
+        return max(geo.MAX_KM_FROM_COMMUNE, self.etendue_km or 0)
+
+    def accepte_code_postal(self, code: str) -> bool:
+        """One of its postal codes, or one of the same area: a CEDEX code (a firm's or an administration's
+        own) or a neighbouring commune's, as real addresses carry them. The area is the first two digits
+        (three overseas)."""
+        codes = self.liste_codes_postaux
+        if not codes or code in codes:
+            return True
+        width = 3 if code.startswith("97") else 2
+        return any(code[:width] == c[:width] for c in codes)
+
+
+class CodeInseeAncien(models.Model):
+    """The INSEE code of a commune that merged into another: lists made before the merger still carry it."""
+
+    code_insee = models.CharField("ancien code INSEE", max_length=5, primary_key=True)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="anciens_codes")
+
+    class Meta:
+        verbose_name = "ancien code INSEE"
+        verbose_name_plural = "anciens codes INSEE"
+
+    def __str__(self):
+        return f"{self.code_insee} → {self.commune.nom}"
+
 
 class Organisme(models.Model):
     """The gestionnaire of one or several structures (a commune, an association, a company…)."""
 
     nom = models.CharField("nom", max_length=200)
     siret = models.CharField(
-        "SIRET", max_length=14, blank=True, validators=[RegexValidator(r"^\d{14}$", "Un SIRET compte 14 chiffres.")]
+        "SIRET", max_length=14, blank=True, validators=[siret_validator]
     )
     adresse = models.CharField("adresse", max_length=255, blank=True)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -171,6 +205,10 @@ class StructureQuerySet(models.QuerySet):
             rubrique=Rubrique.ASSMAT, consentement_publication_le__isnull=True
         )
 
+    def assistants_de_la_mam(self, mam):
+        """The assistants maternels a MAM lists: confirmed as working there, and public (they consented)."""
+        return self.published().filter(rubrique=Rubrique.ASSMAT, mam=mam, mam_confirmee_le__isnull=False)
+
     def assmat_sans_consentement(self):
         return self.filter(rubrique=Rubrique.ASSMAT, fermee_le__isnull=True, consentement_publication_le__isnull=True)
 
@@ -188,7 +226,7 @@ class Structure(models.Model):
 
     rubrique = models.CharField("rubrique", max_length=6, choices=Rubrique.choices, db_index=True)
     type_accueil = models.CharField(
-        "type d'accueil", max_length=12, choices=TypeAccueil.choices, blank=True,
+        "type d'accueil", max_length=20, choices=TypeAccueil.choices, blank=True,
         help_text="Pour les EAJE seulement.",
     )
     financement_psu = models.BooleanField(
@@ -255,12 +293,39 @@ class Structure(models.Model):
     consentement_publication_version = models.CharField("version du texte de consentement", max_length=20,
                                                         blank=True, editable=False)
     fermee_le = models.DateField("fermée le", null=True, blank=True)
+    siret = models.CharField("SIRET de l'établissement", max_length=14, blank=True, validators=[siret_validator])
+    # An assistant maternel may work in a MAM: they declare it in /pro/, its manager or the CAF confirms.
+    mam = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="assistants_maternels",
+        limit_choices_to={"rubrique": Rubrique.MAM}, verbose_name="maison d'assistants maternels",
+    )
+    mam_confirmee_le = models.DateTimeField("MAM confirmée le", null=True, blank=True)
+    # Provenance of a fiche loaded from a partner's list (structures.collecte); empty for a fiche typed here.
+    source = models.CharField("source", max_length=40, blank=True, db_index=True,
+                              help_text="Code de la liste dont la fiche a été importée.")
+    identifiant_source = models.CharField("identifiant dans la source", max_length=100, blank=True)
+    importee_le = models.DateTimeField("importée le", null=True, blank=True, editable=False)
+    vue_dans_source_le = models.DateTimeField("vue dans la source le", null=True, blank=True, editable=False)
+    absente_de_la_source_le = models.DateTimeField(
+        "absente du dernier import complet le", null=True, blank=True,
+        help_text="À revoir : la liste de la source ne contient plus cette fiche. Rien n'est supprimé par un import.",
+    )
+    # The values the last import wrote, field by field: a field whose value differs from them was changed by a
+    # person since, and the next import leaves it alone (a conflict in its report).
+    valeurs_importees = models.JSONField("valeurs importées", default=dict, blank=True, editable=False)
+    position_approximative = models.BooleanField(
+        "position approximative", default=False,
+        help_text="Centre de la commune : l'adresse n'a pas été trouvée avec assez de certitude.",
+    )
+    geocodage_score = models.FloatField("score du géocodage", null=True, blank=True, editable=False)
+    geocodage_type = models.CharField("type de résultat du géocodage", max_length=20, blank=True, editable=False)
     cree_le = models.DateTimeField("ajoutée le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = StructureQuerySet.as_manager()
     # Who changed what and when, readable in the back office; lon/lat only mirror the point.
-    history = HistoricalRecords(excluded_fields=["lon", "lat", "modifie_le", "rappel_disponibilite_envoye_le"])
+    history = HistoricalRecords(excluded_fields=["lon", "lat", "modifie_le", "rappel_disponibilite_envoye_le",
+                                                 "vue_dans_source_le", "valeurs_importees"])
 
     class Meta:
         ordering = ["nom", "pk"]
@@ -282,6 +347,11 @@ class Structure(models.Model):
                 name="ages_ordonnes",
                 violation_error_message=MSG_AGES,
             ),
+            models.UniqueConstraint(
+                fields=["source", "identifiant_source"], condition=~Q(identifiant_source=""),
+                name="identifiant_source_unique",
+                violation_error_message="Une autre fiche porte déjà cet identifiant dans cette source.",
+            ),
         ]
 
     def __str__(self):
@@ -299,11 +369,15 @@ class Structure(models.Model):
                 errors["type_accueil"] = "Le type d'accueil ne concerne que les EAJE."
             if self.financement_psu:
                 errors["financement_psu"] = "Seuls les EAJE sont financés par la PSU."
+        if self.mam_id is not None and self.rubrique != Rubrique.ASSMAT:
+            errors["mam"] = "Seul un assistant maternel travaille dans une maison d'assistants maternels."
+        elif self.mam_id is not None and self.mam.rubrique != Rubrique.MAM:
+            errors["mam"] = "Choisissez une maison d'assistants maternels."
         errors.update(self._avip_errors())
         errors.update(self._communes_desservies_errors())
         if self.commune_id and self.code_postal:
             commune = self.commune
-            if commune.codes_postaux and self.code_postal not in commune.liste_codes_postaux:
+            if not commune.accepte_code_postal(self.code_postal):
                 errors["code_postal"] = (
                     f"Le code postal {self.code_postal} n'est pas celui {de_commune(commune.nom)} "
                     f"({', '.join(commune.liste_codes_postaux)})."
@@ -313,7 +387,7 @@ class Structure(models.Model):
                 errors["point"] = "La position est en dehors de la France (métropole et outre-mer)."
             elif self.commune_id and self.commune.point is not None:
                 km = geo.haversine_km(self.point, self.commune.point)
-                if km > geo.MAX_KM_FROM_COMMUNE:
+                if km > self.commune.distance_max_km:
                     errors["point"] = (
                         f"La position est à {km:.0f} km {de_commune(self.commune.nom)} : vérifiez l'adresse ou la commune."
                     )
@@ -363,6 +437,10 @@ class Structure(models.Model):
     @property
     def est_assmat(self) -> bool:
         return self.rubrique == Rubrique.ASSMAT
+
+    @property
+    def est_mam(self) -> bool:
+        return self.rubrique == Rubrique.MAM
 
     @property
     def est_eaje(self) -> bool:
@@ -554,3 +632,68 @@ class UsageDuSite(CompteurUsage):
         proxy = True
         verbose_name = "usage du site"
         verbose_name_plural = "usage du site"
+
+
+class ImportFiches(models.Model):
+    """One file of structures loaded from a partner's list (structures.collecte): first a simulation, then,
+    once a person confirms it, the import. Its rows' outcomes are its report."""
+
+    fichier_nom = models.CharField("fichier", max_length=255)
+    # The file itself, kept in the database until the import is done: any worker can read it.
+    contenu = models.BinaryField("contenu", editable=False)
+    correspondance = models.JSONField("correspondance", default=dict, blank=True)
+    source = models.CharField("source", max_length=40)
+    complet = models.BooleanField(
+        "import complet", default=False,
+        help_text="La liste contient toutes les fiches de la source : celles qu'elle ne contient plus sont signalées à revoir.",
+    )
+    # The départements whose rows this import may write (a CAF's); empty: any (the CNAF, the command).
+    departements = models.ManyToManyField(Departement, blank=True, related_name="+", verbose_name="départements")
+    statut = models.CharField("statut", max_length=12, choices=StatutImport.choices, default=StatutImport.EN_ATTENTE)
+    etape = models.CharField("étape", max_length=12, choices=EtapeImport.choices, blank=True)
+    lignes_lues = models.PositiveIntegerField("lignes traitées", default=0)
+    lignes_total = models.PositiveIntegerField("lignes", null=True, blank=True)
+    resultats = models.JSONField("résultats", default=dict, blank=True)
+    erreur = models.TextField("erreur", blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name="créé par")
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-pk"]
+        verbose_name = "import de fiches"
+        verbose_name_plural = "imports de fiches"
+
+    def __str__(self):
+        return f"{self.fichier_nom} ({self.get_statut_display().lower()})"
+
+    @property
+    def progression(self) -> int:
+        """Per cent of the rows read, for the progress bar."""
+        if not self.lignes_total:
+            return 0
+        return min(100, round(100 * self.lignes_lues / self.lignes_total))
+
+
+class LigneImport(models.Model):
+    """What became of one row of an imported file, and why."""
+
+    import_fiches = models.ForeignKey(ImportFiches, on_delete=models.CASCADE, related_name="lignes")
+    ligne = models.PositiveIntegerField("ligne")
+    resultat = models.CharField("résultat", max_length=12, choices=ResultatLigne.choices)
+    structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name="fiche")
+    nom = models.CharField("nom", max_length=200, blank=True)
+    motif = models.TextField("motif", blank=True)
+    avertissements = models.TextField("avertissements", blank=True)
+    conflits = models.TextField("conflits", blank=True)
+
+    class Meta:
+        ordering = ["import_fiches", "ligne"]
+        verbose_name = "ligne importée"
+        verbose_name_plural = "lignes importées"
+        indexes = [models.Index(fields=["import_fiches", "resultat"], name="ligne_import_resultat")]
+
+    def __str__(self):
+        return f"Ligne {self.ligne} : {self.get_resultat_display().lower()}"

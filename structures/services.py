@@ -22,3 +22,23 @@ def set_consent(*, structure: Structure, consent: bool) -> Structure:
         structure.consentement_publication_version = ""
     structure.save(update_fields=["consentement_publication_le", "consentement_publication_version", "modifie_le"])
     return structure
+
+
+class HorsDeLaMam(ValueError):
+    """The assistant maternel does not declare this MAM."""
+
+
+@transaction.atomic
+def confirmer_assistant_mam(*, mam: Structure, assistant: Structure, par, confirme: bool = True) -> Structure:
+    """The MAM's manager or the CAF confirms that the assistant works there (listed on the MAM's fiche), or
+    declines (the assistant's declaration is removed)."""
+    assistant = Structure.objects.select_for_update().get(pk=assistant.pk)
+    if assistant.rubrique != Rubrique.ASSMAT or assistant.mam_id != mam.pk:
+        raise HorsDeLaMam(f"{assistant.nom} ne déclare pas travailler à {mam.nom}.")
+    if confirme:
+        assistant.mam_confirmee_le = timezone.now()
+    else:
+        assistant.mam, assistant.mam_confirmee_le = None, None
+    assistant._change_reason = f"MAM {'confirmée' if confirme else 'refusée'} par {par}"
+    assistant.save(update_fields=["mam", "mam_confirmee_le", "modifie_le"])
+    return assistant

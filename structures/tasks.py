@@ -9,3 +9,13 @@ def clear_expired_sessions() -> None:
     """Every hour (CELERY_BEAT_SCHEDULE): expired sessions are deleted, with the address a family posted
     to the search (`structures.views.SESSION_ADRESSE`): it lives no longer than its session."""
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task
+def importer_fiches(import_id: int, simulation: bool) -> None:
+    """A partner's list, simulated or imported (structures.collecte): large files run in a worker, and in-process
+    on the embedded default; the back office shows its progress."""
+    from .collecte import service
+    from .models import ImportFiches
+
+    service.executer(ImportFiches.objects.get(pk=import_id), simulation=simulation)

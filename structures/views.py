@@ -262,6 +262,9 @@ def fiche(request, pk: int):
     response = render(request, "structures/fiche.html", {
         "structure": structure, "jours": jours, "today": timezone.localdate(),
         "en_ligne": selectors.linfs_answering_online(structure.commune),
+        "assistants": Structure.objects.assistants_de_la_mam(structure).select_related("commune")
+        if structure.est_mam else [],
+        "mam": structure.mam if structure.est_assmat and structure.mam_confirmee_le else None,
     })
     usage.count_fiche_view(structure)
     return response

@@ -28,7 +28,7 @@ def at(day, hour=10):
 
 
 def send(commune, besoin, enfant, **fields):
-    return services.submit_demande(commune=commune, enfants=[enfant], qualite="parent", besoin=besoin,
+    return services.create_demande_information(commune=commune, enfants=[enfant], qualite="parent", besoin=besoin,
                                    a_partir_du=datetime.date(2027, 1, 4), prenom="Léa", nom="Martin",
                                    email="lea@example.fr", **fields)
 
@@ -83,8 +83,8 @@ def test_a_caf_agent_reads_demand_and_offer_of_its_communes(client, besoins):
            "<td>3,5</td><td>3,5</td>" in row(html, "demandes", "Le Puy-en-Velay")
     assert "<td>1</td><td>0</td><td>0</td><td>1</td>" in row(html, "demandes", "Espaly-Saint-Marcel")
     assert "Yssingeaux (43268)</th><td>2</td>" in row(html, "non-servies", "Yssingeaux")
-    # Offer columns: fiches EAJE, RPE, LAEP, ALSH, ASSMAT, LINF, then places EAJE, ASSMAT, ALSH.
-    assert "<td>2</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>5</td><td>0</td><td>0</td>" \
+    # Offer columns: fiches EAJE, RPE, LAEP, ALSH, ASSMAT, LINF, MAM, then places EAJE, ASSMAT, ALSH.
+    assert "<td>2</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>0</td><td>5</td><td>0</td><td>0</td>" \
         in row(html, "offre", "Le Puy-en-Velay")
     assert "Pau" not in html and "64445" not in html
 
@@ -115,7 +115,7 @@ def test_every_table_exports_as_a_french_csv(client, besoins):
     lines = client.get(URL, {**PERIODE, "export": "non-servies"}).content.decode("utf-8").splitlines()
     assert lines == ["\ufeffCode;Commune;Familles arrêtées faute de lieu d'information", "43268;Yssingeaux;2"]
     lines = client.get(URL, {**PERIODE, "export": "offre"}).content.decode("utf-8").splitlines()
-    assert "43157;Le Puy-en-Velay;2;0;0;0;1;1;5;0;0" in lines
+    assert "43157;Le Puy-en-Velay;2;0;0;0;1;1;0;5;0;0" in lines
 
 
 def test_the_period_counts_only_its_months(client, besoins):

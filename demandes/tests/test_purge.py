@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.time_machi
 
 
 def send(velay, *, when, besoin="creche", enfant=None, **fields):
-    demande = services.submit_demande(
+    demande = services.create_demande_information(
         commune=velay["le_puy"], enfants=[enfant or {"date_naissance": datetime.date(2025, 3, 1)}], qualite="parent",
         besoin=besoin,
         a_partir_du=datetime.date(2027, 1, 4), prenom="Léa", nom="Martin", email="lea@example.fr", **fields,

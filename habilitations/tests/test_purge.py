@@ -37,7 +37,7 @@ def at(when):
 
 def ask(linf, name, when):
     with at(when):
-        return services.submit_demande(
+        return services.create_demande_habilitation(
             caf=linf.commune.departement.caf, organisme_nom=name, organisme_siret="", organisme_adresse="1 rue du Lac",
             demandeur_nom="Claire Vidal", demandeur_email=f"{name.lower()}@example.fr", demandeur_telephone="",
             structures=[linf], communes=list(linf.communes_desservies.all()), delai_recuperation_jours=7,

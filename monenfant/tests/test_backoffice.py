@@ -303,6 +303,9 @@ def test_every_relation_field_of_every_back_office_form_refuses_another_territor
         Departement: (Departement.objects.get(pk="43"), Departement.objects.get(pk="64")),
         User: (ours["user"], theirs["user"]),
     }
+    # A field that chooses among some objects only gets a pair of those.
+    par_champ = {"mam": (StructureFactory(nom="MAM du Velay", rubrique=Rubrique.MAM, commune=territoires["43"]["commune"]),
+                         StructureFactory(nom="MAM de Pau", rubrique=Rubrique.MAM, commune=territoires["64"]["commune"]))}
     request = rf.get("/administration/")
     request.user = make_person(Role.CAF_ADMIN, caf_code="43")
     request.user.is_verified = lambda: True
@@ -322,7 +325,7 @@ def test_every_relation_field_of_every_back_office_form_refuses_another_territor
                     continue
                 related = field.queryset.model
                 assert related in pairs, f"{model.__name__}.{name}: {related.__name__} sans territoire connu du test"
-                mine, foreign = pairs[related]
+                mine, foreign = par_champ.get(name, pairs[related])
                 as_data = (lambda o: [o.pk]) if isinstance(field, ModelMultipleChoiceField) else (lambda o: o.pk)
                 assert "invalid_choice" in choice_errors(form_class, name, as_data(foreign)), \
                     f"{model.__name__}.{name} accepte un objet de 64"
@@ -331,4 +334,4 @@ def test_every_relation_field_of_every_back_office_form_refuses_another_territor
                 walked.add(f"{form_class._meta.model.__name__}.{name}")
     assert {"Structure.organisme", "Structure.commune", "Structure.communes_desservies", "Organisme.commune",
             "InitiativeLocale.departement", "InitiativeLocale.communes", "Affectation.structure", "Affectation.caf",
-            "Horaire.structure"} <= walked, walked  # contracts: the CNAF only
+            "Horaire.structure", "Structure.mam"} <= walked, walked  # contracts: the CNAF only

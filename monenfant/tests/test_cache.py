@@ -20,7 +20,7 @@ def test_private_pages_say_no_store_and_public_ones_do_not(client):
     le_puy = CommuneFactory(code_insee="43157")
     today = timezone.localdate()
     _, person = open_linf("PIF du Velay", le_puy, person_email="julie@pif43.example.fr")
-    demande = services.submit_demande(
+    demande = services.create_demande_information(
         commune=le_puy, enfants=[{"date_naissance": today - datetime.timedelta(days=400)}], qualite="parent",
         besoin="creche", a_partir_du=today + datetime.timedelta(days=30), prenom="Léa", nom="Martin", email="lea@example.fr",
     )

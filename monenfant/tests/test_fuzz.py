@@ -50,7 +50,7 @@ from demandes.models import Demande
 from demandes.tests.conftest import open_linf
 from guide.models import PageGuide
 from habilitations.enums import Role
-from habilitations.services import submit_demande as submit_habilitation
+from habilitations.services import create_demande_habilitation
 from habilitations.tests.factories import make_person
 from habilitations.tests.fixtures import FORM
 from monenfant.tests.horloge import JOUR_DES_TESTS
@@ -320,6 +320,7 @@ class Site:
             "pro:suivi_habilitation": f"/pro/habilitation/suivi/{self.suivi_jeton}/",
             "pro:fiche": f"/pro/structures/{self.creche.pk}/",
             "pro:consentement": f"/pro/structures/{self.creche.pk}/consentement/",
+            "pro:assistant_mam": f"/pro/structures/{self.creche.pk}/assistants/{self.creche.pk}/",
             "demandes_pro:detail": "/pro/demandes/DI-43-000001/",
             "demandes_pro:ouvrir": "/pro/demandes/DI-43-000001/ouvrir/",
             "demandes:etape": "/demande-information/etape/commune/",
@@ -366,7 +367,7 @@ def site(settings):
     caf = le_puy.departement.caf
     caf.email_habilitations = "linf@caf43.example.fr"
     caf.save()
-    habilitation = submit_habilitation(
+    habilitation = create_demande_habilitation(
         caf=caf, organisme_nom="Agglomération du Puy", organisme_siret="", organisme_adresse="16 place du Breuil",
         demandeur_nom="Claire Vidal", demandeur_email="claire.vidal@agglo43.example.fr", demandeur_telephone="",
         structures=[linf], communes=[le_puy], delai_recuperation_jours=7,

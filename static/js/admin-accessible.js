@@ -34,7 +34,9 @@
   // to focus: the keyboard reaches it as a named region (RGAA 12.13, axe scrollable-region-focusable).
   function focusableTables(root) {
     root.querySelectorAll(".inline-group").forEach(function (group) {
-      if (group.querySelector("a[href], input:not([type=hidden]), select, textarea, button")) return;
+      // Only what the keyboard can reach counts: an inline's hidden template row ("empty form") does not.
+      const focusable = group.querySelectorAll("a[href], input:not([type=hidden]), select, textarea, button");
+      if (Array.prototype.some.call(focusable, function (el) { return el.getClientRects().length > 0; })) return;
       const heading = group.querySelector("h2");
       group.setAttribute("tabindex", "0");
       group.setAttribute("role", "region");

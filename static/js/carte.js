@@ -29,7 +29,9 @@
         popup.appendChild(document.createTextNode("Label AVIP : places pour parents en recherche d'emploi ou en formation"));
       }
       const options = { title: label, alt: label };
+      // A MAM has its own marker colour too (its kind is in the popup's words).
       if (p.avip) options.icon = new L.Icon.Default({ className: "mf-marker-avip" });
+      else if (p.rubrique === "MAM") options.icon = new L.Icon.Default({ className: "mf-marker-mam" });
       L.marker([lat, lon], options).bindPopup(popup).addTo(map);
       bounds.push([lat, lon]);
     });

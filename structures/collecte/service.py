@@ -1,0 +1,445 @@
+"""A simulation or an import of a partner's list: each row ends as exactly one of created, updated, unchanged,
+merged or rejected, with its line number and the reason; the report is the ImportFiches' lines.
+
+Rules (issue 19, README "Importer des fiches"):
+- rows of one file are the same structure when they share an identifier, a SIRET, or a normalised name +
+  address + commune; the first row is kept, the others merged into it (their values fill its blanks);
+- an existing fiche is matched the same way; one of another source, or typed here, is never written by an
+  import: the row is merged into it;
+- a field a person changed since the previous import is never overwritten: the report lists a conflict;
+- a full import flags the fiches of its source that the file no longer holds; nothing is ever deleted;
+- a rejected row never stops the others; rows are written in batches, each all or nothing.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.gis.geos import Point
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from ..enums import ResultatLigne, StatutImport
+from ..models import ImportFiches, LigneImport, Organisme, Structure
+from ..text import normalize
+from . import geocodage
+from .communes import Rejet, ResolveurCommunes
+from .correspondance import Correspondance, CorrespondanceInvalide, correspondance_data_inclusion
+from .lecture import FichierIllisible, lire
+from .lignes import CHAMPS_IMPORTES, FicheLue, cle_nom_adresse, lire_ligne, verifier_position
+
+LOT_ECRITURE = 500
+PROGRESSION_TOUS_LES = 1000
+LIBELLES = {
+    "rubrique": "rubrique", "type_accueil": "type d'accueil", "nom": "nom", "adresse": "adresse",
+    "complement_adresse": "complément d'adresse", "code_postal": "code postal", "commune": "commune",
+    "telephone": "téléphone", "email": "courriel", "site_web": "site internet", "capacite": "capacité",
+    "siret": "SIRET", "organisme": "organisme gestionnaire", "point": "position",
+}
+APPROXIMATIVE = "Adresse non trouvée avec assez de certitude par la BAN : centre de la commune, position approximative."
+
+
+@dataclass
+class Issue:
+    """What becomes of one row."""
+
+    numero: int
+    resultat: str
+    fiche: FicheLue | None = None
+    structure_id: int | None = None
+    motif: str = ""
+    conflits: list[str] = field(default_factory=list)
+    changements: dict = field(default_factory=dict)
+    # The fiche of this source the row describes, when there is one.
+    existante: "Existante | None" = None
+
+    @property
+    def avertissements(self) -> list[str]:
+        return self.fiche.avertissements if self.fiche else []
+
+
+@dataclass
+class Existante:
+    """An existing fiche as the matching and the comparison need it (no model instance: 100,000 of them)."""
+
+    pk: int
+    source: str
+    valeurs: dict
+    valeurs_importees: dict
+    position_approximative: bool
+
+
+def correspondance_de(import_fiches: ImportFiches, format_: str) -> Correspondance:
+    if not import_fiches.correspondance and format_ == "data_inclusion":
+        return correspondance_data_inclusion()
+    if not import_fiches.correspondance:
+        raise CorrespondanceInvalide(["Ce fichier a besoin d'un fichier de correspondance."])
+    return Correspondance.depuis_json(import_fiches.correspondance)
+
+
+def executer(import_fiches: ImportFiches, *, simulation: bool,
+             progression: Callable[[str, int, int], None] | None = None) -> dict:
+    """Runs the simulation or the import and records its report. Never raises on a bad file: the import
+    ends "échec" with the reason."""
+    _statut(import_fiches, StatutImport.SIMULATION if simulation else StatutImport.EN_COURS)
+    try:
+        fichier = lire(import_fiches.fichier_nom, bytes(import_fiches.contenu))
+        correspondance = correspondance_de(import_fiches, fichier.format)
+        if absentes := correspondance.colonnes_absentes(fichier.colonnes):
+            raise CorrespondanceInvalide([f"Colonnes absentes du fichier : {', '.join(absentes)}."])
+        lignes = list(fichier.lignes)
+    except (FichierIllisible, CorrespondanceInvalide) as error:
+        import_fiches.erreur = str(error)
+        _statut(import_fiches, StatutImport.ECHEC, termine=True)
+        return {}
+    import_fiches.lignes_total = len(lignes)
+    import_fiches.save(update_fields=["lignes_total"])
+    avancement = _avancement(import_fiches, progression)
+    traitement = Import(import_fiches, correspondance, simulation, avancement)
+    issues = traitement.traiter(lignes)
+    resultats = {r: 0 for r in ResultatLigne.values} | dict(Counter(i.resultat for i in issues))
+    resultats["conflits"] = sum(len(i.conflits) for i in issues)
+    resultats.update(traitement.extra)
+    return _terminer(import_fiches, issues, resultats, simulation)
+
+
+class Import:
+    def __init__(self, import_fiches: ImportFiches, correspondance: Correspondance, simulation: bool,
+                 avancement: Callable[[str, int], None]):
+        self.import_fiches = import_fiches
+        self.correspondance = correspondance
+        self.source = correspondance.source
+        self.simulation = simulation
+        self.avancement = avancement
+        codes = list(import_fiches.departements.values_list("code", flat=True)) if import_fiches.pk else []
+        self.departements = set(codes) or None
+        self.maintenant = timezone.now()
+        self.extra: dict[str, int] = {}
+
+    def traiter(self, lignes) -> list[Issue]:
+        communes = ResolveurCommunes()
+        issues, gardees = self._lire(lignes, communes)
+        existantes = self._existantes(gardees)
+        self._comparer(issues, existantes)
+        self._geocoder(issues, communes)
+        for issue in issues:
+            if issue.existante is not None and issue.resultat == ResultatLigne.INCHANGEE:
+                comparer_champs(issue)
+        if not self.simulation:
+            self._ecrire(issues)
+            self._signaler_absentes(issues)
+        return issues
+
+    # Reading and merging rows --------------------------------------------------------------------
+    def _lire(self, lignes, communes) -> tuple[list[Issue], dict[int, Issue]]:
+        issues: list[Issue] = []
+        premieres: dict[tuple, Issue] = {}
+        for index, ligne in enumerate(lignes, start=1):
+            try:
+                fiche = lire_ligne(ligne, self.correspondance, communes, self.departements)
+            except Rejet as rejet:
+                issues.append(Issue(ligne.numero, ResultatLigne.REJETEE, motif=str(rejet)))
+            else:
+                if ligne.colonnes_en_trop:
+                    fiche.avertissements.append(f"{len(ligne.colonnes_en_trop)} cellule(s) au-delà des colonnes nommées : ignorées.")
+                issues.append(self._dedoublonner(fiche, premieres))
+            if index % PROGRESSION_TOUS_LES == 0:
+                self.avancement("lecture", index)
+        self.avancement("lecture", len(issues))
+        gardees = {i.numero: i for i in issues if i.resultat != ResultatLigne.REJETEE and i.resultat != ResultatLigne.FUSIONNEE}
+        return issues, gardees
+
+    @staticmethod
+    def _dedoublonner(fiche: FicheLue, premieres: dict[tuple, Issue]) -> Issue:
+        cles = fiche.cles()
+        premiere = next((premieres[c] for c in cles if c in premieres), None)
+        if premiere is None:
+            issue = Issue(fiche.numero, ResultatLigne.CREEE, fiche=fiche)
+            for cle in cles:
+                premieres[cle] = issue
+            return issue
+        # Its values fill the blanks of the row kept (several rows often describe one MAM).
+        for nom, valeur in fiche.valeurs.items():
+            if valeur not in ("", None) and premiere.fiche.valeurs.get(nom) in ("", None):
+                premiere.fiche.valeurs[nom] = valeur
+        if premiere.fiche.point is None and fiche.point is not None:
+            premiere.fiche.point = fiche.point
+        for cle in cles:
+            premieres.setdefault(cle, premiere)
+        return Issue(fiche.numero, ResultatLigne.FUSIONNEE, fiche=fiche, motif=f"Doublon de la ligne {premiere.numero}.")
+
+    # Matching existing fiches ---------------------------------------------------------------------
+    def _existantes(self, gardees: dict[int, Issue]) -> dict[tuple, Existante]:
+        """Existing fiches by each key a kept row may match: (identifier of this source), SIRET, name+address."""
+        fiches = [i.fiche for i in gardees.values()]
+        communes = {f.commune.code_insee for f in fiches}
+        sirets = {f.valeurs["siret"] for f in fiches if f.valeurs["siret"]}
+        champs = ["pk", "source", "identifiant_source", "valeurs_importees", "position_approximative", "lon", "lat",
+                  "organisme__nom", *[c for c in CHAMPS_IMPORTES if c not in ("commune", "organisme", "point")],
+                  "commune_id"]
+        requetes = [Structure.objects.filter(source=self.source).exclude(identifiant_source="")]
+        liste_communes = sorted(communes)
+        for debut in range(0, len(liste_communes), 500):
+            requetes.append(Structure.objects.filter(commune_id__in=liste_communes[debut:debut + 500]))
+        liste_sirets = sorted(sirets)
+        for debut in range(0, len(liste_sirets), 500):
+            requetes.append(Structure.objects.filter(siret__in=liste_sirets[debut:debut + 500]))
+        index: dict[tuple, Existante] = {}
+        for requete in requetes:
+            for ligne in requete.filter(fermee_le__isnull=True).values(*champs).order_by("pk").iterator(chunk_size=2000):
+                existante = _existante(ligne)
+                if ligne["source"] == self.source and ligne["identifiant_source"]:
+                    index.setdefault(("identifiant", ligne["identifiant_source"]), existante)
+                if ligne["siret"]:
+                    index.setdefault(("siret", ligne["siret"]), existante)
+                index.setdefault(cle_nom_adresse(ligne["nom"], ligne["adresse"], ligne["commune_id"]), existante)
+        return index
+
+    def _comparer(self, issues: list[Issue], existantes: dict[tuple, Existante]) -> None:
+        deja: dict[int, Issue] = {}
+        for issue in issues:
+            if issue.resultat != ResultatLigne.CREEE:
+                continue
+            existante = next((existantes[c] for c in issue.fiche.cles() if c in existantes), None)
+            if existante is None:
+                continue
+            if existante.pk in deja:
+                issue.resultat, issue.motif = ResultatLigne.FUSIONNEE, f"Doublon de la ligne {deja[existante.pk].numero}."
+                continue
+            deja[existante.pk] = issue
+            issue.structure_id = existante.pk
+            if existante.source != self.source:
+                issue.resultat = ResultatLigne.FUSIONNEE
+                issue.motif = (f"Doublon de la fiche n° {existante.pk} ({existante.valeurs['nom']}), "
+                               "déjà dans l'annuaire : elle reste telle quelle.")
+                continue
+            issue.resultat = ResultatLigne.INCHANGEE
+            issue.existante = existante
+
+    # Positions -------------------------------------------------------------------------------------
+    def _geocoder(self, issues: list[Issue], communes: ResolveurCommunes) -> None:
+        a_geocoder = []
+        for issue in issues:
+            if issue.resultat not in (ResultatLigne.CREEE, ResultatLigne.INCHANGEE) or issue.fiche.point is not None:
+                continue
+            existante = issue.existante
+            if existante is not None and _adresse_inchangee(existante, issue.fiche):
+                # The address the fiche was placed by has not changed: no new call to the BAN.
+                issue.fiche.point = (existante.valeurs["lon"], existante.valeurs["lat"])
+                issue.fiche.position_approximative = existante.position_approximative
+                continue
+            a_geocoder.append(issue)
+        self.extra["a_geocoder"] = len(a_geocoder)
+        if self.simulation:
+            for issue in a_geocoder:
+                issue.fiche.avertissements.append("Adresse à géocoder lors de l'import.")
+            return
+        requetes = [(_adresse_ban(i.fiche), i.fiche.commune.code_insee, communes.codes_geocodage(i.fiche.commune))
+                    for i in a_geocoder]
+        for issue, resultat in zip(a_geocoder, geocodage.geocoder(requetes), strict=True):
+            fiche = issue.fiche
+            if resultat is None:
+                fiche.point = (fiche.commune.point.x, fiche.commune.point.y)
+                fiche.position_approximative = True
+                fiche.avertissements.append(APPROXIMATIVE)
+            else:
+                fiche.point = (resultat.lon, resultat.lat)
+                fiche.geocodage_score, fiche.geocodage_type = resultat.score, resultat.type
+            try:
+                verifier_position(fiche)
+            except Rejet as rejet:
+                issue.resultat, issue.motif = ResultatLigne.REJETEE, str(rejet)
+        self.avancement("geocodage", len(a_geocoder))
+
+    # Writing -----------------------------------------------------------------------------------------
+    def _ecrire(self, issues: list[Issue]) -> None:
+        organismes = self._organismes(issues)
+        a_ecrire = [i for i in issues if i.resultat in (ResultatLigne.CREEE, ResultatLigne.MISE_A_JOUR)]
+        for debut in range(0, len(a_ecrire), LOT_ECRITURE):
+            lot = a_ecrire[debut:debut + LOT_ECRITURE]
+            try:
+                with transaction.atomic():
+                    self._ecrire_lot(lot, organismes)
+            except (IntegrityError, DatabaseError):
+                # One row the database refuses must not take its batch with it: each row on its own.
+                for issue in lot:
+                    try:
+                        with transaction.atomic():
+                            self._ecrire_lot([issue], organismes)
+                    except (IntegrityError, DatabaseError) as error:
+                        issue.resultat = ResultatLigne.REJETEE
+                        issue.motif = f"Enregistrement refusé par la base : {str(error)[:200]}"
+                        issue.structure_id = None
+            self.avancement("ecriture", min(debut + LOT_ECRITURE, len(a_ecrire)))
+        vues = [i.structure_id for i in issues if i.structure_id and i.resultat in (
+            ResultatLigne.CREEE, ResultatLigne.MISE_A_JOUR, ResultatLigne.INCHANGEE)]
+        for debut in range(0, len(vues), LOT_ECRITURE):
+            Structure.objects.filter(pk__in=vues[debut:debut + LOT_ECRITURE]).update(
+                vue_dans_source_le=self.maintenant, absente_de_la_source_le=None)
+
+    def _organismes(self, issues: list[Issue]) -> dict[str, int]:
+        noms = {i.fiche.valeurs["organisme"] for i in issues if i.fiche and i.fiche.valeurs.get("organisme")}
+        if not noms:
+            return {}
+        voulus = {normalize(n): n for n in noms}
+        connus = {}
+        for pk, nom in Organisme.objects.values_list("pk", "nom").order_by("pk"):
+            connus.setdefault(normalize(nom), pk)
+        nouveaux = [Organisme(nom=nom) for cle, nom in sorted(voulus.items()) if cle not in connus]
+        for organisme in bulk_create_with_history(nouveaux, Organisme, batch_size=LOT_ECRITURE,
+                                                  default_change_reason=self._raison()):
+            connus[normalize(organisme.nom)] = organisme.pk
+        return connus
+
+    def _ecrire_lot(self, lot: list[Issue], organismes: dict[str, int]) -> None:
+        nouvelles = []
+        for issue in lot:
+            if issue.resultat == ResultatLigne.CREEE:
+                nouvelles.append((issue, self._nouvelle(issue.fiche, organismes)))
+            else:
+                self._mettre_a_jour(issue, organismes)
+        if nouvelles:
+            creees = bulk_create_with_history([s for _, s in nouvelles], Structure, batch_size=LOT_ECRITURE,
+                                              default_change_reason=self._raison())
+            for (issue, _), structure in zip(nouvelles, creees, strict=True):
+                issue.structure_id = structure.pk
+
+    def _nouvelle(self, fiche: FicheLue, organismes: dict[str, int]) -> Structure:
+        valeurs = {k: v for k, v in fiche.valeurs.items() if k != "organisme"}
+        lon, lat = fiche.point
+        return Structure(
+            **valeurs, organisme_id=organismes.get(normalize(fiche.valeurs["organisme"])) if fiche.valeurs["organisme"] else None,
+            point=Point(lon, lat, srid=4326), lon=lon, lat=lat, source=self.source, identifiant_source=fiche.identifiant,
+            importee_le=self.maintenant, vue_dans_source_le=self.maintenant, position_approximative=fiche.position_approximative,
+            geocodage_score=fiche.geocodage_score, geocodage_type=fiche.geocodage_type, valeurs_importees=_json(fiche),
+        )
+
+    def _mettre_a_jour(self, issue: Issue, organismes: dict[str, int]) -> None:
+        if not issue.changements:
+            return
+        structure = Structure.objects.select_for_update().get(pk=issue.structure_id)
+        for nom in issue.changements:
+            valeur = issue.fiche.valeurs.get(nom)
+            if nom == "point":
+                structure.point = Point(*issue.fiche.point, srid=4326)
+                structure.position_approximative = issue.fiche.position_approximative
+                structure.geocodage_score, structure.geocodage_type = issue.fiche.geocodage_score, issue.fiche.geocodage_type
+            elif nom == "organisme":
+                structure.organisme_id = organismes.get(normalize(valeur)) if valeur else None
+            else:
+                setattr(structure, nom, valeur)
+        structure.valeurs_importees = {**structure.valeurs_importees, **_json(issue.fiche)}
+        structure._change_reason = self._raison()
+        structure.save()
+
+    def _signaler_absentes(self, issues: list[Issue]) -> None:
+        if not self.import_fiches.complet:
+            return
+        vues = {i.structure_id for i in issues if i.structure_id}
+        absentes = Structure.objects.filter(source=self.source, fermee_le__isnull=True, absente_de_la_source_le__isnull=True)
+        if self.departements is not None:
+            absentes = absentes.filter(commune__departement__in=self.departements)
+        pks = [pk for pk in absentes.values_list("pk", flat=True) if pk not in vues]
+        for debut in range(0, len(pks), LOT_ECRITURE):
+            Structure.objects.filter(pk__in=pks[debut:debut + LOT_ECRITURE]).update(absente_de_la_source_le=self.maintenant)
+        self.extra["absentes"] = len(pks)
+
+    def _raison(self) -> str:
+        return f"Import {self.source} ({self.import_fiches.fichier_nom})"[:100]
+
+
+def comparer_champs(issue: Issue) -> None:
+    """For a row of an existing fiche of this source: the fields to write, and the conflicts (a field a person
+    changed since the previous import keeps its value)."""
+    existante = issue.existante
+    nouvelles = _json(issue.fiche)
+    for nom, nouvelle in nouvelles.items():
+        actuelle = existante.valeurs.get(nom)
+        if nouvelle == actuelle:
+            continue
+        importee = existante.valeurs_importees.get(nom, actuelle)
+        if nouvelle in ("", None) and importee in ("", None):
+            continue  # the source never had it; a person added it
+        if actuelle != importee:
+            issue.conflits.append(f"{LIBELLES[nom]} : la fiche a été modifiée depuis le dernier import "
+                                  f"(« {_texte(actuelle)} »), la source dit « {_texte(nouvelle)} » : non repris.")
+            continue
+        issue.changements[nom] = nouvelle
+    if issue.changements:
+        issue.resultat = ResultatLigne.MISE_A_JOUR
+        issue.motif = "Modifié : " + ", ".join(LIBELLES[n] for n in issue.changements) + "."
+
+
+def _existante(ligne: dict) -> Existante:
+    valeurs = {c: ligne[c] for c in CHAMPS_IMPORTES if c in ligne}
+    valeurs["commune"] = ligne["commune_id"]
+    valeurs["organisme"] = ligne["organisme__nom"] or ""
+    valeurs["point"] = [round(ligne["lon"], 6), round(ligne["lat"], 6)]
+    valeurs["lon"], valeurs["lat"] = ligne["lon"], ligne["lat"]
+    return Existante(ligne["pk"], ligne["source"], valeurs, ligne["valeurs_importees"] or {}, ligne["position_approximative"])
+
+
+def _json(fiche: FicheLue) -> dict:
+    """The row's values as the fiche stores what was imported (JSON): the commune by code, the point rounded."""
+    valeurs = {nom: fiche.valeurs.get(nom) for nom in CHAMPS_IMPORTES if nom not in ("commune", "point")}
+    valeurs["commune"] = fiche.commune.code_insee
+    if fiche.point is not None:
+        valeurs["point"] = [round(fiche.point[0], 6), round(fiche.point[1], 6)]
+    return valeurs
+
+
+def _adresse_inchangee(existante: Existante, fiche: FicheLue) -> bool:
+    return all(existante.valeurs_importees.get(nom) == valeur for nom, valeur in (
+        ("adresse", fiche.valeurs["adresse"]), ("commune", fiche.commune.code_insee)))
+
+
+def _adresse_ban(fiche: FicheLue) -> str:
+    return f"{fiche.valeurs['adresse']} {fiche.valeurs['code_postal']} {fiche.commune.nom}"[:200]
+
+
+def _texte(valeur) -> str:
+    if isinstance(valeur, list):
+        return ", ".join(f"{v:.5f}" for v in valeur)
+    return "" if valeur is None else str(valeur)[:80]
+
+
+def _statut(import_fiches: ImportFiches, statut: str, *, termine: bool = False) -> None:
+    import_fiches.statut = statut
+    fields = ["statut", "erreur"]
+    if termine:
+        import_fiches.termine_le = timezone.now()
+        fields.append("termine_le")
+    import_fiches.save(update_fields=fields)
+
+
+def _avancement(import_fiches: ImportFiches, progression) -> Callable[[str, int], None]:
+    def avancer(etape: str, lignes: int) -> None:
+        # An update of its own (autocommit): the back office's progress bar reads it while the import runs.
+        ImportFiches.objects.filter(pk=import_fiches.pk).update(etape=etape, lignes_lues=lignes)
+        if progression:
+            progression(etape, lignes, import_fiches.lignes_total or 0)
+    return avancer
+
+
+def _terminer(import_fiches: ImportFiches, issues: list[Issue], resultats: dict, simulation: bool) -> dict:
+    with transaction.atomic():
+        import_fiches.lignes.all().delete()
+        LigneImport.objects.bulk_create([
+            LigneImport(
+                import_fiches=import_fiches, ligne=i.numero, resultat=i.resultat,
+                structure_id=i.structure_id if not simulation or i.resultat != ResultatLigne.CREEE else None,
+                nom=(i.fiche.valeurs["nom"] if i.fiche else "")[:200], motif=i.motif,
+                avertissements="\n".join(i.avertissements), conflits="\n".join(i.conflits),
+            )
+            for i in sorted(issues, key=lambda i: i.numero)
+        ], batch_size=2000)
+        import_fiches.resultats = resultats
+        import_fiches.statut = StatutImport.SIMULEE if simulation else StatutImport.TERMINEE
+        import_fiches.termine_le = timezone.now()
+        if not simulation:
+            # The file is no longer needed: the fiches and the report hold what it said.
+            import_fiches.contenu = b""
+        import_fiches.save()
+    return resultats
+
