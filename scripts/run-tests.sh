@@ -70,7 +70,8 @@ mkdir -p test-artifacts
 # Two pytest workers (pytest-xdist) on these 2 cores: TEST_WORKERS=1 for one process.
 WORKERS=${TEST_WORKERS:-2}
 XDIST=()
-[ "$WORKERS" -gt 1 ] && XDIST=(-n "$WORKERS")
+# worksteal: a worker that runs out takes tests queued on the other (the browser audits are long).
+[ "$WORKERS" -gt 1 ] && XDIST=(-n "$WORKERS" --dist worksteal)
 
 # TEST_FAKETIME=+365d runs the tests (not the servers) with the clock a year ahead (Debian's faketime).
 PYTEST=($PY -m pytest)

@@ -22,8 +22,12 @@ EARTH_RADIUS_KM = 6371.0088  # mean radius of the WGS84 ellipsoid
 
 
 def is_in_france(point: Point) -> bool:
+    return lonlat_in_france(point.x, point.y)
+
+
+def lonlat_in_france(lon: float, lat: float) -> bool:
     return any(
-        lon_min <= point.x <= lon_max and lat_min <= point.y <= lat_max
+        lon_min <= lon <= lon_max and lat_min <= lat <= lat_max
         for lon_min, lat_min, lon_max, lat_max in FRANCE_BBOXES.values()
     )
 
@@ -36,6 +40,11 @@ def bbox_around(point: Point, km: float) -> tuple[float, float, float, float]:
 
 
 def haversine_km(a: Point, b: Point) -> float:
-    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
+    return haversine_km_lonlat(a.x, a.y, b.x, b.y)
+
+
+def haversine_km_lonlat(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """The same on plain floats: an import checks 100,000 points without building geometries."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (lon1, lat1, lon2, lat2))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))

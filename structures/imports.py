@@ -10,6 +10,7 @@ import csv
 import functools
 import io
 import json
+import math
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -222,21 +223,27 @@ def _save_anciens_codes(communes: list[dict]) -> None:
 
 def _set_etendues(objects: list[Commune]) -> None:
     """A commune whose nearest neighbour's point is further than half of geo.MAX_KM_FROM_COMMUNE reaches
-    further than that distance (Guyane): its extent is twice that neighbour's distance. A grid keeps it linear."""
+    further than that distance (Guyane): its extent is twice that neighbour's distance. A grid keeps it linear;
+    plain floats and a flat-earth distance (exact enough at these scales) keep it fast."""
     seuil = geo.MAX_KM_FROM_COMMUNE / 2
     pas = 0.25  # degrees: more than `seuil` km in every direction in France
-    grille: dict[tuple[int, int], list[Commune]] = {}
-    places = [c for c in objects if c.point is not None and not c.commune_parente_id]
-    for c in places:
-        grille.setdefault((int(c.point.x // pas), int(c.point.y // pas)), []).append(c)
-    for c in places:
-        x, y = int(c.point.x // pas), int(c.point.y // pas)
-        voisines = [v for dx in (-1, 0, 1) for dy in (-1, 0, 1) for v in grille.get((x + dx, y + dy), []) if v is not c]
-        if any(geo.haversine_km(c.point, v.point) <= seuil for v in voisines):
+    places = [(c, c.point.x, c.point.y) for c in objects if c.point is not None and not c.commune_parente_id]
+    grille: dict[tuple[int, int], list[tuple]] = {}
+    for place in places:
+        grille.setdefault((int(place[1] // pas), int(place[2] // pas)), []).append(place)
+
+    def km(a, b) -> float:
+        dx = (b[1] - a[1]) * math.cos(math.radians(a[2])) * geo.EARTH_KM_PER_DEGREE
+        return math.hypot(dx, (b[2] - a[2]) * geo.EARTH_KM_PER_DEGREE)
+
+    for place in places:
+        x, y = int(place[1] // pas), int(place[2] // pas)
+        voisines = (v for dx in (-1, 0, 1) for dy in (-1, 0, 1) for v in grille.get((x + dx, y + dy), ()) if v is not place)
+        if any(km(place, v) <= seuil for v in voisines):
             continue
-        proche = min((geo.haversine_km(c.point, v.point) for v in places if v is not c), default=None)
+        proche = min((km(place, v) for v in places if v is not place), default=None)
         if proche is not None and proche > seuil:
-            c.etendue_km = round(2 * proche, 1)
+            place[0].etendue_km = round(2 * proche, 1)
 
 
 def _set_chefs_lieux(departements: list[dict]) -> None:

@@ -159,6 +159,8 @@ TYPOLOGIES_DATA_INCLUSION = {
     "creches-avip": (Rubrique.EAJE, TypeAccueil.COLLECTIF),
 }
 COLONNE_TYPOLOGIE_DATA_INCLUSION = "typologie ou réseaux porteurs"
+CHAMPS_DATA_INCLUSION = ("id", "nom", "adresse", "complement_adresse", "code_postal", "commune", "code_insee", "telephone",
+                         "courriel", "site_web", "siret", "latitude", "longitude")
 
 
 def correspondance_data_inclusion() -> Correspondance:
@@ -169,7 +171,6 @@ def correspondance_data_inclusion() -> Correspondance:
                         valeurs={k: r.value for k, (r, _) in TYPOLOGIES_DATA_INCLUSION.items()}),
         type_accueil=Valeur(colonne=COLONNE_TYPOLOGIE_DATA_INCLUSION, multiple=True,
                             valeurs={k: t.value for k, (_, t) in TYPOLOGIES_DATA_INCLUSION.items()}),
-        champs={c: c for c in ("nom", "adresse", "complement_adresse", "code_postal", "commune", "code_insee",
-                               "telephone", "courriel", "site_web", "siret")},
+        champs={c: c for c in CHAMPS_DATA_INCLUSION if c not in ("id", "latitude", "longitude")},
         position=Position("colonnes", lat="latitude", lon="longitude"),
     )

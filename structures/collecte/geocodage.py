@@ -21,7 +21,7 @@ LOT = 2000
 TIMEOUT_LOT = 120
 
 
-@dataclass
+@dataclass(slots=True)
 class Resultat:
     lon: float
     lat: float

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import math
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ class FichierIllisible(ValueError):
     """The file cannot be read at all (not one row is usable): said to the person in French."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Ligne:
     numero: int
     valeurs: dict[str, str]
@@ -27,7 +28,7 @@ class Ligne:
     colonnes_en_trop: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Fichier:
     format: str
     colonnes: list[str]
@@ -85,7 +86,7 @@ def _lire_xlsx(contenu: bytes) -> Fichier:
 
     try:
         classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise FichierIllisible("Ce fichier Excel ne peut pas être lu : enregistrez-le au format XLSX.") from error
     feuille = classeur.worksheets[0]
     rangees = feuille.iter_rows(values_only=True)
@@ -118,9 +119,10 @@ def _lire_json(contenu: bytes) -> Fichier:
 def _data_inclusion(structures: list[dict], encodage: str) -> Fichier:
     """data·inclusion's `structures`: a list of objects; `reseaux_porteurs` (v1) or `typologie` (v0) in one
     column that the built-in mapping reads."""
-    from .correspondance import COLONNE_TYPOLOGIE_DATA_INCLUSION
+    from .correspondance import CHAMPS_DATA_INCLUSION, COLONNE_TYPOLOGIE_DATA_INCLUSION
 
-    colonnes = sorted({k for d in structures for k in d} | {COLONNE_TYPOLOGIE_DATA_INCLUSION})
+    # Every field of the schema is optional but the first ones: a column absent from every row is empty.
+    colonnes = sorted({k for d in structures for k in d} | {COLONNE_TYPOLOGIE_DATA_INCLUSION} | set(CHAMPS_DATA_INCLUSION))
 
     def lignes() -> Iterator[Ligne]:
         for index, structure in enumerate(structures):

@@ -25,7 +25,7 @@ NOM_MAX = 200
 ADRESSE_MAX = 255
 
 
-@dataclass
+@dataclass(slots=True)
 class FicheLue:
     numero: int
     valeurs: dict
@@ -107,14 +107,12 @@ def lire_ligne(ligne: Ligne, correspondance: Correspondance, communes: Resolveur
 
 def verifier_position(fiche: FicheLue) -> None:
     """A point far from its commune is a wrong row (a shifted column, a homonym geocoded elsewhere)."""
-    from django.contrib.gis.geos import Point
-
-    point = Point(*fiche.point, srid=4326)
-    if not geo.is_in_france(point):
+    lon, lat = fiche.point
+    if not geo.lonlat_in_france(lon, lat):
         raise Rejet("La position est en dehors de la France (métropole et outre-mer).")
     commune = fiche.commune
-    if commune.point is not None:
-        km = geo.haversine_km(point, commune.point)
+    if commune.centre is not None:
+        km = geo.haversine_km_lonlat(lon, lat, *commune.centre)
         if km > commune.distance_max_km:
             raise Rejet(f"La position est à {km:.0f} km {de_commune(commune.nom)} : vérifiez l'adresse ou la commune.")
 

@@ -1,6 +1,7 @@
 """Importing partners' lists (issue 19): the committed real-world file, with each kind of mess real lists hold."""
 
 import csv
+import datetime
 import html
 import io
 import json
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from structures.collecte import demarrage, service
 from structures.enums import ResultatLigne, Rubrique, StatutImport, TypeAccueil
@@ -263,3 +265,213 @@ def test_columns_the_mapping_names_but_the_file_lacks_end_the_import_with_their_
     rapport = importer(correspondance={**CORRESPONDANCE, "champs": {**CORRESPONDANCE["champs"], "site_web": "WEB"}})
     assert rapport.statut == StatutImport.ECHEC
     assert rapport.erreur == "Colonnes absentes du fichier : WEB."
+
+
+# Formats -------------------------------------------------------------------------------------------------------
+
+def lignes_csv() -> list[list[str]]:
+    return list(csv.reader(io.StringIO(FICHIER.read_bytes().decode("cp1252")), delimiter=";"))
+
+
+def test_an_xlsx_and_a_utf8_csv_with_commas_give_the_same_outcomes(haute_loire):
+    import openpyxl
+
+    classeur = openpyxl.Workbook()
+    feuille = classeur.active
+    for ligne in lignes_csv():
+        # A spreadsheet stores numbers as numbers: the postal code 1000 and the INSEE code 1053 lost their zero.
+        feuille.append([float(c.replace(",", ".")) if c.replace(",", "").replace(".", "").isdigit() and c[:1] != "0"
+                        else c for c in ligne])
+    contenu = io.BytesIO()
+    classeur.save(contenu)
+    import_fiches = demarrage.preparer_import(fichier_nom="liste.xlsx", contenu=contenu.getvalue(),
+                                             correspondance=CORRESPONDANCE)
+    service.executer(import_fiches, simulation=True)
+    assert_outcomes(import_fiches, ATTENDU)
+
+    texte = io.StringIO()
+    csv.writer(texte).writerows(lignes_csv())
+    import_fiches = demarrage.preparer_import(fichier_nom="liste.csv", contenu=("\ufeff" + texte.getvalue()).encode(),
+                                             correspondance=CORRESPONDANCE)
+    service.executer(import_fiches, simulation=True)
+    assert_outcomes(import_fiches, ATTENDU)
+
+
+def test_a_geojson_takes_its_positions_from_its_geometries(haute_loire):
+    entete, *lignes = lignes_csv()
+    features = [{"type": "Feature", "properties": dict(zip(entete, ligne, strict=False)),
+                 "geometry": {"type": "Point", "coordinates": [float(ligne[13].replace(",", ".")),
+                                                               float(ligne[12].replace(",", "."))]}}
+                for ligne in lignes[:2]]
+    correspondance = {**CORRESPONDANCE, "position": "geometrie"}
+    rapport = importer(contenu=json.dumps({"type": "FeatureCollection", "features": features}).encode(),
+                       correspondance=correspondance)
+    assert rapport.resultats["creee"] == 2
+    assert round(Structure.objects.get(identifiant_source="C002").lat, 4) == 45.0527
+
+
+def test_a_data_inclusion_file_needs_no_mapping_and_rejects_other_typologies_by_name(haute_loire):
+    mis_a_jour = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    structures = [
+        {"source": "dora", "id": "dora--1", "nom": "Crèche AVIP Les Lutins", "date_maj": mis_a_jour,
+         "commune": "Le Puy-en-Velay", "code_postal": "43000", "code_insee": "43157", "adresse": "4 rue Raphaël",
+         "longitude": 3.884, "latitude": 45.044, "reseaux_porteurs": ["creches-avip"],
+         "courriel": "lutins@exemple.fr"},
+        {"source": "dora", "id": "dora--2", "nom": "Mission locale du Velay", "date_maj": mis_a_jour,
+         "commune": "Le Puy-en-Velay", "code_postal": "43000", "code_insee": "43157", "adresse": "8 rue Crozatier",
+         "longitude": 3.883, "latitude": 45.042, "reseaux_porteurs": ["mission-locale"]},
+    ]
+    from data_inclusion.schema.v1 import Structure as SchemaStructure
+
+    for s in structures:
+        SchemaStructure.model_validate(s)  # a valid data·inclusion file
+    rapport = importer(contenu=json.dumps(structures).encode(), correspondance={})
+    assert outcomes(rapport) == {
+        1: (ResultatLigne.CREEE, ""),
+        2: (ResultatLigne.REJETEE, "Rubrique « mission-locale » (colonne typologie ou réseaux porteurs) absente de la "
+                                   "correspondance."),
+    }
+    lutins = Structure.objects.get(identifiant_source="dora--1")
+    assert (lutins.source, lutins.rubrique, lutins.type_accueil, lutins.email) == (
+        "data-inclusion", Rubrique.EAJE, TypeAccueil.COLLECTIF, "lutins@exemple.fr")
+
+
+def test_when_the_ban_cannot_be_reached_the_commune_centre_is_used_and_said(haute_loire, fake_ban):
+    fake_ban.down = True
+    rapport = importer()
+    assert rapport.resultats["creee"] == 17
+    approximatives = set(Structure.objects.filter(position_approximative=True).values_list("identifiant_source", flat=True))
+    assert approximatives == {"C003", "C017", "C018"}
+
+
+@pytest.mark.parametrize("contenu, erreur", [
+    (b"", "Le fichier est vide."),
+    (b"\x00\x01\x02PK", "Ce fichier n'est pas un CSV (il contient des caractères binaires)."),
+    (b"PK\x03\x04 pas un classeur", "Ce fichier Excel ne peut pas être lu : enregistrez-le au format XLSX."),
+    (b'{"type": "FeatureCollection"', "JSON invalide (ligne 1, colonne 29)."),
+    (b";;;\r\n;;;\r\n", "La première ligne doit nommer les colonnes."),
+])
+def test_an_unreadable_file_is_said_in_french_and_nothing_is_written(haute_loire, contenu, erreur):
+    if not contenu:
+        with pytest.raises(demarrage.ImportImpossible, match=erreur):
+            demarrage.preparer_import(fichier_nom="x.csv", contenu=contenu, correspondance=CORRESPONDANCE)
+        return
+    rapport = importer(contenu=contenu)
+    assert (rapport.statut, rapport.erreur) == (StatutImport.ECHEC, erreur)
+    assert not Structure.objects.filter(source="cd43-accueil").exists()
+
+
+# The back office -------------------------------------------------------------------------------------------------
+
+def agent(client, code):
+    from habilitations.enums import Role
+    from habilitations.tests.factories import make_person
+    from habilitations.tests.fixtures import give_second_factor
+
+    personne = make_person(Role.CAF_AGENT, caf_code=code, email=f"agent{code}@caf{code}.example.fr")
+    client.force_login(personne)
+    give_second_factor(client, personne)
+    return personne
+
+
+def test_a_caf_agent_uploads_simulates_confirms_and_reads_the_report_another_caf_sees_nothing(
+        haute_loire, client, django_capture_on_commit_callbacks):
+    DepartementFactory(code="64", nom="Pyrénées-Atlantiques", type_liaison=4)
+    agent(client, "43")
+    page = client.get(reverse("admin:structures_structure_changelist"))
+    assert reverse("admin:structures_importfiches_add") in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:structures_importfiches_add"), {
+            "fichier": _fichier(FICHIER.name, FICHIER.read_bytes()),
+            "correspondance": _fichier("correspondance.json", json.dumps(CORRESPONDANCE).encode()),
+        })
+    import_fiches = ImportFiches.objects.get()
+    assert response.status_code == 302 and response.url == reverse("admin:structures_importfiches_change", args=[import_fiches.pk])
+    page = html.unescape(client.get(response.url).content.decode())
+    assert "Simulée, à confirmer" in page and "Confirmer l'import" in page
+    assert "Bourg-en-Bresse est dans le département 01, hors du territoire de cet import (43)." in page
+    assert not Structure.objects.filter(source="cd43-accueil").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:structures_importfiches_confirmer", args=[import_fiches.pk]))
+    import_fiches.refresh_from_db()
+    assert import_fiches.statut == StatutImport.TERMINEE and import_fiches.resultats["creee"] == 16
+    rapport = client.get(reverse("admin:structures_importfiches_rapport", args=[import_fiches.pk]))
+    assert rapport["Content-Type"] == "text/csv; charset=utf-8"
+    assert "12;Rejetée;;Crèche Les Bambins;Rubrique « MAJ »" in rapport.content.decode("utf-8-sig")
+    assert client.get(reverse("admin:structures_importfiches_avancement", args=[import_fiches.pk])).json()["en_cours"] is False
+    # A second confirmation does nothing: the import no longer waits for one.
+    client.post(reverse("admin:structures_importfiches_confirmer", args=[import_fiches.pk]))
+    assert Structure.objects.filter(source="cd43-accueil").count() == 16
+
+    agent(client, "64")
+    assert reverse("admin:structures_importfiches_change", args=[import_fiches.pk]) not in \
+        client.get(reverse("admin:structures_importfiches_changelist")).content.decode()
+    for name in ("change", "rapport", "avancement"):
+        assert client.get(reverse(f"admin:structures_importfiches_{name}", args=[import_fiches.pk])).status_code == 404
+    assert client.post(reverse("admin:structures_importfiches_confirmer", args=[import_fiches.pk])).status_code == 404
+
+
+def test_a_wrong_mapping_comes_back_as_a_form_error_nothing_recorded(haute_loire, client):
+    agent(client, "43")
+    response = client.post(reverse("admin:structures_importfiches_add"), {
+        "fichier": _fichier(FICHIER.name, FICHIER.read_bytes()),
+        "correspondance": _fichier("correspondance.json", b'{"source": "cd43"'),
+    })
+    assert response.status_code == 400
+    assert "Le fichier de correspondance n'est pas un JSON valide" in html.unescape(response.content.decode())
+    assert not ImportFiches.objects.exists()
+
+
+def _fichier(nom, contenu):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(nom, contenu)
+
+
+# MAM -------------------------------------------------------------------------------------------------------------
+
+def test_an_assistant_declares_their_mam_its_manager_confirms_and_the_mam_lists_them(haute_loire, client):
+    from habilitations.enums import Role
+    from habilitations.tests.factories import make_person
+    from habilitations.tests.fixtures import give_second_factor
+
+    le_puy = haute_loire["43157"]
+    mam = StructureFactory(rubrique=Rubrique.MAM, nom="MAM Les Doudous", commune=le_puy)
+    autre_mam = StructureFactory(rubrique=Rubrique.MAM, nom="MAM Les Galopins", commune=le_puy)
+    mam_de_pau = StructureFactory(rubrique=Rubrique.MAM, nom="MAM de Pau", commune=CommuneFactory(code_insee="64445"))
+    assistante = StructureFactory(rubrique=Rubrique.ASSMAT, nom="Camille Roux", commune=le_puy, capacite=4,
+                                  consentement_publication_le=timezone.now())
+    personne = make_person(Role.ASSMAT, structure=assistante)
+    client.force_login(personne)
+    give_second_factor(client, personne)
+    form = client.get(reverse("pro:fiche", args=[assistante.pk])).content.decode()
+    assert "MAM Les Doudous (Le Puy-en-Velay)" in html.unescape(form) and "MAM de Pau" not in form
+    donnees = {"presentation": "", "telephone": "", "age_min_mois": "", "age_max_mois": "", "capacite": "4",
+               "places_disponibles": "", "disponible_a_partir_du": "", "animaux": "", "langues": "", "pedagogie": ""}
+    # A MAM of another département, typed into the form, is refused.
+    assert client.post(reverse("pro:fiche", args=[assistante.pk]), {**donnees, "mam": mam_de_pau.pk}).status_code == 400
+    assert client.post(reverse("pro:fiche", args=[assistante.pk]), {**donnees, "mam": mam.pk}).status_code == 302
+    assistante.refresh_from_db()
+    assert (assistante.mam, assistante.mam_confirmee_le) == (mam, None)
+    assert "Camille Roux" not in client.get(reverse("structures:fiche", args=[mam.pk])).content.decode()
+
+    gerant_autre = make_person(Role.GESTIONNAIRE, structure=autre_mam)
+    client.force_login(gerant_autre)
+    give_second_factor(client, gerant_autre)
+    url = reverse("pro:assistant_mam", args=[autre_mam.pk, assistante.pk])
+    assert client.post(url, {"decision": "confirmer"}).status_code == 404
+    assert client.post(reverse("pro:assistant_mam", args=[mam.pk, assistante.pk]), {"decision": "confirmer"}).status_code == 404
+
+    gerant = make_person(Role.GESTIONNAIRE, structure=mam)
+    client.force_login(gerant)
+    give_second_factor(client, gerant)
+    assert "Camille Roux" in client.get(reverse("pro:fiche", args=[mam.pk])).content.decode()
+    client.post(reverse("pro:assistant_mam", args=[mam.pk, assistante.pk]), {"decision": "confirmer"})
+    assistante.refresh_from_db()
+    assert assistante.mam_confirmee_le is not None
+    page = client.get(reverse("structures:fiche", args=[mam.pk])).content.decode()
+    assert "Camille Roux" in page
+    assert "MAM Les Doudous" in client.get(reverse("structures:fiche", args=[assistante.pk])).content.decode()
+    # Without their consent, an assistant maternel is on no public page, MAM or not.
+    Structure.objects.filter(pk=assistante.pk).update(consentement_publication_le=None)
+    assert "Camille Roux" not in client.get(reverse("structures:fiche", args=[mam.pk])).content.decode()

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from structures.demo import build_demo
 from structures.imports import page_caf_fr
-from structures.models import Caf, Commune, Departement, Structure
+from structures.models import Caf, CodeInseeAncien, Commune, Departement, Structure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 
@@ -54,6 +54,14 @@ def test_full_import_has_every_departement_and_commune():
     assert Commune.objects.count() > 34_900
     assert not Commune.objects.filter(point__isnull=True).exists()
     assert Commune.objects.filter(departement__in=["971", "972", "973", "974", "976"]).count() == 129
+    # Former INSEE codes lead to the commune that absorbed them (lists made before a merger carry them).
+    assert CodeInseeAncien.objects.get(code_insee="74011").commune_id == "74010"  # Annecy-le-Vieux → Annecy
+    assert CodeInseeAncien.objects.get(code_insee="43255").commune_id == "43090"  # → Esplantas-Vazeilles
+    # Guyane's vast communes reach further than 30 km from their point; Le Puy does not.
+    maripasoula = Commune.objects.get(code_insee="97353")
+    assert maripasoula.distance_max_km > 60
+    assert Commune.objects.get(code_insee="43157").distance_max_km == 30
+    assert Commune.objects.filter(etendue_km__isnull=False).exclude(departement="973").count() < 60
 
 
 def test_demo_directory_is_idempotent_and_covers_every_rubrique_around_le_puy_and_pau():
