@@ -284,7 +284,8 @@ class Import:
                         issue.resultat = ResultatLigne.REJETEE
                         issue.motif = f"Enregistrement refusé par la base : {str(error)[:200]}"
                         issue.structure_id = None
-            self.avancement("ecriture", min(debut + LOT_ECRITURE, len(a_ecrire)))
+            # In rows of the file whose outcome is settled: the bar reaches its end with the last batch.
+            self.avancement("ecriture", len(issues) - len(a_ecrire) + min(debut + LOT_ECRITURE, len(a_ecrire)))
         vues = [i.structure_id for i in issues if i.structure_id and i.resultat in (
             ResultatLigne.CREEE, ResultatLigne.MISE_A_JOUR, ResultatLigne.INCHANGEE)]
         for debut in range(0, len(vues), LOT_ECRITURE):
@@ -467,6 +468,8 @@ def _terminer(import_fiches: ImportFiches, issues: list[Issue], resultats: dict,
                 for i in issues[debut:debut + 2000]
             ])
         import_fiches.resultats = resultats
+        # Every row settled (the progress was written by updates of their own, not on this instance).
+        import_fiches.lignes_lues, import_fiches.etape = import_fiches.lignes_total or 0, ""
         import_fiches.statut = StatutImport.SIMULEE if simulation else StatutImport.TERMINEE
         import_fiches.termine_le = timezone.now()
         if not simulation:

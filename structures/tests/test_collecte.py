@@ -5,6 +5,7 @@ import datetime
 import html
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -475,3 +476,28 @@ def test_an_assistant_declares_their_mam_its_manager_confirms_and_the_mam_lists_
     # Without their consent, an assistant maternel is on no public page, MAM or not.
     Structure.objects.filter(pk=assistante.pk).update(consentement_publication_le=None)
     assert "Camille Roux" not in client.get(reverse("structures:fiche", args=[mam.pk])).content.decode()
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_runs_in_a_real_celery_worker_through_redis_and_its_progress_is_read(settings, haute_loire):
+    from celery.contrib.testing.worker import start_worker
+
+    from monenfant.celery import app
+    from structures.tasks import importer_fiches
+
+    assert settings.REDIS_URL, "make test fournit REDIS_URL pour ce test"
+    import_fiches = demarrage.preparer_import(fichier_nom=FICHIER.name, contenu=FICHIER.read_bytes(),
+                                             correspondance=CORRESPONDANCE)
+    with start_worker(app, pool="solo", perform_ping_check=False):
+        importer_fiches.delay(import_fiches.pk, True).get(timeout=60)
+        import_fiches.refresh_from_db()
+        assert (import_fiches.statut, import_fiches.lignes_lues, import_fiches.lignes_total) == (StatutImport.SIMULEE, 29, 29)
+        demarrage.lancer(import_fiches, simulation=False)  # queued now: no transaction around it here
+        for _ in range(600):
+            import_fiches.refresh_from_db()
+            if import_fiches.statut == StatutImport.TERMINEE:
+                break
+            time.sleep(0.1)
+    assert import_fiches.statut == StatutImport.TERMINEE and import_fiches.progression == 100
+    assert Structure.objects.filter(source="cd43-accueil").count() == 17
