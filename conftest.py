@@ -285,12 +285,29 @@ def demo_directory():
         call_command("import_geographie", "--departements", "43", "64", stdout=devnull)
         call_command("load_demo", stdout=devnull)
         call_command("load_demo_accounts", stdout=devnull)
-    # What the migrations seed and `make run` serves: an earlier browser test's flush emptied it.
+    reseed_guide()
+
+
+def reseed_guide() -> None:
+    """What the guide's migrations seed and `make run` serves, put back when an earlier transactional test's
+    flush emptied it (the browser journeys, the Celery worker's tests)."""
     import importlib
 
     from django.apps import apps
 
-    importlib.import_module("guide.migrations.0002_pages").seed(apps, None)
+    from guide.models import PageGuide, PageLegale
+
+    if not PageGuide.objects.exists():
+        importlib.import_module("guide.migrations.0002_pages").seed(apps, None)
+    if not PageLegale.objects.exists():
+        importlib.import_module("guide.migrations.0004_seed_pages_legales").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _guide_seeded(request):
+    """Whatever ran before on this worker, a test that reads the database finds the guide as migrated."""
+    if request.node.get_closest_marker("django_db") is not None:
+        reseed_guide()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from structures.enums import ResultatLigne, Rubrique, StatutImport, TypeAccueil
 from structures.models import CodeInseeAncien, ImportFiches, Structure
 from structures.tests.factories import CommuneFactory, DepartementFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 DATA = Path(__file__).parent / "data"
 FICHIER = DATA / "creches-mam-43.csv"
 CORRESPONDANCE = json.loads((DATA / "correspondance-43.json").read_text(encoding="utf-8"))
