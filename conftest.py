@@ -14,7 +14,7 @@ import pytest
 
 from monenfant.tests.horloge import ClockWatch, module_writes_dates, real_clock_environ
 
-pytest_plugins = ["habilitations.tests.fixtures"]
+pytest_plugins = ["habilitations.tests.fixtures", "structures.tests.fixtures_collecte"]
 
 
 class FakeBan:

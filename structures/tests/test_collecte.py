@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from structures.collecte import demarrage, service
 from structures.enums import ResultatLigne, Rubrique, StatutImport, TypeAccueil
-from structures.models import CodeInseeAncien, ImportFiches, Structure
-from structures.tests.factories import CommuneFactory, DepartementFactory, StructureFactory
+from structures.models import ImportFiches, Structure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 DATA = Path(__file__).parent / "data"
@@ -47,32 +46,6 @@ ATTENDU = {
     27: (ResultatLigne.CREEE, ""), 28: (ResultatLigne.CREEE, ""), 29: (ResultatLigne.CREEE, ""),
     30: (ResultatLigne.CREEE, ""),
 }
-
-
-@pytest.fixture
-def haute_loire(fake_ban):
-    """The real communes the file names, with their real points and postal codes; Vazeilles-près-Saugues (43255)
-    merged into Esplantas-Vazeilles in 2016 (as import_geographie records it from anciensCodes)."""
-    DepartementFactory(code="01", nom="Ain", type_liaison=5)
-    extra = {
-        "43002": ("Aiguilhe", "43000", 3.88524729137, 45.0530693199),
-        "43090": ("Esplantas-Vazeilles", "43170 43580", 3.54670461918, 44.9033054571),
-        "43137": ("Monistrol-sur-Loire", "43120", 4.18362572726, 45.2906264528),
-        "43244": ("Tence", "43190", 4.3002040908, 45.1133166621),
-        "01053": ("Bourg-en-Bresse", "01000", 5.24602125501, 46.2051520382),
-    }
-    from django.contrib.gis.geos import Point
-
-    communes = {code: CommuneFactory(code_insee=code) for code in ("43157", "43089", "43041", "43268")}
-    for code, (nom, cps, lon, lat) in extra.items():
-        communes[code] = CommuneFactory(code_insee=code, nom=nom, codes_postaux=cps, point=Point(lon, lat, srid=4326))
-    CodeInseeAncien.objects.create(code_insee="43255", commune=communes["43090"])
-    # Typed in the back office before any import: the file's line 26 describes it again.
-    StructureFactory(creche=True, nom="Multi-accueil Les Coccinelles", adresse="1 place du Breuil",
-                     commune=communes["43157"], telephone="04 71 00 00 25")
-    fake_ban.add("2 place du Breuil", lon=3.8851, lat=45.0429, citycode="43157", score=0.93)
-    fake_ban.add("7 rue de la Gare", lon=4.1262, lat=45.1430, citycode="43268", score=0.88)
-    return communes
 
 
 def importer(*, departements=None, simulation=False, contenu=None, correspondance=None, complet=False) -> ImportFiches:
@@ -360,122 +333,6 @@ def test_an_unreadable_file_is_said_in_french_and_nothing_is_written(haute_loire
     rapport = importer(contenu=contenu)
     assert (rapport.statut, rapport.erreur) == (StatutImport.ECHEC, erreur)
     assert not Structure.objects.filter(source="cd43-accueil").exists()
-
-
-# The back office -------------------------------------------------------------------------------------------------
-
-def agent(client, code):
-    from habilitations.enums import Role
-    from habilitations.tests.factories import make_person
-    from habilitations.tests.fixtures import give_second_factor
-
-    personne = make_person(Role.CAF_AGENT, caf_code=code, email=f"agent{code}@caf{code}.example.fr")
-    client.force_login(personne)
-    give_second_factor(client, personne)
-    return personne
-
-
-def test_a_caf_agent_uploads_simulates_confirms_and_reads_the_report_another_caf_sees_nothing(
-        haute_loire, client, django_capture_on_commit_callbacks):
-    DepartementFactory(code="64", nom="Pyrénées-Atlantiques", type_liaison=4)
-    agent(client, "43")
-    page = client.get(reverse("admin:structures_structure_changelist"))
-    assert reverse("admin:structures_importfiches_add") in page.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:structures_importfiches_add"), {
-            "fichier": _fichier(FICHIER.name, FICHIER.read_bytes()),
-            "correspondance": _fichier("correspondance.json", json.dumps(CORRESPONDANCE).encode()),
-        })
-    import_fiches = ImportFiches.objects.get()
-    assert response.status_code == 302 and response.url == reverse("admin:structures_importfiches_change", args=[import_fiches.pk])
-    page = html.unescape(client.get(response.url).content.decode())
-    assert "Simulée, à confirmer" in page and "Confirmer l'import" in page
-    assert "Bourg-en-Bresse est dans le département 01, hors du territoire de cet import (43)." in page
-    assert not Structure.objects.filter(source="cd43-accueil").exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:structures_importfiches_confirmer", args=[import_fiches.pk]))
-    import_fiches.refresh_from_db()
-    assert import_fiches.statut == StatutImport.TERMINEE and import_fiches.resultats["creee"] == 16
-    rapport = client.get(reverse("admin:structures_importfiches_rapport", args=[import_fiches.pk]))
-    assert rapport["Content-Type"] == "text/csv; charset=utf-8"
-    assert "12;Rejetée;;Crèche Les Bambins;Rubrique « MAJ »" in rapport.content.decode("utf-8-sig")
-    assert client.get(reverse("admin:structures_importfiches_avancement", args=[import_fiches.pk])).json()["en_cours"] is False
-    # A second confirmation does nothing: the import no longer waits for one.
-    client.post(reverse("admin:structures_importfiches_confirmer", args=[import_fiches.pk]))
-    assert Structure.objects.filter(source="cd43-accueil").count() == 16
-
-    agent(client, "64")
-    assert reverse("admin:structures_importfiches_change", args=[import_fiches.pk]) not in \
-        client.get(reverse("admin:structures_importfiches_changelist")).content.decode()
-    for name in ("change", "rapport", "avancement"):
-        assert client.get(reverse(f"admin:structures_importfiches_{name}", args=[import_fiches.pk])).status_code == 404
-    assert client.post(reverse("admin:structures_importfiches_confirmer", args=[import_fiches.pk])).status_code == 404
-
-
-def test_a_wrong_mapping_comes_back_as_a_form_error_nothing_recorded(haute_loire, client):
-    agent(client, "43")
-    response = client.post(reverse("admin:structures_importfiches_add"), {
-        "fichier": _fichier(FICHIER.name, FICHIER.read_bytes()),
-        "correspondance": _fichier("correspondance.json", b'{"source": "cd43"'),
-    })
-    assert response.status_code == 400
-    assert "Le fichier de correspondance n'est pas un JSON valide" in html.unescape(response.content.decode())
-    assert not ImportFiches.objects.exists()
-
-
-def _fichier(nom, contenu):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(nom, contenu)
-
-
-# MAM -------------------------------------------------------------------------------------------------------------
-
-def test_an_assistant_declares_their_mam_its_manager_confirms_and_the_mam_lists_them(haute_loire, client):
-    from habilitations.enums import Role
-    from habilitations.tests.factories import make_person
-    from habilitations.tests.fixtures import give_second_factor
-
-    le_puy = haute_loire["43157"]
-    mam = StructureFactory(rubrique=Rubrique.MAM, nom="MAM Les Doudous", commune=le_puy)
-    autre_mam = StructureFactory(rubrique=Rubrique.MAM, nom="MAM Les Galopins", commune=le_puy)
-    mam_de_pau = StructureFactory(rubrique=Rubrique.MAM, nom="MAM de Pau", commune=CommuneFactory(code_insee="64445"))
-    assistante = StructureFactory(rubrique=Rubrique.ASSMAT, nom="Camille Roux", commune=le_puy, capacite=4,
-                                  consentement_publication_le=timezone.now())
-    personne = make_person(Role.ASSMAT, structure=assistante)
-    client.force_login(personne)
-    give_second_factor(client, personne)
-    form = client.get(reverse("pro:fiche", args=[assistante.pk])).content.decode()
-    assert "MAM Les Doudous (Le Puy-en-Velay)" in html.unescape(form) and "MAM de Pau" not in form
-    donnees = {"presentation": "", "telephone": "", "age_min_mois": "", "age_max_mois": "", "capacite": "4",
-               "places_disponibles": "", "disponible_a_partir_du": "", "animaux": "", "langues": "", "pedagogie": ""}
-    # A MAM of another département, typed into the form, is refused.
-    assert client.post(reverse("pro:fiche", args=[assistante.pk]), {**donnees, "mam": mam_de_pau.pk}).status_code == 400
-    assert client.post(reverse("pro:fiche", args=[assistante.pk]), {**donnees, "mam": mam.pk}).status_code == 302
-    assistante.refresh_from_db()
-    assert (assistante.mam, assistante.mam_confirmee_le) == (mam, None)
-    assert "Camille Roux" not in client.get(reverse("structures:fiche", args=[mam.pk])).content.decode()
-
-    gerant_autre = make_person(Role.GESTIONNAIRE, structure=autre_mam)
-    client.force_login(gerant_autre)
-    give_second_factor(client, gerant_autre)
-    url = reverse("pro:assistant_mam", args=[autre_mam.pk, assistante.pk])
-    assert client.post(url, {"decision": "confirmer"}).status_code == 404
-    assert client.post(reverse("pro:assistant_mam", args=[mam.pk, assistante.pk]), {"decision": "confirmer"}).status_code == 404
-
-    gerant = make_person(Role.GESTIONNAIRE, structure=mam)
-    client.force_login(gerant)
-    give_second_factor(client, gerant)
-    assert "Camille Roux" in client.get(reverse("pro:fiche", args=[mam.pk])).content.decode()
-    client.post(reverse("pro:assistant_mam", args=[mam.pk, assistante.pk]), {"decision": "confirmer"})
-    assistante.refresh_from_db()
-    assert assistante.mam_confirmee_le is not None
-    page = client.get(reverse("structures:fiche", args=[mam.pk])).content.decode()
-    assert "Camille Roux" in page
-    assert "MAM Les Doudous" in client.get(reverse("structures:fiche", args=[assistante.pk])).content.decode()
-    # Without their consent, an assistant maternel is on no public page, MAM or not.
-    Structure.objects.filter(pk=assistante.pk).update(consentement_publication_le=None)
-    assert "Camille Roux" not in client.get(reverse("structures:fiche", args=[mam.pk])).content.decode()
 
 
 @pytest.mark.redis

@@ -1,4 +1,4 @@
-"""In a real browser: an agent of CAF 43 imports the committed real-world list, reads the simulation, confirms,
+"""In a real browser (here: it logs in a CAF agent, whom structures does not know): an agent of CAF 43 imports the committed real-world list, reads the simulation, confirms,
 and finds the fiches; each page passes axe on the desktop and at 360 px."""
 
 import json
