@@ -4,7 +4,7 @@ PYTHON_SYSTEM ?= /usr/bin/python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-APT_PACKAGES := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv espeak-ng
+APT_PACKAGES := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv espeak-ng libharfbuzz-subset0
 APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils
 
 .PHONY: run test setup deps test-deps data serve benchmark lint clean

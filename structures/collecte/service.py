@@ -31,6 +31,7 @@ from .lecture import FichierIllisible, lire
 from .lignes import CHAMPS_IMPORTES, FicheLue, cle_nom_adresse, lire_ligne, verifier_position
 
 LOT_ECRITURE = 500
+LOT_RAPPROCHEMENT = 2000
 PROGRESSION_TOUS_LES = 1000
 LIBELLES = {
     "rubrique": "rubrique", "type_accueil": "type d'accueil", "nom": "nom", "adresse": "adresse",
@@ -126,19 +127,20 @@ class Import:
     def traiter(self, lignes) -> list[Issue]:
         communes = ResolveurCommunes()
         issues, gardees = self._lire(lignes, communes)
-        existantes = self._existantes(gardees)
-        self._comparer(issues, existantes)
+        self._rapprocher(gardees)
         self._geocoder(issues, communes)
         for issue in issues:
-            if issue.existante is not None and issue.resultat == ResultatLigne.INCHANGEE:
+            if issue.existante is not None:
+                # A fiche whose address changed: compared once its new position is known.
                 comparer_champs(issue)
+                issue.existante = None
         if not self.simulation:
             self._ecrire(issues)
             self._signaler_absentes(issues)
         return issues
 
     # Reading and merging rows --------------------------------------------------------------------
-    def _lire(self, lignes, communes) -> tuple[list[Issue], dict[int, Issue]]:
+    def _lire(self, lignes, communes) -> tuple[list[Issue], list[Issue]]:
         issues: list[Issue] = []
         premieres: dict[tuple, Issue] = {}
         for index, ligne in enumerate(lignes, start=1):
@@ -154,7 +156,7 @@ class Import:
             if index % PROGRESSION_TOUS_LES == 0:
                 self.avancement("lecture", index)
         self.avancement("lecture", len(issues))
-        gardees = {i.numero: i for i in issues if i.resultat != ResultatLigne.REJETEE and i.resultat != ResultatLigne.FUSIONNEE}
+        gardees = [i for i in issues if i.resultat == ResultatLigne.CREEE]
         return issues, gardees
 
     @staticmethod
@@ -177,27 +179,75 @@ class Import:
         return Issue(fiche.numero, ResultatLigne.FUSIONNEE, fiche=fiche, motif=f"Doublon de la ligne {premiere.numero}.")
 
     # Matching existing fiches ---------------------------------------------------------------------
-    def _existantes(self, gardees: dict[int, Issue]) -> dict[tuple, Existante]:
-        """Existing fiches by each key a kept row may match: (identifier of this source), SIRET, name+address."""
-        fiches = [i.fiche for i in gardees.values()]
-        communes = {f.commune.code_insee for f in fiches}
-        sirets = {f.valeurs["siret"] for f in fiches if f.valeurs["siret"]}
-        champs = ["pk", "source", "identifiant_source", "valeurs_importees", "position_approximative", "lon", "lat",
-                  "organisme__nom", *[c for c in CHAMPS_IMPORTES if c not in ("commune", "organisme", "point")],
-                  "commune_id"]
-        requetes = [Structure.objects.filter(source=self.source).exclude(identifiant_source="")]
-        liste_communes = sorted(communes)
-        for debut in range(0, len(liste_communes), 500):
-            requetes.append(Structure.objects.filter(commune_id__in=liste_communes[debut:debut + 500]))
-        liste_sirets = sorted(sirets)
-        for debut in range(0, len(liste_sirets), 500):
-            requetes.append(Structure.objects.filter(siret__in=liste_sirets[debut:debut + 500]))
+    def _rapprocher(self, gardees: list[Issue]) -> None:
+        """Each kept row against the existing fiches, by batches of communes: the values of an existing fiche
+        are held only while its batch is compared (100,000 of them at once would double the import's memory)."""
+        deja: dict[int, Issue] = {}
+        for lot in _lots_par_commune(gardees, LOT_RAPPROCHEMENT):
+            existantes = self._existantes(lot)
+            for issue in lot:
+                existante = next((existantes[c] for c in issue.fiche.cles() if c in existantes), None)
+                if existante is not None and self._premiere(issue, existante.pk, deja):
+                    self._rattacher(issue, existante)
+
+    @staticmethod
+    def _premiere(issue: Issue, pk: int, deja: dict[int, Issue]) -> bool:
+        """Two rows that match one fiche: the first of the file describes it, the other is its duplicate (batches
+        go by commune, not in the file's order)."""
+        autre = deja.get(pk)
+        if autre is None or issue.numero < autre.numero:
+            deja[pk] = issue
+            if autre is not None:
+                _doublon(autre, issue)
+            return True
+        _doublon(issue, autre)
+        return False
+
+    def _rattacher(self, issue: Issue, existante: "Existante") -> None:
+        issue.structure_id = existante.pk
+        if existante.source != self.source:
+            issue.resultat = ResultatLigne.FUSIONNEE
+            issue.motif = (f"Doublon de la fiche n° {existante.pk} ({existante.valeurs['nom']}), "
+                           "déjà dans l'annuaire : elle reste telle quelle.")
+            return
+        issue.resultat = ResultatLigne.INCHANGEE
+        issue.existante = existante
+        fiche = issue.fiche
+        if fiche.point is None and _adresse_inchangee(existante, fiche):
+            # The address the fiche was placed by has not changed: no new call to the BAN.
+            fiche.point = (existante.valeurs["lon"], existante.valeurs["lat"])
+            fiche.position_approximative = existante.position_approximative
+        if fiche.point is not None:
+            comparer_champs(issue)
+            issue.existante = None
+
+    def _existantes(self, lot: list[Issue]) -> dict[tuple, Existante]:
+        """Existing fiches by each key a row of the batch may match: (identifier of this source), SIRET,
+        name+address. The fiches of the batch's communes first; then only the identifiers and SIRETs they did
+        not hold (a fiche that moved commune), so a fiche is read once."""
+        fiches = [i.fiche for i in lot]
         index: dict[tuple, Existante] = {}
-        vues: set[int] = set()
-        for requete in requetes:
-            for ligne in requete.filter(fermee_le__isnull=True).values(*champs).order_by("pk").iterator(chunk_size=2000):
+        self._lire_existantes(index, "commune_id", {f.commune.code_insee for f in fiches})
+        self._lire_existantes(index, "identifiant_source", {
+            f.identifiant for f in fiches if f.identifiant and ("identifiant", f.identifiant) not in index})
+        self._lire_existantes(index, "siret", {
+            f.valeurs["siret"] for f in fiches if f.valeurs["siret"] and ("siret", f.valeurs["siret"]) not in index})
+        return index
+
+    def _lire_existantes(self, index: dict[tuple, Existante], champ: str, valeurs: set[str]) -> None:
+        colonnes = ["pk", "source", "identifiant_source", "valeurs_importees", "position_approximative", "lon", "lat",
+                    "organisme__nom", *[c for c in CHAMPS_IMPORTES if c not in ("commune", "organisme", "point")],
+                    "commune_id"]
+        structures = Structure.objects.filter(fermee_le__isnull=True)
+        if champ == "identifiant_source":
+            structures = structures.filter(source=self.source)
+        vues = {e.pk for e in index.values()}
+        valeurs_triees = sorted(valeurs)
+        for debut in range(0, len(valeurs_triees), 500):
+            morceau = valeurs_triees[debut:debut + 500]
+            for ligne in structures.filter(**{f"{champ}__in": morceau}).values(*colonnes).order_by("pk"):
                 if ligne["pk"] in vues:
-                    continue  # found by an earlier query (its source's, its commune's)
+                    continue
                 vues.add(ligne["pk"])
                 existante = _existante(ligne)
                 if ligne["source"] == self.source and ligne["identifiant_source"]:
@@ -205,42 +255,11 @@ class Import:
                 if ligne["siret"]:
                     index.setdefault(("siret", ligne["siret"]), existante)
                 index.setdefault(cle_nom_adresse(ligne["nom"], ligne["adresse"], ligne["commune_id"]), existante)
-        return index
-
-    def _comparer(self, issues: list[Issue], existantes: dict[tuple, Existante]) -> None:
-        deja: dict[int, Issue] = {}
-        for issue in issues:
-            if issue.resultat != ResultatLigne.CREEE:
-                continue
-            existante = next((existantes[c] for c in issue.fiche.cles() if c in existantes), None)
-            if existante is None:
-                continue
-            if existante.pk in deja:
-                issue.resultat, issue.motif = ResultatLigne.FUSIONNEE, f"Doublon de la ligne {deja[existante.pk].numero}."
-                continue
-            deja[existante.pk] = issue
-            issue.structure_id = existante.pk
-            if existante.source != self.source:
-                issue.resultat = ResultatLigne.FUSIONNEE
-                issue.motif = (f"Doublon de la fiche n° {existante.pk} ({existante.valeurs['nom']}), "
-                               "déjà dans l'annuaire : elle reste telle quelle.")
-                continue
-            issue.resultat = ResultatLigne.INCHANGEE
-            issue.existante = existante
 
     # Positions -------------------------------------------------------------------------------------
     def _geocoder(self, issues: list[Issue], communes: ResolveurCommunes) -> None:
-        a_geocoder = []
-        for issue in issues:
-            if issue.resultat not in (ResultatLigne.CREEE, ResultatLigne.INCHANGEE) or issue.fiche.point is not None:
-                continue
-            existante = issue.existante
-            if existante is not None and _adresse_inchangee(existante, issue.fiche):
-                # The address the fiche was placed by has not changed: no new call to the BAN.
-                issue.fiche.point = (existante.valeurs["lon"], existante.valeurs["lat"])
-                issue.fiche.position_approximative = existante.position_approximative
-                continue
-            a_geocoder.append(issue)
+        a_geocoder = [i for i in issues if i.resultat in (ResultatLigne.CREEE, ResultatLigne.INCHANGEE)
+                      and i.fiche.point is None]
         self.extra["a_geocoder"] = len(a_geocoder)
         if self.simulation:
             for issue in a_geocoder:
@@ -465,6 +484,26 @@ def comparer_champs(issue: Issue) -> None:
     if issue.changements:
         issue.resultat = ResultatLigne.MISE_A_JOUR
         issue.motif = "Modifié : " + ", ".join(LIBELLES[n] for n in issue.changements) + "."
+
+
+def _lots_par_commune(issues: list[Issue], taille: int):
+    """The rows in batches of about `taille`, a commune never split (its fiches are read once)."""
+    lot: list[Issue] = []
+    commune = None
+    for issue in sorted(issues, key=lambda i: (i.fiche.commune.code_insee, i.numero)):
+        if len(lot) >= taille and issue.fiche.commune.code_insee != commune:
+            yield lot
+            lot = []
+        lot.append(issue)
+        commune = issue.fiche.commune.code_insee
+    if lot:
+        yield lot
+
+
+def _doublon(issue: Issue, premiere: Issue) -> None:
+    issue.resultat, issue.motif = ResultatLigne.FUSIONNEE, f"Doublon de la ligne {premiere.numero}."
+    issue.structure_id, issue.existante = None, None
+    issue.changements, issue.conflits = {}, []
 
 
 def _existante(ligne: dict) -> Existante:

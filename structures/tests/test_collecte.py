@@ -126,7 +126,10 @@ def test_the_real_world_file_imports_with_its_outcome_and_reason_for_each_line(h
     assert lignes[30].avertissements.endswith("centre de la commune, position approximative.")
 
 
-def test_the_same_file_twice_changes_no_fiche(haute_loire, fake_ban):
+@pytest.mark.parametrize("lot", [service.LOT_RAPPROCHEMENT, 1])
+def test_the_same_file_twice_changes_no_fiche(haute_loire, fake_ban, monkeypatch, lot):
+    # Compared with the existing fiches by batches of communes: one commune a batch gives the same outcomes.
+    monkeypatch.setattr(service, "LOT_RAPPROCHEMENT", lot)
     importer()
     avant = {s.pk: (s.modifie_le, s.history.count()) for s in Structure.objects.all()}
     deuxieme = importer()
@@ -139,6 +142,21 @@ def test_the_same_file_twice_changes_no_fiche(haute_loire, fake_ban):
     assert {n: r for n, (r, _) in outcomes(deuxieme).items() if r != ResultatLigne.INCHANGEE} == {
         n: r for n, (r, _) in outcomes(premiere).items() if r != ResultatLigne.CREEE}
     assert fake_ban.csv_calls == [3], "unchanged addresses are not geocoded again"
+
+
+def test_rows_compared_by_batches_of_communes_keep_the_file_order_for_two_rows_of_one_fiche(haute_loire, monkeypatch):
+    # One commune a batch: Aiguilhe (43002) is compared before Le Puy (43157), yet line 2 comes first in the file.
+    monkeypatch.setattr(service, "LOT_RAPPROCHEMENT", 1)
+    entete = FICHIER.read_bytes().split(b"\r\n")[0]
+    puy = "C900;Crèche du Breuil;MA;1 place du Breuil;43000;Le Puy-en-Velay;43157;;;20;;{siret};45,0445;3,8836;"
+    aiguilhe = "C901;Crèche du Rocher;MA;4 rue du Rocher;43000;Aiguilhe;43002;;;12;;21430157300011;45,0527;3,8848;"
+    importer(contenu=b"\r\n".join([entete, puy.format(siret="21430157300011").encode("cp1252")]))
+    fiche = Structure.objects.get(identifiant_source="C900")
+    rapport = importer(contenu=b"\r\n".join([entete, puy.format(siret="").encode("cp1252"), aiguilhe.encode("cp1252")]))
+    assert outcomes(rapport) == {2: (ResultatLigne.MISE_A_JOUR, "Modifié : SIRET."),
+                                 3: (ResultatLigne.FUSIONNEE, "Doublon de la ligne 2.")}
+    assert rapport.lignes.get(ligne=2).structure_id == fiche.pk
+    assert Structure.objects.filter(source="cd43-accueil").count() == 1
 
 
 def test_a_field_a_person_changed_is_never_overwritten_it_is_a_conflict(haute_loire):
