@@ -55,6 +55,7 @@ data: setup
 	$(PY) manage.py load_demo_accounts
 	$(PY) manage.py load_demo_guichets
 	$(PY) manage.py recapitulatif_besoins --tout
+	$(PY) manage.py publier_donnees_ouvertes
 
 benchmark: setup
 	$(PY) manage.py benchmark

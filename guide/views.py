@@ -70,6 +70,10 @@ def plan_du_site(request):
             ("Espace professionnel : connexion", reverse("pro:connexion")),
             ("Demander une habilitation de lieu d'information", reverse("pro:demande_habilitation")),
         ]),
+        ("Données et API", [
+            ("Données ouvertes de l'annuaire (CSV, GeoJSON, data·inclusion)", reverse("structures:donnees")),
+            ("API publique", reverse("api_documentation")),
+        ]),
         ("À propos du site", [(p.titre, p.get_absolute_url()) for p in map(PageLegale.courante, TypePageLegale.values)]
          + [("Plan du site", reverse("pages:plan_du_site"))]),
     ]

@@ -204,7 +204,12 @@ CELERY_BEAT_SCHEDULE = {
     "recapitulatif-besoins": {"task": "demandes.tasks.rollup_besoins", "schedule": crontab(hour=1, minute=0)},
     # Expired sessions, and the search address a family kept in one, do not stay in the database.
     "sessions-expirees": {"task": "structures.tasks.clear_expired_sessions", "schedule": 3600},
+    # The open data files of /donnees/, dated of the day.
+    "donnees-ouvertes": {"task": "structures.tasks.publier_donnees_ouvertes", "schedule": crontab(hour=2, minute=0)},
 }
+# Where the open data files are written and read: one folder shared by the worker and the app servers
+# (or served by nginx, docs in README).
+DONNEES_OUVERTES_DIR = env.path("DONNEES_OUVERTES_DIR", default=str(VAR_DIR / "donnees-ouvertes"))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
 vars().update(EMAIL_CONFIG)

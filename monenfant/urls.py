@@ -3,7 +3,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from monenfant import captcha_audio
+from monenfant import api_documentation, captcha_audio
 
 
 class Favicon(RedirectView):
@@ -17,6 +17,8 @@ class Favicon(RedirectView):
 
 urlpatterns = [
     path("administration/", admin.site.urls),
+    path("api/", api_documentation.documentation, name="api_documentation"),
+    path("api/openapi.json", api_documentation.openapi_json, name="api_openapi"),
     path("", include("structures.urls")),
     path("", include("simulateur.urls")),
     path("pro/demandes/", include("demandes.pro_urls")),

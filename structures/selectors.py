@@ -1,5 +1,7 @@
 """Reads of the directory: geolocated search and commune lookup."""
 
+import base64
+import binascii
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -28,8 +30,10 @@ class SearchError(ValueError):
 
 @dataclass
 class Criteres:
-    point: Point
+    # None: no origin point (the API's listing of a département, ordered by id).
+    point: Point | None
     rayon_km: float = RAYON_DEFAUT_KM
+    departement: str | None = None
     rubriques: list[str] = field(default_factory=list)
     age_mois: int | None = None
     places_disponibles: bool = False
@@ -124,12 +128,12 @@ def _within_radius(queryset, point: Point, rayon_km: float):
     return queryset.filter(pk__in=in_circle)
 
 
-def search_structures(criteres: Criteres, *, using: str = "default"):
-    """Published structures within the radius, nearest first (ties by id), with `distance_km`."""
-    qs = Structure.objects.using(using).published()
+def _filtrer(qs, criteres: Criteres):
     # Cheap tests first: SQLite evaluates the WHERE clause in order, the distance last.
     if criteres.rubriques:
         qs = qs.filter(rubrique__in=criteres.rubriques)
+    if criteres.departement:
+        qs = qs.filter(commune__departement_id=criteres.departement)
     if criteres.age_mois is not None:
         qs = qs.exclude(age_min_mois__gt=criteres.age_mois).exclude(age_max_mois__lt=criteres.age_mois)
     if criteres.places_disponibles:
@@ -142,6 +146,12 @@ def search_structures(criteres: Criteres, *, using: str = "default"):
         qs = qs.filter(pk__in=Horaire.objects.filter(jour=Jour.SAMEDI).values("structure"))
     if criteres.avip:
         qs = qs.avip()
+    return qs
+
+
+def search_structures(criteres: Criteres, *, using: str = "default"):
+    """Published structures within the radius, nearest first (ties by id), with `distance_km`."""
+    qs = _filtrer(Structure.objects.using(using).published(), criteres)
     return (
         _within_radius(qs, criteres.point, criteres.rayon_km)
         .annotate(distance_km=great_circle_km(criteres.point))
@@ -149,6 +159,61 @@ def search_structures(criteres: Criteres, *, using: str = "default"):
         .select_related("commune")
         .order_by("distance_km", "pk")
     )
+
+
+@dataclass(frozen=True)
+class Curseur:
+    """Where a page of the API ends: the last fiche's id, and its distance when the search has a point. Sent
+    to partners as an opaque token; the next page starts strictly after it (keyset: no page is read twice,
+    a fiche added meanwhile does not shift the others)."""
+
+    pk: int
+    distance_km: float | None = None
+
+    def encoder(self) -> str:
+        texte = str(self.pk) if self.distance_km is None else f"{self.distance_km!r}:{self.pk}"
+        return base64.urlsafe_b64encode(texte.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decoder(cls, jeton: str, *, avec_distance: bool) -> "Curseur":
+        erreur = SearchError("Curseur invalide : reprenez l'adresse « suivant » de la page précédente.")
+        try:
+            texte = base64.urlsafe_b64decode(jeton + "=" * (-len(jeton) % 4)).decode("ascii")
+            distance, _, pk = texte.rpartition(":")
+            curseur = cls(int(pk), float(distance) if distance else None)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise erreur from None
+        if not 0 < curseur.pk < 2**63 or (curseur.distance_km is None) == avec_distance or (
+                curseur.distance_km is not None and not 0 <= curseur.distance_km <= 2 * RAYON_MAX_KM):
+            raise erreur
+        return curseur
+
+
+def page_de_structures(criteres: Criteres, *, apres: Curseur | None, limite: int) -> tuple[list[Structure], Curseur | None]:
+    """One page of the API: around the point nearest first, else by id; and the cursor of the next page,
+    None on the last. Reads one row more than the page to know whether another follows (no count)."""
+    if criteres.point is None:
+        qs = _filtrer(Structure.objects.published(), criteres).select_related("commune").order_by("pk")
+        if apres is not None:
+            qs = qs.filter(pk__gt=apres.pk)
+    else:
+        qs = search_structures(criteres)
+        if apres is not None:
+            qs = qs.filter(Q(distance_km__gt=apres.distance_km) | Q(distance_km=apres.distance_km, pk__gt=apres.pk))
+    structures = list(qs[:limite + 1])
+    if len(structures) <= limite:
+        return structures, None
+    derniere = structures[limite - 1]
+    return structures[:limite], Curseur(derniere.pk, getattr(derniere, "distance_km", None))
+
+
+def departement_by_code(code: str) -> Departement:
+    code = (code or "").strip().upper()
+    departement = Departement.objects.filter(code=code).first() if 1 <= len(code) <= 3 and code.isalnum() else None
+    if departement is None:
+        raise SearchError(f"Département inconnu : « {code[:10]} ». Indiquez un code comme 43, 2A ou 974.")
+    return departement
+
 
 AGES_MOIS = [
     (3, "3 mois"), (6, "6 mois"), (12, "1 an"), (18, "18 mois"), (24, "2 ans"), (36, "3 ans"),

@@ -19,3 +19,11 @@ def importer_fiches(import_id: int, simulation: bool) -> None:
     from .models import ImportFiches
 
     service.executer(ImportFiches.objects.get(pk=import_id), simulation=simulation)
+
+
+@shared_task
+def publier_donnees_ouvertes() -> None:
+    """Each night (CELERY_BEAT_SCHEDULE): the open data files of /donnees/ (structures.donnees_ouvertes)."""
+    from . import donnees_ouvertes
+
+    donnees_ouvertes.publier()

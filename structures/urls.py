@@ -11,5 +11,11 @@ urlpatterns = [
     path("recherche-d-emploi/", views.avip, name="avip"),
     path("initiatives/<int:pk>/image/", views.initiative_image, name="initiative_image"),
     path("api/structures/", views.api_structures, name="api_structures"),
+    path("api/structures/<int:pk>/", views.api_structure, name="api_structure"),
     path("api/communes/", views.api_communes, name="api_communes"),
+    path("donnees/", views.donnees, name="donnees"),
+    path("donnees/annuaire.csv", views.donnees_fichier, {"code": "csv"}, name="donnees_csv"),
+    path("donnees/annuaire.geojson", views.donnees_fichier, {"code": "geojson"}, name="donnees_geojson"),
+    path("donnees/annuaire.data-inclusion.json", views.donnees_fichier, {"code": "data-inclusion"},
+         name="donnees_data_inclusion"),
 ]

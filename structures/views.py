@@ -1,13 +1,16 @@
+import datetime
+
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, usage
+from . import donnees_ouvertes, selectors, usage
 from .enums import Rubrique
 from .geocoding import geocode_address
 from .models import InitiativeLocale, Structure
@@ -42,7 +45,8 @@ def _feature(structure) -> dict:
             "commune": structure.commune.nom,
             "code_insee": structure.commune_id,
             "adresse": f"{structure.adresse}, {structure.code_postal} {structure.commune.nom}",
-            "distance_km": round(structure.distance_km, 2),
+            # Only around a point.
+            "distance_km": round(structure.distance_km, 2) if hasattr(structure, "distance_km") else None,
             "places_disponibles": structure.places_disponibles,
             "places_mises_a_jour_le": structure.places_mises_a_jour_le.isoformat() if structure.places_mises_a_jour_le else None,
             "disponible_a_partir_du": structure.disponible_a_partir_du.isoformat() if structure.disponible_a_partir_du else None,
@@ -270,38 +274,104 @@ def fiche(request, pk: int):
     return response
 
 
+def _details(structure) -> dict:
+    """What the fiche's page shows beyond the search result (`with_fiche_relations`)."""
+    def date(valeur):
+        return valeur.isoformat() if valeur else None
+
+    details = {
+        "type_accueil": structure.type_accueil or None,
+        "type_accueil_libelle": structure.get_type_accueil_display() or None,
+        "financement_psu": structure.financement_psu,
+        "organisme": structure.organisme.nom if structure.organisme else None,
+        "complement_adresse": structure.complement_adresse or None,
+        "code_postal": structure.code_postal,
+        "telephone": structure.telephone or None,
+        "courriel": structure.email or None,
+        "site_web": structure.site_web or None,
+        "presentation": structure.presentation or None,
+        "age_min_mois": structure.age_min_mois,
+        "age_max_mois": structure.age_max_mois,
+        "capacite": structure.capacite,
+        "accueil_handicap": structure.accueil_handicap,
+        "horaires_atypiques": structure.horaires_atypiques,
+        "horaires": [{"jour": h.get_jour_display(), "ouverture": h.ouverture.strftime("%H:%M"),
+                      "fermeture": h.fermeture.strftime("%H:%M")} for h in structure.horaires.all()],
+        "position_approximative": structure.position_approximative,
+        "disponibilite_mise_a_jour_le": date(structure.disponibilite_mise_a_jour_le),
+    }
+    if structure.est_assmat:
+        details["creneaux_disponibles"] = [{"jour": c.get_jour_display(), "demi_journee": c.get_demi_journee_display()}
+                                           for c in structure.creneaux_disponibles.all()]
+        mam = structure.mam if structure.mam_confirmee_le else None
+        details["mam"] = mam.pk if mam is not None and mam.fermee_le is None else None
+    if structure.est_mam:
+        details["assistants_maternels"] = list(Structure.objects.assistants_de_la_mam(structure).order_by("pk")
+                                               .values_list("pk", flat=True))
+    return details
+
+
 def _api_error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"erreur": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
 def api_structures(request):
+    """Around a commune or a point (nearest first), or the fiches of a département (by id); by pages, each
+    FeatureCollection naming the next one in `suivant`."""
     params = request.GET
     try:
-        commune = None
+        commune = departement = point = None
+        if params.get("departement"):
+            departement = selectors.departement_by_code(params["departement"])
         if params.get("commune"):
             commune = selectors.commune_by_code(params["commune"])
             point = commune.point
         elif params.get("lat") or params.get("lon"):
             point = selectors.parse_lat_lon(params.get("lat"), params.get("lon"))
-        else:
-            raise selectors.SearchError("Indiquez une commune (code INSEE) ou des coordonnées lat et lon.")
+        elif departement is None:
+            raise selectors.SearchError(
+                "Indiquez un département, une commune (code INSEE) ou des coordonnées lat et lon.")
         criteres = selectors.criteres_from_params(params, point=point)
-        limite = int(params.get("limite") or API_LIMIT_DEFAULT)
-        if not 1 <= limite <= API_LIMIT_MAX:
-            raise ValueError
+        criteres.departement = departement.code if departement else None
+        apres = selectors.Curseur.decoder(params["curseur"], avec_distance=point is not None) if params.get("curseur") else None
+        limite = _limite(params.get("limite"))
     except selectors.SearchError as error:
         return _api_error(str(error))
-    except ValueError:
-        return _api_error(f"limite doit être un entier entre 1 et {API_LIMIT_MAX}.")
-    structures = selectors.search_structures(criteres)[:limite]
-    response = JsonResponse(
-        {"type": "FeatureCollection", "features": [_feature(s) for s in structures]},
-        json_dumps_params={"ensure_ascii": False},
-    )
-    # By coordinates, the département is not looked up: the count says "not known".
-    usage.count_search(departement=commune.departement_id if commune else None, rubriques=criteres.rubriques)
+    structures, suivant = selectors.page_de_structures(criteres, apres=apres, limite=limite)
+    collection = {"type": "FeatureCollection", "features": [_feature(s) for s in structures]}
+    if suivant is not None:
+        query = params.copy()
+        query["curseur"] = suivant.encoder()
+        collection["suivant"] = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
+    if apres is None:
+        # A search, counted once: the pages after the first are the same search. By coordinates or by
+        # département alone, the commune is not known.
+        usage.count_search(departement=commune.departement_id if commune else criteres.departement,
+                           rubriques=criteres.rubriques)
     return response
+
+
+def _limite(raw) -> int:
+    try:
+        limite = int(raw or API_LIMIT_DEFAULT)
+    except (TypeError, ValueError):
+        limite = 0
+    if not 1 <= limite <= API_LIMIT_MAX:
+        raise selectors.SearchError(f"limite doit être un entier entre 1 et {API_LIMIT_MAX}.")
+    return limite
+
+
+@require_GET
+def api_structure(request, pk: int):
+    """One public fiche, with what its page shows."""
+    structure = Structure.objects.published().with_fiche_relations().filter(pk=pk).first()
+    if structure is None:
+        return _api_error("Fiche introuvable : elle n'existe pas ou n'est pas publique.", status=404)
+    feature = _feature(structure)
+    feature["properties"].update(_details(structure))
+    return JsonResponse(feature, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
@@ -323,3 +393,33 @@ def api_communes(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@require_GET
+def donnees(request):
+    """The open data page: each file with its date, and each field described."""
+    publication = donnees_ouvertes.derniere_publication()
+    fichiers = []
+    for code, format_ in donnees_ouvertes.FORMATS.items():
+        fichier = (publication or {}).get("fichiers", {}).get(code)
+        if fichier:
+            fichiers.append({"format": format_, "url": reverse(f"structures:donnees_{code.replace('-', '_')}"), **fichier})
+    return render(request, "structures/donnees.html", {
+        "publication": publication, "fichiers": fichiers, "champs": donnees_ouvertes.CHAMPS,
+        "date": datetime.date.fromisoformat(publication["date"]) if publication else None,
+        "licence": donnees_ouvertes.LICENCE, "licence_url": donnees_ouvertes.LICENCE_URL,
+    })
+
+
+@require_GET
+def donnees_fichier(request, code: str):
+    """The latest file of a format, streamed from disk (FileResponse reads it by blocks)."""
+    trouve = donnees_ouvertes.fichier_publie(code)
+    if trouve is None:
+        raise Http404("Ce fichier n'est pas encore publié.")
+    chemin, publication = trouve
+    response = FileResponse(open(chemin, "rb"), as_attachment=True, filename=chemin.name,
+                            content_type=donnees_ouvertes.FORMATS[code].type_mime)
+    response["Last-Modified"] = http_date(chemin.stat().st_mtime)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

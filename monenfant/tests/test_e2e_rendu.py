@@ -36,7 +36,7 @@ def public_pages() -> list[str]:
                                                   for r in Rubrique.values) if s is not None]
     return ["/", "/recherche/?code_insee=43157", "/recherche/?code_insee=64445&rubrique=EAJE", *fiches,
             "/simulateur/", "/demande-information/", "/guide/", "/departements/43/", "/pro/connexion/",
-            "/pro/habilitation/?departement=43", "/pro/mot-de-passe-oublie/"]
+            "/pro/habilitation/?departement=43", "/pro/mot-de-passe-oublie/", "/donnees/", "/api/"]
 
 
 def slug(path: str) -> str:

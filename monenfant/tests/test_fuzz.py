@@ -315,6 +315,7 @@ class Site:
         """A real address of each route with a parameter (the others are read from the resolver)."""
         return {
             "structures:fiche": f"/structures/{self.creche.pk}/",
+            "structures:api_structure": f"/api/structures/{self.creche.pk}/",
             "structures:initiative_image": f"/initiatives/{self.initiative.pk}/image/",
             "pro:nouveau_mot_de_passe": self.reset_link(),
             "pro:suivi_habilitation": f"/pro/habilitation/suivi/{self.suivi_jeton}/",

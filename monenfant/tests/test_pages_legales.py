@@ -22,6 +22,8 @@ FOOTER = {
     "/accessibilite/": "Accessibilité : partiellement conforme",
     "/mentions-legales/": "Mentions légales",
     "/donnees-personnelles/": "Données personnelles",
+    "/donnees/": "Données ouvertes",
+    "/api/": "API",
 }
 
 

@@ -105,7 +105,7 @@ class TestApi:
     @pytest.mark.parametrize(
         "params, message",
         [
-            ({}, "Indiquez une commune"),
+            ({}, "Indiquez un département, une commune"),
             ({"commune": "99999"}, "Commune inconnue"),
             ({"commune": "43157", "rayon_km": "0"}, "entre 1 et 50 km"),
             ({"commune": "43157", "rayon_km": "51"}, "entre 1 et 50 km"),
