@@ -26,7 +26,7 @@ GENERATED = [
     "code_postal", "commune_id", "telephone", "email", "site_web", "presentation", "age_min_mois",
     "age_max_mois", "capacite", "accueil_handicap", "horaires_atypiques", "places_disponibles",
     "places_mises_a_jour_le", "cree_le", "modifie_le", "lon", "lat",
-    "consentement_publication_le", "consentement_publication_version",
+    "consentement_publication_le", "consentement_publication_version", "departement_id",
 ]
 
 
@@ -48,19 +48,20 @@ COLUMNS = GENERATED + list(OTHER_COLUMNS)
 
 def _communes() -> list[tuple]:
     return list(
-        Commune.objects.filter(point__isnull=False).values_list("code_insee", "codes_postaux", "point", "population")
+        Commune.objects.filter(point__isnull=False).values_list("code_insee", "codes_postaux", "point", "population", "departement_id")
     )
 
 
-def _rows(communes: list[tuple], total: int, organisme_id: int, seed: int):
+def _rows(communes: list[tuple], total: int, organisme_id: int, seed: int, etablissements: bool = False):
     # `communes` is read before any COPY starts: the connection cannot run a query during one.
     rng = random.Random(seed)
-    weights = [max(p, 1) for *_, p in communes]
-    scale = total / sum(PROPORTIONS.values())
+    weights = [max(c[3], 1) for c in communes]
+    proportions = {r: n for r, n in PROPORTIONS.items() if not etablissements or r != Rubrique.ASSMAT}
+    scale = total / sum(proportions.values())
     now = timezone.now()
     types = list(TypeAccueil.values)
-    for rubrique, count in PROPORTIONS.items():
-        for i, (code, codes_postaux, point, _) in enumerate(rng.choices(communes, weights=weights, k=round(count * scale))):
+    for rubrique, count in proportions.items():
+        for i, (code, codes_postaux, point, _, departement) in enumerate(rng.choices(communes, weights=weights, k=round(count * scale))):
             # Spread around the commune's point (about 2 km), as fiches are in real streets.
             lat = point.y + rng.gauss(0, 0.015)
             lon = point.x + rng.gauss(0, 0.015 / max(math.cos(math.radians(point.y)), 0.1))
@@ -75,36 +76,41 @@ def _rows(communes: list[tuple], total: int, organisme_id: int, seed: int):
                     # The generated assistants maternels have all consented to be listed.
                     now if rubrique == Rubrique.ASSMAT else None,
                     CONSENTEMENT_VERSION if rubrique == Rubrique.ASSMAT else "",
+                    departement,
                     *OTHER_COLUMNS.values(),
                 ],
                 lon, lat,
             )
 
 
-def generate(total: int = 300_000, seed: int = 2026) -> int:
+def generate(total: int = 300_000, seed: int = 2026, etablissements: bool = False) -> int:
+    """`etablissements`: no assistant maternel, every fiche an establishment (the open data files' scale)."""
     organisme, _ = Organisme.objects.get_or_create(nom=ORGANISME)
-    with transaction.atomic():
-        # Idempotent: a new run replaces the previous generated directory.
-        Structure.objects.filter(organisme=organisme).delete()
+    # Idempotent: a new run replaces the previous generated directory, by batches (SQLite refuses a statement
+    # with 300,000 ids, which the cascade of one delete would write).
+    pks = list(Structure.objects.filter(organisme=organisme).values_list("pk", flat=True))
+    for debut in range(0, len(pks), 5000):
+        with transaction.atomic():
+            Structure.objects.filter(pk__in=pks[debut:debut + 5000]).delete()
     if connection.vendor == "postgresql":
-        return _copy_postgis(organisme.pk, total, seed)
-    return _insert_spatialite(organisme.pk, total, seed)
+        return _copy_postgis(organisme.pk, total, seed, etablissements)
+    return _insert_spatialite(organisme.pk, total, seed, etablissements)
 
 
-def _copy_postgis(organisme_id: int, total: int, seed: int) -> int:
+def _copy_postgis(organisme_id: int, total: int, seed: int, etablissements: bool) -> int:
     communes = _communes()
     count = 0
     table = Structure._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}, point) FROM STDIN") as copy:
-            for values, lon, lat in _rows(communes, total, organisme_id, seed):
+            for values, lon, lat in _rows(communes, total, organisme_id, seed, etablissements):
                 copy.write_row([*values, f"SRID=4326;POINT({lon:.6f} {lat:.6f})"])
                 count += 1
         cursor.execute(f"ANALYZE {table}")
     return count
 
 
-def _insert_spatialite(organisme_id: int, total: int, seed: int) -> int:
+def _insert_spatialite(organisme_id: int, total: int, seed: int, etablissements: bool) -> int:
     table = Structure._meta.db_table
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}, point) VALUES ({placeholders}, MakePoint(%s, %s, 4326))"
@@ -114,7 +120,7 @@ def _insert_spatialite(organisme_id: int, total: int, seed: int) -> int:
         # Loading first and indexing afterwards is about four times faster than a live R*Tree.
         cursor.execute("SELECT DisableSpatialIndex(%s, 'point')", [table])
         batch = []
-        for values, lon, lat in _rows(communes, total, organisme_id, seed):
+        for values, lon, lat in _rows(communes, total, organisme_id, seed, etablissements):
             batch.append([*values, lon, lat])
             if len(batch) == 5000:
                 cursor.executemany(sql, batch)

@@ -242,6 +242,10 @@ class Structure(models.Model):
     complement_adresse = models.CharField("complément d'adresse", max_length=255, blank=True)
     code_postal = models.CharField("code postal", max_length=5, validators=[code_postal_validator])
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="structures")
+    # The commune's département, kept by save(): the API walks a département by id on one index
+    # (departement, id), where a join through the communes reads and sorts all of them for each page.
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+", null=True,
+                                    editable=False, db_index=False, verbose_name="département")
     point = models.PointField("position", srid=4326, geography=True, spatial_index=True)
     # Copies of the point's coordinates as plain floats, kept by save(): distances are computed
     # on them with the same arithmetic on both backends (see selectors.great_circle_km).
@@ -324,7 +328,7 @@ class Structure(models.Model):
 
     objects = StructureQuerySet.as_manager()
     # Who changed what and when, readable in the back office; lon/lat only mirror the point.
-    history = HistoricalRecords(excluded_fields=["lon", "lat", "modifie_le", "rappel_disponibilite_envoye_le",
+    history = HistoricalRecords(excluded_fields=["lon", "lat", "departement", "modifie_le", "rappel_disponibilite_envoye_le",
                                                  "vue_dans_source_le", "valeurs_importees"])
 
     class Meta:
@@ -353,6 +357,7 @@ class Structure(models.Model):
                 violation_error_message="Une autre fiche porte déjà cet identifiant dans cette source.",
             ),
         ]
+        indexes = [models.Index(fields=["departement", "id"], name="structure_departement_id")]
 
     def __str__(self):
         return self.nom
@@ -458,8 +463,11 @@ class Structure(models.Model):
 
     def save(self, *args, **kwargs):
         self.lon, self.lat = self.point.x, self.point.y
+        self.departement_id = self.commune.departement_id
         if kwargs.get("update_fields") is not None and "point" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "lon", "lat"}
+        if kwargs.get("update_fields") is not None and "commune" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "departement"}
         if self.places_disponibles is not None and self.places_mises_a_jour_le is None:
             self.places_mises_a_jour_le = timezone.now()
         super().save(*args, **kwargs)

@@ -133,7 +133,7 @@ def _filtrer(qs, criteres: Criteres):
     if criteres.rubriques:
         qs = qs.filter(rubrique__in=criteres.rubriques)
     if criteres.departement:
-        qs = qs.filter(commune__departement_id=criteres.departement)
+        qs = qs.filter(departement_id=criteres.departement)
     if criteres.age_mois is not None:
         qs = qs.exclude(age_min_mois__gt=criteres.age_mois).exclude(age_max_mois__lt=criteres.age_mois)
     if criteres.places_disponibles:

@@ -344,7 +344,8 @@ class Import:
         lon, lat = fiche.point
         return Structure(
             **valeurs, organisme_id=organismes.get(normalize(fiche.valeurs["organisme"])) if fiche.valeurs["organisme"] else None,
-            point=Point(lon, lat, srid=4326), lon=lon, lat=lat, source=self.source, identifiant_source=fiche.identifiant,
+            point=Point(lon, lat, srid=4326), lon=lon, lat=lat, departement_id=fiche.commune.departement_id,
+            source=self.source, identifiant_source=fiche.identifiant,
             importee_le=self.maintenant, vue_dans_source_le=self.maintenant, position_approximative=fiche.position_approximative,
             geocodage_score=fiche.geocodage_score, geocodage_type=fiche.geocodage_type, valeurs_importees=_json(fiche),
         )

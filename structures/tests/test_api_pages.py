@@ -124,3 +124,12 @@ def test_an_assistant_maternel_who_withdraws_consent_leaves_the_listing_and_the_
     assert assmat.pk not in walk(client, f"{API}?departement=43")[0]
     assert assmat.pk not in walk(client, f"{API}?commune=43157")[0]
     assert client.get(f"{API}{assmat.pk}/").status_code == 404
+
+
+def test_a_fiche_moved_to_another_commune_is_listed_with_its_new_departement(client, haute_loire):
+    rpe = haute_loire["publiques"][3]
+    rpe.commune = haute_loire["ailleurs"].commune
+    rpe.point = haute_loire["ailleurs"].point
+    rpe.save()
+    assert rpe.pk not in walk(client, f"{API}?departement=43")[0]
+    assert rpe.pk in walk(client, f"{API}?departement=64")[0]

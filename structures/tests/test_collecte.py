@@ -215,6 +215,10 @@ def test_imported_creches_are_found_around_their_commune_and_mam_with_their_labe
     assert mam["MAM Les Câlins"]["rubrique_libelle"] == "Maison d'assistants maternels"
     page = client.get(reverse("structures:fiche", args=[Structure.objects.get(identifiant_source="M002").pk]))
     assert "Maison d'assistants maternels" in html.unescape(page.content.decode())
+    # And in the listing of their département (the import sets each fiche's département).
+    listed = {f["properties"]["id"] for f in client.get("/api/structures/", {"departement": "43", "limite": 200}).json()["features"]}
+    assert listed == set(Structure.objects.published().filter(commune__departement="43").values_list("pk", flat=True))
+    assert len(listed) >= 17
 
 
 def test_the_command_simulates_then_imports_and_writes_the_report(haute_loire, tmp_path):
