@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from . import donnees_ouvertes, selectors, usage
 from .enums import Rubrique
@@ -411,7 +411,7 @@ def donnees(request):
     })
 
 
-@require_GET
+@require_safe  # HEAD too: download tools ask a file's size and date first
 def donnees_fichier(request, code: str):
     """The latest file of a format, streamed from disk (FileResponse reads it by blocks)."""
     trouve = donnees_ouvertes.fichier_publie(code)

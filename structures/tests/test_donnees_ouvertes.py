@@ -104,6 +104,9 @@ def test_the_page_describes_each_field_and_links_the_latest_files_with_their_dat
         assert f"annuaire-monenfant-{timezone.localdate().isoformat()}." in response["Content-Disposition"]
         response.close()
     assert response["Content-Type"] == "application/json"  # the data·inclusion file, last
+    tete = client.head("/donnees/annuaire.csv")  # what a download tool asks first
+    assert tete.status_code == 200 and int(tete["Content-Length"]) > 0
+    tete.close()
 
 
 def test_a_new_publication_replaces_the_files_and_old_days_are_removed(annuaire, settings):
