@@ -196,17 +196,22 @@ def a_validated_habilitation(cnaf: User) -> DemandeHabilitation:
     return services.validate(demande=DemandeHabilitation.objects.get(pk=demande.pk), par=cnaf)
 
 
-def test_back_office_pages(browser, live_server, demo_site):
+@pytest.mark.parametrize("moitie", [0, 1], ids=["premiere-moitie", "seconde-moitie"])
+def test_back_office_pages(browser, live_server, demo_site, moitie):
     """Every model of the administration (its list, its add page where the CNAF may add, one object's
-    page as its list links it), and the views of their own (dashboards by département, the avenant)."""
+    page as its list links it), and the views of their own (dashboards by département, the avenant).
+    In two halves, one model in two each: the two test workers share the longest audit."""
     audit = Audit(f"admin-{slug(path)}" for path in BACK_OFFICE)
     base = live_server.url
     habilitation = a_validated_habilitation(User.objects.get(email=f"cnaf@{DEMO_DOMAIN}"))
     page = browser.new_context(viewport=DESKTOP).new_page()
     login(page, live_server, "/administration/", f"cnaf@{DEMO_DOMAIN}", seen=lambda page, name: None)
-    audit.visit(page, base, "/administration/", "admin-administration", design_system=False)
+    if moitie == 0:
+        audit.visit(page, base, "/administration/", "admin-administration", design_system=False)
+    else:
+        page.goto(base + "/administration/")
     listed = set(page.locator("#content-main a[href^='/administration/']").evaluate_all("els => els.map(e => e.pathname)"))
-    for model in admin.site._registry:
+    for model in list(admin.site._registry)[moitie::2]:
         changelist = f"/administration/{model._meta.app_label}/{model._meta.model_name}/"
         if changelist not in listed:  # not for the CNAF (Django's groups, the DSFR's settings): refused
             status = page.context.request.get(base + changelist, max_redirects=0).status
@@ -220,11 +225,12 @@ def test_back_office_pages(browser, live_server, demo_site):
         paths += [change.first.get_attribute("href")] if change.count() else []
         for path in paths:
             audit.visit(page, base, path, f"admin-{slug(path.split('?')[0])}", design_system=False)
-    for path in ["/administration/demandes/demande/?departement=43", "/administration/demandes/besoinsoffre/?departement=43",
-                 "/administration/structures/usagedusite/?departement=43",
-                 "/administration/linf/objectifcouverture/?progression=43",
-                 f"/administration/habilitations/demandehabilitation/{habilitation.pk}/change/",
-                 f"/administration/habilitations/demandehabilitation/{habilitation.pk}/avenant/",
-                 f"/administration/structures/structure/{habilitation.structures.first().pk}/history/"]:
+    views = ["/administration/demandes/demande/?departement=43", "/administration/demandes/besoinsoffre/?departement=43",
+             "/administration/structures/usagedusite/?departement=43",
+             "/administration/linf/objectifcouverture/?progression=43",
+             f"/administration/habilitations/demandehabilitation/{habilitation.pk}/change/",
+             f"/administration/habilitations/demandehabilitation/{habilitation.pk}/avenant/",
+             f"/administration/structures/structure/{habilitation.structures.first().pk}/history/"]
+    for path in views[moitie::2]:
         audit.visit(page, base, path, f"admin-{slug(path)}", design_system=False)
     audit.assert_none()
