@@ -263,6 +263,10 @@ FORMATS = {
 }
 
 
+# The code of a format by the file name of its address on the site (/donnees/annuaire.<extension>).
+PAR_NOM = {f"annuaire.{format_.extension}": code for code, format_ in FORMATS.items()}
+
+
 def dossier() -> Path:
     return Path(settings.DONNEES_OUVERTES_DIR)
 
@@ -319,15 +323,15 @@ def _nettoyer(racine: Path) -> None:
 def derniere_publication() -> dict | None:
     """The index of the latest files, or None before the first night."""
     try:
-        publication = json.loads((dossier() / INDEX).read_text(encoding="utf-8"))
+        return json.loads((dossier() / INDEX).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         return None
-    return publication
 
 
-def fichier_publie(code: str) -> tuple[Path, dict] | None:
+def fichier_publie(code: str) -> Path | None:
+    """The latest file of a format, when there is one on disk."""
     publication = derniere_publication()
     if publication is None or code not in publication.get("fichiers", {}):
         return None
     chemin = dossier() / Path(publication["fichiers"][code]["nom"]).name
-    return (chemin, publication) if chemin.is_file() else None
+    return chemin if chemin.is_file() else None

@@ -452,6 +452,13 @@ class Structure(models.Model):
         return self.rubrique == Rubrique.EAJE
 
     @property
+    def mam_affichee(self):
+        """The MAM an assistant maternel's page and API name: confirmed as working there, and still open."""
+        if self.rubrique != Rubrique.ASSMAT or not self.mam_confirmee_le or self.mam is None:
+            return None
+        return self.mam if self.mam.fermee_le is None else None
+
+    @property
     def a_consenti(self) -> bool:
         return self.consentement_publication_le is not None
 

@@ -14,8 +14,5 @@ urlpatterns = [
     path("api/structures/<int:pk>/", views.api_structure, name="api_structure"),
     path("api/communes/", views.api_communes, name="api_communes"),
     path("donnees/", views.donnees, name="donnees"),
-    path("donnees/annuaire.csv", views.donnees_fichier, {"code": "csv"}, name="donnees_csv"),
-    path("donnees/annuaire.geojson", views.donnees_fichier, {"code": "geojson"}, name="donnees_geojson"),
-    path("donnees/annuaire.data-inclusion.json", views.donnees_fichier, {"code": "data-inclusion"},
-         name="donnees_data_inclusion"),
+    path("donnees/<str:nom>", views.donnees_fichier, name="donnees_fichier"),
 ]

@@ -268,7 +268,7 @@ def fiche(request, pk: int):
         "en_ligne": selectors.linfs_answering_online(structure.commune),
         "assistants": Structure.objects.assistants_de_la_mam(structure).select_related("commune")
         if structure.est_mam else [],
-        "mam": structure.mam if structure.est_assmat and structure.mam_confirmee_le else None,
+        "mam": structure.mam_affichee,
     })
     usage.count_fiche_view(structure)
     return response
@@ -303,8 +303,7 @@ def _details(structure) -> dict:
     if structure.est_assmat:
         details["creneaux_disponibles"] = [{"jour": c.get_jour_display(), "demi_journee": c.get_demi_journee_display()}
                                            for c in structure.creneaux_disponibles.all()]
-        mam = structure.mam if structure.mam_confirmee_le else None
-        details["mam"] = mam.pk if mam is not None and mam.fermee_le is None else None
+        details["mam"] = structure.mam_affichee.pk if structure.mam_affichee else None
     if structure.est_mam:
         details["assistants_maternels"] = list(Structure.objects.assistants_de_la_mam(structure).order_by("pk")
                                                .values_list("pk", flat=True))
@@ -403,7 +402,7 @@ def donnees(request):
     for code, format_ in donnees_ouvertes.FORMATS.items():
         fichier = (publication or {}).get("fichiers", {}).get(code)
         if fichier:
-            fichiers.append({"format": format_, "url": reverse(f"structures:donnees_{code.replace('-', '_')}"), **fichier})
+            fichiers.append({"format": format_, "url": reverse("structures:donnees_fichier", args=[f"annuaire.{format_.extension}"]), **fichier})
     return render(request, "structures/donnees.html", {
         "publication": publication, "fichiers": fichiers, "champs": donnees_ouvertes.CHAMPS,
         "date": datetime.date.fromisoformat(publication["date"]) if publication else None,
@@ -412,12 +411,12 @@ def donnees(request):
 
 
 @require_safe  # HEAD too: download tools ask a file's size and date first
-def donnees_fichier(request, code: str):
+def donnees_fichier(request, nom: str):
     """The latest file of a format, streamed from disk (FileResponse reads it by blocks)."""
-    trouve = donnees_ouvertes.fichier_publie(code)
-    if trouve is None:
+    code = donnees_ouvertes.PAR_NOM.get(nom)
+    chemin = donnees_ouvertes.fichier_publie(code) if code else None
+    if chemin is None:
         raise Http404("Ce fichier n'est pas encore publié.")
-    chemin, publication = trouve
     response = FileResponse(open(chemin, "rb"), as_attachment=True, filename=chemin.name,
                             content_type=donnees_ouvertes.FORMATS[code].type_mime)
     response["Last-Modified"] = http_date(chemin.stat().st_mtime)

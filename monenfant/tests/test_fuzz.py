@@ -316,6 +316,7 @@ class Site:
         return {
             "structures:fiche": f"/structures/{self.creche.pk}/",
             "structures:api_structure": f"/api/structures/{self.creche.pk}/",
+            "structures:donnees_fichier": "/donnees/annuaire.csv",
             "structures:initiative_image": f"/initiatives/{self.initiative.pk}/image/",
             "pro:nouveau_mot_de_passe": self.reset_link(),
             "pro:suivi_habilitation": f"/pro/habilitation/suivi/{self.suivi_jeton}/",

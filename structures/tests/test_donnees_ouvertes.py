@@ -38,7 +38,7 @@ def annuaire(settings, tmp_path):
 
 
 def lire(code: str) -> str:
-    chemin, _ = donnees_ouvertes.fichier_publie(code)
+    chemin = donnees_ouvertes.fichier_publie(code)
     return chemin.read_text(encoding="utf-8")
 
 
@@ -89,6 +89,7 @@ def test_the_page_describes_each_field_and_links_the_latest_files_with_their_dat
     assert page.status_code == 200
     assert "ne sont pas encore publiés" in page.content.decode()
     assert client.get("/donnees/annuaire.csv").status_code == 404
+    assert client.get("/donnees/annuaire.xlsx").status_code == 404
 
     call_command("publier_donnees_ouvertes", stdout=io.StringIO())
     html = client.get("/donnees/").content.decode()
