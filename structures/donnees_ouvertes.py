@@ -39,8 +39,8 @@ COLONNES = (
     "pk", "nom", "rubrique", "type_accueil", "financement_psu", "organisme__nom", "siret", "adresse",
     "complement_adresse", "code_postal", "commune_id", "commune__nom", "commune__departement_id", "lat", "lon",
     "position_approximative", "telephone", "email", "site_web", "capacite", "age_min_mois", "age_max_mois",
-    "accueil_handicap", "horaires_atypiques", "places_disponibles", "places_mises_a_jour_le", "avip_depuis",
-    "avip_jusqu_au", "avip_places", "modifie_le",
+    "accueil_handicap", "horaires_atypiques", "places_disponibles", "places_mises_a_jour_le", "avip",
+    "avip_places", "modifie_le",
 )
 
 
@@ -64,11 +64,6 @@ def _date(valeur):
     if isinstance(valeur, datetime.datetime):
         valeur = timezone.localtime(valeur).date()
     return valeur.isoformat()
-
-
-def _avip(ligne: dict, aujourd_hui: datetime.date) -> bool:
-    return (ligne["avip_depuis"] is not None and ligne["avip_depuis"] <= aujourd_hui
-            and (ligne["avip_jusqu_au"] is None or ligne["avip_jusqu_au"] >= aujourd_hui))
 
 
 # Labels looked up once, not through the enum for each of 300,000 rows.
@@ -153,9 +148,10 @@ def horaires_osm(horaires: list[tuple[int, datetime.time | str, datetime.time | 
 
 def lignes() -> Iterator[dict]:
     """The published establishments of the files, by batches of ids, with their opening hours."""
-    structures = Structure.objects.published().filter(rubrique__in=RUBRIQUES).order_by("pk")
-    # Once per file: the day of the file, the address of a fiche (reverse() costs as much as the rest of a row).
-    aujourd_hui = timezone.localdate()
+    # The AVIP label on the day of the file.
+    structures = (Structure.objects.published().filter(rubrique__in=RUBRIQUES).avec_avip(timezone.localdate())
+                  .order_by("pk"))
+    # Once per file, the address of a fiche: reverse() costs as much as the rest of a row.
     modele_url = settings.SITE_URL + reverse("structures:fiche", args=[987654321]).replace("987654321", "{}")
     # Most places share their hours: each set is written once.
     osm: dict[tuple, str | None] = {}
@@ -173,7 +169,6 @@ def lignes() -> Iterator[dict]:
                 osm[cle] = horaires_osm(list(cle)) or None
             ligne["horaires"] = osm[cle]
             ligne["url"] = modele_url.format(ligne["pk"])
-            ligne["avip"] = _avip(ligne, aujourd_hui)
             yield ligne
         dernier = lot[-1]["pk"]
 

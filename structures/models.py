@@ -198,6 +198,11 @@ class Organisme(models.Model):
         return self.nom
 
 
+def avip_le(on: datetime.date) -> Q:
+    """Labelled AVIP on that day: from its start, until its end when it has one."""
+    return Q(avip_depuis__lte=on) & (Q(avip_jusqu_au__isnull=True) | Q(avip_jusqu_au__gte=on))
+
+
 class StructureQuerySet(models.QuerySet):
     def published(self):
         """Fiches shown to the public: not closed, and an assistant maternel only with their consent."""
@@ -214,8 +219,13 @@ class StructureQuerySet(models.QuerySet):
 
     def avip(self, on: datetime.date | None = None):
         """Labelled AVIP on that day (today by default): the label has a start and may have an end."""
-        on = on or timezone.localdate()
-        return self.filter(avip_depuis__lte=on).exclude(avip_jusqu_au__lt=on)
+        return self.filter(avip_le(on or timezone.localdate()))
+
+    def avec_avip(self, on: datetime.date):
+        """Each fiche with `avip`: labelled on that day (the same rule, for a listing of all fiches)."""
+        # Case, not the bare condition: a fiche without a label compares NULL, which must read "no".
+        return self.annotate(avip=models.Case(models.When(avip_le(on), then=True), default=False,
+                                              output_field=models.BooleanField()))
 
     def with_fiche_relations(self):
         return self.select_related("commune", "organisme").prefetch_related("horaires")

@@ -71,6 +71,8 @@ def test_the_three_files_hold_the_published_establishments_and_no_assistant_mate
     assert [v.id for v in valides] == [f"monenfant--{pk}" for pk in attendus]
     avip = next(v for v in valides if v.nom == "Crèche AVIP de Pau")
     assert {r.value for r in avip.reseaux_porteurs} == {"creches-avip"}
+    assert {ligne["nom"]: ligne["avip"] for ligne in lignes}["Crèche AVIP de Pau"] == "true"
+    assert creche["avip"] == "false" and creche["avip_places"] == ""
     assert next(v for v in valides if v.nom == "Multi-accueil Les Petits Loups").horaires_accueil == (
         "Mo-Fr 07:30-18:30; Sa 08:00-12:00")
 
