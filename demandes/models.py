@@ -105,6 +105,11 @@ class Demande(ConcurrentTransitionMixin, models.Model):
         """Looking for work or in training: the AVIP places are meant for this family."""
         return self.situation in (Situation.RECHERCHE, Situation.FORMATION)
 
+    @property
+    def objet_notifications(self) -> str:
+        """The key of the emails that carry this family's data: the purge destroys them with the demande."""
+        return f"demande:{self.reference}"
+
     def delai_jours(self) -> int:
         """The shortest delay among the LINF that received it (prefetch linfs__guichet)."""
         return min((delai_traitement(linf) for linf in self.linfs.all()), default=DELAI_PAR_DEFAUT)

@@ -13,6 +13,7 @@ from notifications.models import Notification
 from .models import AccesDemande, Demande, Enfant, TransitionDemande
 
 BATCH = 20_000
+OBJET = "demande:"  # Demande.objet_notifications without its reference
 # Children first, the demande last. Plain DELETEs: Django's delete() would load every demande to
 # follow its relations (119 s for 1,000,000), and builds one parameter per id.
 LOT_TABLES = [
@@ -60,13 +61,23 @@ def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -
                 break
             match, params = condition
             with connection.cursor() as cursor:
+                # The emails that carry the family's data go with their demande (an accusé sent months
+                # after the demande would outlive it by its own age).
+                cursor.execute(
+                    f"DELETE FROM {Notification._meta.db_table} WHERE objet IN "  # noqa: S608 (our tables)
+                    f"(SELECT %s || reference FROM {Demande._meta.db_table} WHERE id {match})",
+                    [OBJET, *params],
+                )
+                report.notifications += cursor.rowcount
                 for table, column in LOT_TABLES:
                     cursor.execute(f"DELETE FROM {table} WHERE {column} {match}", params)  # noqa: S608 (our tables)
                 report.demandes += cursor.rowcount
         report.lots += 1
     # Emails to and about families are logs with personal data too; a reading logged before the
     # cutoff belongs to an expired demande, whatever happened to it.
-    report.notifications, _ = Notification.objects.filter(cree_le__lt=cutoff).delete()
+    # Any other email older than six months too (those of the habilitations have their own rule).
+    anciennes, _ = Notification.objects.filter(cree_le__lt=cutoff).delete()
+    report.notifications += anciennes
     AccesDemande.objects.filter(le__lt=cutoff).delete()
     report.secondes = (timezone.now() - started).total_seconds()
     return report

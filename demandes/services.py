@@ -51,7 +51,8 @@ def create_demande_information(
     Enfant.objects.bulk_create([Enfant(demande=demande, **e) for e in enfants])
     statistiques.count_sent(demande)
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est enregistrée",
-           template="demandes/emails/enregistree.txt", context={"demande": demande, "linfs": linfs})
+           template="demandes/emails/enregistree.txt", context={"demande": demande, "linfs": linfs},
+           objet=demande.objet_notifications)
     # No personal data of the family here: the email points to the professional area. One email a
     # person: nobody learns the addresses of the others.
     for person in persons_of(linfs):
@@ -75,12 +76,21 @@ def read_demande(*, demande: Demande, user) -> Demande:
 def open_demande(*, demande: Demande, user) -> Demande:
     """The person opens a new demande (a button): it is traitée from now, and the family is told, once."""
     demande = Demande.objects.select_for_update().get(pk=demande.pk)
-    if demande.statut == StatutDemande.NOUVELLE:
-        traiter(demande, par=user)
-        statistiques.count_opened(demande)
-        notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est prise en charge",
-               template="demandes/emails/accuse_traitement.txt", context={"demande": demande})
+    _retrieve(demande, par=user)
     return demande
+
+
+def _retrieve(demande: Demande, *, par) -> bool:
+    """A new demande retrieved (opened or exported) becomes traitée and the family gets its accusé, once.
+    The caller holds the row's lock."""
+    if demande.statut != StatutDemande.NOUVELLE:
+        return False
+    traiter(demande, par=par)
+    statistiques.count_opened(demande)
+    notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est prise en charge",
+           template="demandes/emails/accuse_traitement.txt", context={"demande": demande},
+           objet=demande.objet_notifications)
+    return True
 
 
 @transaction.atomic
@@ -95,8 +105,12 @@ def traiter(demande: Demande, *, par, le=None) -> Demande:
 
 
 @transaction.atomic
-def log_export(*, demande_ids: list[int], user, fmt: str) -> None:
-    """Each exported demande is logged, and counted for the person's connection control."""
+def export_demandes(*, demande_ids: list[int], user, fmt: str) -> int:
+    """Exporting is retrieving (the LINF guide): each exported demande is logged and counted for the
+    person's connection control, and each new one becomes traitée with its accusé, as when it is opened.
+    Returns how many became traitée."""
     action = ActionAcces.EXPORT_XML if fmt == "xml" else ActionAcces.EXPORT_PDF
     AccesDemande.objects.bulk_create([AccesDemande(demande_id=pk, user=user, action=action) for pk in demande_ids])
     activite.record(user, activite.DEMANDES_EXPORTEES, len(demande_ids))
+    nouvelles = Demande.objects.select_for_update().filter(pk__in=demande_ids, statut=StatutDemande.NOUVELLE).order_by("pk")
+    return sum(_retrieve(demande, par=user) for demande in nouvelles)

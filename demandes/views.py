@@ -344,7 +344,7 @@ def pro_export(request):
         messages.error(request, "Cochez au moins une demande à exporter.")
         return redirect("demandes_pro:liste")
     fmt = request.POST.get("format")
-    services.log_export(demande_ids=ids, user=request.user, fmt=fmt)
+    services.export_demandes(demande_ids=ids, user=request.user, fmt=fmt)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     selection = Demande.objects.filter(pk__in=ids).order_by("cree_le")
     if fmt == "xml":

@@ -12,10 +12,12 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from monenfant.regles import DUREE_CONSERVATION
+from monenfant import calendrier
+from monenfant.regles import CONSERVATION_ACTIVITE_MOIS, DUREE_CONSERVATION
 from notifications.models import Notification
 
 from .enums import StatutHabilitation
+from .models import ActiviteMensuelle
 from .workflow import DemandeHabilitation
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class PurgeReport:
     documents: int = 0
     transitions: int = 0
     notifications: int = 0
+    activites: int = 0
 
     @property
     def total(self) -> int:
@@ -73,13 +76,26 @@ def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -
         report.personnes += deleted.get("habilitations.PersonneHabilitee", 0)
         report.documents += deleted.get("habilitations.Document", 0)
         report.transitions += deleted.get("habilitations.TransitionHabilitation", 0)
+    report.activites = purge_activite(now)
     logger.info(
         "Purge des demandes d'habilitation : %d refusée(s), %d non traitée(s) et %d sans convention signée "
         "effacée(s), avec %d personne(s), %d document(s), %d étape(s) et %d courriel(s).",
         report.demandes[S.REFUSEE], report.demandes[S.NON_TRAITEE], report.demandes[S.CONVENTION_ENVOYEE],
         report.personnes, report.documents, report.transitions, report.notifications,
     )
+    logger.info("Contrôle des connexions : %d mois d'activité de plus de %d mois effacé(s).",
+                report.activites, CONSERVATION_ACTIVITE_MOIS)
     return report
+
+
+def debut_activite_conservee(now: datetime.datetime) -> datetime.date:
+    """The first month of activity kept: the 12 months the page offers, the current one included."""
+    return calendrier.derniers_mois(calendrier.premier_jour(timezone.localdate(now)), CONSERVATION_ACTIVITE_MOIS)[-1]
+
+
+def purge_activite(now: datetime.datetime) -> int:
+    """Each person's monthly counts older than the months the connection control shows."""
+    return ActiviteMensuelle.objects.filter(mois__lt=debut_activite_conservee(now)).delete()[0]
 
 
 def _any_subject(references: list[str]) -> Q:

@@ -12,13 +12,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from monenfant import calendrier
+from monenfant.regles import CONSERVATION_ACTIVITE_MOIS
 
 from .activite import FIELDS, mois_de
 from .enums import Role
 from .models import ActiviteMensuelle, Affectation, User
 from .workflow import PersonneHabilitee
 
-MOIS_CONTROLES = 12
+MOIS_CONTROLES = CONSERVATION_ACTIVITE_MOIS  # what the page offers is what is kept
 
 
 def derniers_mois(n: int = MOIS_CONTROLES) -> list[datetime.date]:

@@ -50,4 +50,4 @@ def purge_habilitations() -> dict:
     report = purge_expired()
     return {"demandes": report.total, **{str(statut): n for statut, n in report.demandes.items()},
             "personnes": report.personnes, "documents": report.documents, "transitions": report.transitions,
-            "notifications": report.notifications}
+            "notifications": report.notifications, "activites": report.activites}

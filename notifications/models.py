@@ -16,6 +16,9 @@ class Notification(models.Model):
     piece_jointe_nom = models.CharField("pièce jointe", max_length=255, blank=True)
     piece_jointe_type = models.CharField("type de la pièce jointe", max_length=100, blank=True)
     piece_jointe = models.BinaryField("contenu de la pièce jointe", null=True, blank=True)
+    # What the email is about ("demande:DI-…"), when it carries someone's data: the app that owns that
+    # object destroys its emails with it (their own age would let them outlive it).
+    objet = models.CharField("objet", max_length=40, blank=True, default="")
     cree_le = models.DateTimeField("créée le", default=timezone.now)
     envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
     tentatives = models.PositiveSmallIntegerField(default=0)
@@ -25,7 +28,8 @@ class Notification(models.Model):
         # The table of the rows written before the outbox had its own app: kept, with its rows.
         db_table = "habilitations_notification"
         ordering = ["cree_le"]
-        indexes = [models.Index(fields=["envoyee_le"], name="notification_a_envoyer")]
+        indexes = [models.Index(fields=["envoyee_le"], name="notification_a_envoyer"),
+                   models.Index(fields=["objet"], name="notification_objet")]
 
     def __str__(self):
         return f"{self.sujet} → {self.destinataires}"

@@ -22,9 +22,11 @@ class PieceJointe:
     type: str = "application/pdf"
 
 
-def notify(*, to: list[str], sujet: str, template: str, context: dict, piece_jointe: PieceJointe | None = None) -> Notification:
+def notify(*, to: list[str], sujet: str, template: str, context: dict, piece_jointe: PieceJointe | None = None,
+           objet: str = "") -> Notification:
+    """`objet` names what the email is about when it carries someone's data: its owner deletes it with it."""
     notification = Notification.objects.create(
-        destinataires=",".join(sorted(set(to))), sujet=sujet, corps=render_to_string(template, context),
+        destinataires=",".join(sorted(set(to))), sujet=sujet, corps=render_to_string(template, context), objet=objet,
         **({} if piece_jointe is None else {
             "piece_jointe_nom": piece_jointe.nom, "piece_jointe_type": piece_jointe.type,
             "piece_jointe": bytes(piece_jointe.contenu),

@@ -76,3 +76,24 @@ def test_nothing_selected_or_nothing_visible_exports_nothing(client, velay):
     client.force_login(stranger)
     assert export(client, ["DI-00000000"], "xml").status_code == 302
     assert not AccesDemande.objects.exists()
+
+
+def test_exporting_is_retrieving_each_new_demande_becomes_traitee_with_one_accuse(client, velay):
+    """The LINF guide: retrieved demandes (ticked, exported) are traitées and the family gets its accusé, once."""
+    from notifications.models import Notification
+
+    deja = make_demandes(velay["linf"], velay["le_puy"], 1)[0]
+    client.force_login(velay["person"])
+    client.post(f"/pro/demandes/{deja.reference}/ouvrir/")
+    nouvelles = make_demandes(velay["linf"], velay["le_puy"], 3)
+    Notification.objects.all().delete()
+    references = [deja.reference, *(d.reference for d in nouvelles)]
+    export(client, references, "xml")
+    for demande in Demande.objects.filter(pk__in=[d.pk for d in nouvelles]):
+        assert demande.statut == "traitee" and demande.traitee_par == velay["person"]
+        assert [(t.depuis, t.vers) for t in demande.transitions.all()] == [("nouvelle", "traitee")]
+    accuses = Notification.objects.filter(sujet__contains="est prise en charge")
+    assert sorted(n.destinataires for n in accuses) == sorted(d.email for d in nouvelles), "one accusé each, none for the opened one"
+    export(client, references, "pdf")  # retrieved again: nothing new for the families
+    assert Notification.objects.filter(sujet__contains="est prise en charge").count() == 3
+    assert all(n.objet.startswith("demande:DI-") for n in accuses)

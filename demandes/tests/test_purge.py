@@ -64,3 +64,66 @@ def test_counts_keep_the_category_not_the_person(velay):
         "creche", "a_naitre", True, "recherche", 1)
     columns = {f.name for f in StatistiqueDemande._meta.get_fields()}
     assert not columns & {"nom", "prenom", "email", "telephone", "message", "reference", "numero_allocataire"}
+
+
+TRACES = ("Quarteroni", "q.famille@example.fr", "06 98 76 54 32", "Abandonnini")
+
+
+def _everything_stored() -> str:
+    """Every row of every table of the project and its libraries, as text, and every session decoded."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+
+    parts = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True):
+            if table == Session._meta.db_table:
+                continue
+            # The text columns (where names and addresses are written), as the database holds them.
+            columns = ", ".join(
+                f"CAST({connection.ops.quote_name(c.name)} AS TEXT)"
+                for c in connection.introspection.get_table_description(cursor, table)
+                if connection.introspection.get_field_type(c.type_code, c) in ("CharField", "TextField", "JSONField")
+            )
+            if not columns:
+                continue
+            cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(table)}")  # noqa: S608 (names from the database)
+            parts += [str(row) for row in cursor.fetchall()]
+    parts += [str(session.get_decoded()) for session in Session.objects.all()]
+    return "\n".join(parts)
+
+
+@pytest.mark.usefixtures("commits")
+def test_after_the_purge_nothing_holds_the_family(client, velay, caplog):
+    """Sent, opened by the LINF months later (the accusé is recent), purged: no row, decoded session, stored
+    email or log line holds the family's name, address or phone; an abandoned form's session goes within the hour."""
+    from django.test import Client
+
+    from demandes.tests.test_demande import go_through
+    from structures.tasks import clear_expired_sessions
+
+    caplog.set_level("DEBUG")
+    changes = {"contact": {"prenom": "Sarah", "nom": "Quarteroni", "email": "q.famille@example.fr",
+                           "telephone": "06 98 76 54 32"}}
+    go_through(client, **changes)
+    client.post("/demande-information/etape/recapitulatif/", {"consentement": "on"})
+    demande = Demande.objects.get()
+    services.open_demande(demande=demande, user=velay["person"])
+    assert Notification.objects.filter(objet=demande.objet_notifications).count() == 2  # its record and its accusé
+    abandon = Client()
+    go_through(abandon, until="message", contact={**changes["contact"], "nom": "Abandonnini"})
+    stored = _everything_stored()
+    assert all(trace in stored for trace in TRACES), "the test finds what it looks for"
+
+    Demande.objects.filter(pk=demande.pk).update(cree_le=timezone.now() - datetime.timedelta(days=190))
+    assert purge_expired().demandes == 1
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(session_key=abandon.session.session_key).update(expire_date=timezone.now())
+    clear_expired_sessions()
+
+    stored = _everything_stored()
+    for trace in TRACES:
+        assert trace not in stored, trace
+        assert not [r.getMessage() for r in caplog.records if trace in r.getMessage()], trace
+    assert Session.objects.filter(session_key=client.session.session_key).exists(), "the family's own session stays"
