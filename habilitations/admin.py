@@ -20,9 +20,10 @@ from backoffice.admin import InlinePermissionsMixin, ScopedAdminMixin
 
 from . import conventions, services, two_factor
 from .admin_controle import ControleConnexionsAdmin
+from .admin_modeles import ModeleDocumentAdmin
 from .enums import PartiePreavis, Role
 from .forms import PersonneForm
-from .models import Affectation, ControleConnexions, User
+from .models import Affectation, ControleConnexions, ModeleDocument, User
 from .workflow import DemandeHabilitation, PersonneHabilitee, TransitionHabilitation
 
 AvenantPersonnesFormSet = forms.formset_factory(PersonneForm, extra=2, max_num=20)
@@ -259,6 +260,10 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
             path("<int:pk>/valider/", view(self.valider_view), name="habilitations_demande_valider"),
             path("<int:pk>/refuser/", view(self.refuser_view), name="habilitations_demande_refuser"),
             path("<int:pk>/avenant/", view(self.avenant_view), name="habilitations_demande_avenant"),
+            path("<int:pk>/avenants/<int:avenant_id>/signe/", view(self.avenant_signe_view),
+                 name="habilitations_demande_avenant_signe"),
+            path("<int:pk>/avenants/<int:avenant_id>/annuler/", view(self.avenant_annuler_view),
+                 name="habilitations_demande_avenant_annuler"),
             path("<int:pk>/preavis/", view(self.preavis_view), name="habilitations_demande_preavis"),
             path("<int:pk>/preavis/annuler/", view(self.annuler_preavis_view), name="habilitations_demande_annuler_preavis"),
             path("<int:pk>/documents/<int:document_id>/", view(self.document_view), name="habilitations_demande_document"),
@@ -326,6 +331,22 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{document.nom_fichier}"'
         return response
 
+    def _avenant_action(self, request, pk, avenant_id, action, success):
+        # The avenant must belong to this request, itself within the agent's territory.
+        avenant = get_object_or_404(self._demande(request, pk).avenants, pk=avenant_id)
+        return self._run(request, pk, lambda _d: action(avenant), success)
+
+    def avenant_signe_view(self, request, pk, avenant_id):
+        return self._avenant_action(request, pk, avenant_id,
+                                    lambda a: services.record_signed_avenant(avenant=a, par=request.user),
+                                    "Avenant signé reçu : il prend effet, les personnes ajoutées reçoivent leur lien d'activation.")
+
+    def avenant_annuler_view(self, request, pk, avenant_id):
+        return self._avenant_action(request, pk, avenant_id,
+                                    lambda a: services.cancel_avenant(avenant=a, par=request.user,
+                                                                      motif=request.POST.get("motif", "")),
+                                    "Avenant annulé : les personnes qu'il ajoutait ne sont pas habilitées.")
+
     def avenant_view(self, request, pk):
         demande = self._demande(request, pk)
         actives = demande.personnes.filter(retiree_le__isnull=True)
@@ -337,7 +358,9 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 # The service refuses a person already habilitated or named twice.
                 services.make_avenant(demande=demande, par=request.user, ajouts=added,
                                       retraits=list(actives.filter(pk__in=retraits)))
-                self.message_user(request, "Avenant généré et envoyé ; les accès sont à jour.", messages.SUCCESS)
+                self.message_user(request, "Avenant généré et envoyé. Les personnes retirées n'ont plus accès ; celles "
+                                  "ajoutées seront habilitées quand vous enregistrerez le retour de l'avenant signé.",
+                                  messages.SUCCESS)
                 return redirect("admin:habilitations_demandehabilitation_change", pk)
             except ValueError as error:
                 self.message_user(request, str(error), messages.ERROR)
@@ -349,3 +372,6 @@ class DemandeHabilitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 # The connection control page, in its own module.
 admin.site.register(ControleConnexions, ControleConnexionsAdmin)
+
+# The documents' templates (convention, avenant, CAF–CNAF contract), in their own module.
+admin.site.register(ModeleDocument, ModeleDocumentAdmin)

@@ -33,6 +33,14 @@ class StatutHabilitation(models.TextChoices):
     TERMINEE = "terminee", "convention terminée"
 
 
+class StatutAvenant(models.TextChoices):
+    """An avenant takes effect when the signed copy comes back (the convention's article on changes)."""
+
+    ENVOYE = "envoye", "envoyé, en attente du retour signé"
+    SIGNE = "signe", "signé reçu"
+    ANNULE = "annule", "annulé"
+
+
 class PartiePreavis(models.TextChoices):
     CAF = "caf", "la CAF"
     ORGANISME = "organisme", "l'organisme"
@@ -41,3 +49,11 @@ class PartiePreavis(models.TextChoices):
 class TypeDocument(models.TextChoices):
     CONVENTION = "convention", "Convention d'engagement de service et d'habilitation informatique"
     AVENANT = "avenant", "Avenant à la convention"
+
+
+class TypeModele(models.TextChoices):
+    """The documents whose text is a template the CNAF edits in the back office (habilitations.modeles)."""
+
+    CONVENTION = "convention", "convention"
+    AVENANT = "avenant", "avenant"
+    CONTRAT = "contrat", "contrat CAF–CNAF"

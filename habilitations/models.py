@@ -11,11 +11,19 @@ from .enums import RANGS, ROLES_BACK_OFFICE, ROLES_CAF, ROLES_SECOND_FACTOR, ROL
 
 # The habilitation workflow's models live in their own module (it imports nothing of this one); named here,
 # Django registers them with this app's models.
-from .workflow import DemandeHabilitation, Document, PersonneHabilitee, TransitionHabilitation
+from .modeles import ModeleDocument  # noqa: F401 (the documents' templates, registered the same way)
+from .workflow import (
+    Avenant,
+    DemandeHabilitation,
+    Document,
+    PersonneHabilitee,
+    TransitionAvenant,
+    TransitionHabilitation,
+)
 
 __all__ = [
-    "ActiviteMensuelle", "Affectation", "ControleConnexions", "DemandeHabilitation", "Document", "PersonneHabilitee",
-    "TransitionHabilitation", "User", "UserManager", "axes_username", "identifiant",
+    "ActiviteMensuelle", "Affectation", "Avenant", "ControleConnexions", "DemandeHabilitation", "Document",
+    "PersonneHabilitee", "TransitionAvenant", "TransitionHabilitation", "User", "UserManager", "axes_username", "identifiant",
 ]
 
 

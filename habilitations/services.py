@@ -28,15 +28,23 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from monenfant.regles import DUREE_CONSERVATION_MOIS
-from notifications.pdf import render_pdf
 from notifications.services import notify
 from structures.enums import Rubrique
 from structures.models import CreneauDisponible, Structure
 
-from .enums import Role, StatutHabilitation, TypeDocument
+from . import modeles
+from .enums import Role, StatutAvenant, StatutHabilitation, TypeDocument
 from .models import Affectation, User
-from .workflow import DemandeHabilitation, Document, PersonneHabilitee, TransitionHabilitation
+from .workflow import (
+    Avenant,
+    DemandeHabilitation,
+    Document,
+    PersonneHabilitee,
+    TransitionAvenant,
+    TransitionHabilitation,
+)
+
+CHAMPS_PERSONNE = ("prenom", "nom", "email", "fonction")
 
 AVAILABILITY_FIELDS = ("places_disponibles", "disponible_a_partir_du")
 # What a manager may change on their fiche in /pro/ (the rest is the CAF's referencing).
@@ -182,11 +190,8 @@ def send_convention(*, demande: DemandeHabilitation, par: User) -> Document:
     depuis = demande.statut
     demande.envoyer_convention()
     demande.save()
-    pdf = render_pdf("habilitations/pdf/convention.html", {
-        "demande": demande, "personnes": demande.personnes.filter(retiree_le__isnull=True),
-        "duree_conservation_mois": DUREE_CONSERVATION_MOIS,
-    })
-    document = Document.objects.create(demande=demande, type=TypeDocument.CONVENTION, pdf=pdf)
+    document = Document.objects.create(demande=demande, type=TypeDocument.CONVENTION, **modeles.convention_pdf(
+        demande=demande, personnes=demande.personnes.filter(retiree_le__isnull=True)))
     _log(demande, depuis, par=par)
     # The agent has read the request and sends the convention: it may name the requester, and the PDF
     # holds the whole request.
@@ -276,6 +281,8 @@ def withdraw_person(personne: PersonneHabilitee, demande: DemandeHabilitation):
 def _check_no_duplicate(demande: DemandeHabilitation, ajouts: list[dict]) -> None:
     """A person is named once in a convention: not already habilitated, not added twice by one avenant."""
     known = {p.email.lower() for p in demande.personnes.filter(retiree_le__isnull=True)}
+    known |= {a["email"].lower() for ajouts_ in demande.avenants.filter(statut=StatutAvenant.ENVOYE)
+              .values_list("ajouts", flat=True) for a in ajouts_}
     doublons, vus = [], set()
     for ajout in ajouts:
         email = ajout["email"].lower()
@@ -287,29 +294,76 @@ def _check_no_duplicate(demande: DemandeHabilitation, ajouts: list[dict]) -> Non
 
 
 @transaction.atomic
-def make_avenant(*, demande: DemandeHabilitation, par: User, ajouts: list[dict], retraits: list[PersonneHabilitee]) -> Document:
+def make_avenant(*, demande: DemandeHabilitation, par: User, ajouts: list[dict], retraits: list[PersonneHabilitee]) -> Avenant:
+    """The agent writes the avenant: withdrawn persons lose their access at once; those added wait for the
+    signed avenant's return (record_signed_avenant)."""
     demande = DemandeHabilitation.objects.select_for_update().get(pk=demande.pk)
     if demande.statut != StatutHabilitation.VALIDEE:
         raise ValueError("Un avenant modifie une habilitation validée.")
     if not ajouts and not retraits:
         raise ValueError("Ajoutez ou retirez au moins une personne.")
     _check_no_duplicate(demande, ajouts)
-    ajoutees = [PersonneHabilitee.objects.create(demande=demande, **a) for a in ajouts]
     for personne in retraits:
         withdraw_person(personne, demande)
-    for personne in ajoutees:
-        _activate(personne, demande)
     numero = demande.documents.filter(type=TypeDocument.AVENANT).count() + 1
-    context = {"demande": demande, "numero": numero, "ajoutees": ajoutees, "retirees": retraits}
+    context = {"demande": demande, "numero": numero, "ajoutees": ajouts, "retirees": retraits}
     document = Document.objects.create(
-        demande=demande, type=TypeDocument.AVENANT, numero=numero, pdf=render_pdf("habilitations/pdf/avenant.html", context),
-        texte=f"{len(ajoutees)} ajoutée(s), {len(retraits)} retirée(s)",
+        demande=demande, type=TypeDocument.AVENANT, numero=numero, **modeles.avenant_pdf(**context),
+        texte=f"{len(ajouts)} ajoutée(s), {len(retraits)} retirée(s)",
     )
+    avenant = Avenant.objects.create(demande=demande, numero=numero, document=document,
+                                     ajouts=[{k: a[k] for k in CHAMPS_PERSONNE} for a in ajouts])
+    avenant.retraits.set(retraits)
+    TransitionAvenant.objects.create(avenant=avenant, vers=avenant.statut, par=par, commentaire=document.texte)
     TransitionHabilitation.objects.create(
         demande=demande, depuis=demande.statut, vers=demande.statut, par=par,
-        commentaire=f"Avenant n° {numero} : {document.texte}",
+        commentaire=f"Avenant n° {numero} envoyé : {document.texte}",
     )
     notify(to=[demande.demandeur_email], sujet=f"monenfant : avenant n° {numero} à la convention {demande.reference}",
            template="habilitations/emails/avenant.txt", context=_context(**context),
            piece_jointe=document.piece_jointe)
-    return document
+    return avenant
+
+
+def _avenant_en_attente(avenant: Avenant) -> Avenant:
+    avenant = Avenant.objects.select_for_update().select_related("demande").get(pk=avenant.pk)
+    if not avenant.en_attente:
+        raise ValueError(f"L'avenant n° {avenant.numero} est déjà « {avenant.get_statut_display()} ».")
+    return avenant
+
+
+@transaction.atomic
+def record_signed_avenant(*, avenant: Avenant, par: User) -> Avenant:
+    """The signed avenant came back: the persons it adds are habilitated and get their activation link."""
+    avenant = _avenant_en_attente(avenant)
+    demande = DemandeHabilitation.objects.select_for_update().get(pk=avenant.demande_id)
+    if demande.statut != StatutHabilitation.VALIDEE:
+        raise ValueError("La convention n'est plus en cours : l'avenant ne peut plus prendre effet.")
+    # Someone habilitated meanwhile (by another avenant) is not added twice.
+    deja = {p.email.lower() for p in demande.personnes.filter(retiree_le__isnull=True)}
+    if doublons := [a["email"] for a in avenant.ajouts if a["email"].lower() in deja]:
+        raise ValueError(f"Déjà habilitée : {', '.join(doublons)}.")
+    avenant.signer()
+    avenant.save()
+    for ajout in avenant.ajouts:
+        _activate(PersonneHabilitee.objects.create(demande=demande, **ajout), demande)
+    TransitionAvenant.objects.create(avenant=avenant, depuis=StatutAvenant.ENVOYE, vers=avenant.statut, par=par,
+                                     commentaire=f"{len(avenant.ajouts)} personne(s) habilitée(s)")
+    TransitionHabilitation.objects.create(demande=demande, depuis=demande.statut, vers=demande.statut, par=par,
+                                          commentaire=f"Avenant n° {avenant.numero} signé reçu : il prend effet.")
+    return avenant
+
+
+@transaction.atomic
+def cancel_avenant(*, avenant: Avenant, par: User, motif: str = "") -> Avenant:
+    """Never signed: the persons it would have added are not habilitated (its withdrawals stand)."""
+    avenant = _avenant_en_attente(avenant)
+    avenant.annuler()
+    avenant.save()
+    commentaire = motif.strip() or "annulé par la CAF"
+    TransitionAvenant.objects.create(avenant=avenant, depuis=StatutAvenant.ENVOYE, vers=avenant.statut, par=par,
+                                     commentaire=commentaire)
+    TransitionHabilitation.objects.create(demande=avenant.demande, depuis=avenant.demande.statut,
+                                          vers=avenant.demande.statut, par=par,
+                                          commentaire=f"Avenant n° {avenant.numero} annulé : {commentaire}")
+    return avenant

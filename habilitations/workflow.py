@@ -11,7 +11,7 @@ from notifications.services import PieceJointe
 from structures.models import Caf, Commune, Structure
 
 from .delais import DELAI_PAR_DEFAUT, validateurs_delai
-from .enums import PartiePreavis, StatutHabilitation, TypeDocument
+from .enums import PartiePreavis, StatutAvenant, StatutHabilitation, TypeDocument
 
 S = StatutHabilitation
 
@@ -171,6 +171,8 @@ class Document(models.Model):
     pdf = models.BinaryField()
     cree_le = models.DateTimeField("créé le", default=timezone.now)
     texte = models.TextField(blank=True, help_text="Résumé : personnes ajoutées et retirées pour un avenant.")
+    modele = models.ForeignKey("habilitations.ModeleDocument", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name="modèle du texte")  # habilitations.modeles
 
     class Meta:
         ordering = ["cree_le"]
@@ -189,3 +191,60 @@ class Document(models.Model):
         """The copy an email carries (the outbox keeps its own: it points at no table of ours)."""
         return PieceJointe(nom=self.nom_fichier, contenu=bytes(self.pdf), type="application/pdf")
 
+
+
+class Avenant(ConcurrentTransitionMixin, models.Model):
+    """A change of the habilitated persons. Withdrawals take effect at once; the persons added get
+    their account only when the agent records the signed avenant's return (services.record_signed_avenant)."""
+
+    demande = models.ForeignKey(DemandeHabilitation, on_delete=models.CASCADE, related_name="avenants")
+    numero = models.PositiveSmallIntegerField("numéro")
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="avenant")
+    statut = FSMField("statut", max_length=10, choices=StatutAvenant.choices, default=StatutAvenant.ENVOYE, protected=True)
+    # The persons to add, as the agent typed them (prenom, nom, email, fonction): written to
+    # PersonneHabilitee on the signed return, never before.
+    ajouts = models.JSONField("personnes à ajouter", default=list, blank=True)
+    retraits = models.ManyToManyField(PersonneHabilitee, related_name="+", blank=True, verbose_name="personnes retirées")
+    envoye_le = models.DateTimeField("envoyé le", default=timezone.now)
+    signe_recu_le = models.DateTimeField("avenant signé reçu le", null=True, blank=True)
+    annule_le = models.DateTimeField("annulé le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["numero"]
+        verbose_name = "avenant"
+        constraints = [models.UniqueConstraint(fields=["demande", "numero"], name="avenant_unique")]
+
+    def __str__(self):
+        return f"Avenant n° {self.numero} — {self.demande.reference} ({self.get_statut_display()})"
+
+    @property
+    def en_attente(self) -> bool:
+        return self.statut == StatutAvenant.ENVOYE
+
+    @transition(field=statut, source=StatutAvenant.ENVOYE, target=StatutAvenant.SIGNE)
+    def signer(self):
+        self.signe_recu_le = timezone.now()
+
+    @transition(field=statut, source=StatutAvenant.ENVOYE, target=StatutAvenant.ANNULE)
+    def annuler(self):
+        self.annule_le = timezone.now()
+
+
+class TransitionAvenant(models.Model):
+    """Each step of an avenant, by whom and when, like the habilitation's log."""
+
+    avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="transitions")
+    depuis = models.CharField(max_length=10, choices=StatutAvenant.choices, blank=True)
+    vers = models.CharField(max_length=10, choices=StatutAvenant.choices)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    le = models.DateTimeField("date", default=timezone.now)
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["le", "pk"]
+        verbose_name = "étape d'un avenant"
+        verbose_name_plural = "étapes des avenants"
+
+    def __str__(self):
+        depuis = self.get_depuis_display() or "—"
+        return f"{depuis} → {self.get_vers_display()} le {timezone.localtime(self.le):%d/%m/%Y %H:%M}"

@@ -132,7 +132,7 @@ def test_a_refusal_tells_the_requester_why(client, demande):
 
 
 @pytest.mark.pdf
-def test_an_avenant_adds_and_withdraws_people_at_once(client, demande):
+def test_an_avenant_withdraws_at_once_and_adds_on_its_signed_return(client, demande):
     agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
     services.send_convention(demande=demande, par=agent)
     services.validate(demande=demande, par=agent)
@@ -153,14 +153,59 @@ def test_an_avenant_adds_and_withdraws_people_at_once(client, demande):
         "ajouts-0-fonction": "Éducatrice de jeunes enfants",
     })
     assert response.status_code == 302
-    avenant = demande.documents.get(type="avenant")
-    text = pdf_text(avenant)
+    document = demande.documents.get(type="avenant")
+    text = pdf_text(document)
     assert "Avenant n° 1" in text and "Inès Mercier" in text and "Paul Brun" in text
     assert text.index("Personnes ajoutées") < text.index("Inès Mercier") < text.index("Personnes retirées") < text.index("Paul Brun")
-    assert {m.to[0] for m in mail.outbox} == {"ines.mercier@agglo43.example.fr", "claire.vidal@agglo43.example.fr"}
+    # Sent to the organisme only: Inès has no account until the signed avenant comes back.
+    assert {m.to[0] for m in mail.outbox} == {"claire.vidal@agglo43.example.fr"}
+    assert not User.objects.filter(email="ines.mercier@agglo43.example.fr").exists()
+    assert not demande.personnes.filter(email="ines.mercier@agglo43.example.fr").exists()
     paul.refresh_from_db()
     assert not paul.is_active and not paul.has_role(Role.LINF)
     assert paul_client.get(reverse("pro:accueil")).status_code == 302, "sa session ne vaut plus rien"
+    page = client.get(reverse("admin:habilitations_demandehabilitation_change", args=[demande.pk])).content.decode()
+    assert "envoyé, en attente du retour signé" in page and "Avenant n° 1 signé reçu" in page
+
+    mail.outbox.clear()
+    avenant = demande.avenants.get()
+    response = client.post(reverse("admin:habilitations_demande_avenant_signe", args=[demande.pk, avenant.pk]), follow=True)
+    assert "il prend effet" in response.content.decode()
+    ines = User.objects.get(email="ines.mercier@agglo43.example.fr")
+    assert ines.has_role(Role.LINF) and [m.to for m in mail.outbox] == [["ines.mercier@agglo43.example.fr"]]
+    avenant.refresh_from_db()
+    assert avenant.statut == "signe" and [t.vers for t in avenant.transitions.all()] == ["envoye", "signe"]
+    # Recorded twice (a double click): refused, nothing sent again.
+    response = client.post(reverse("admin:habilitations_demande_avenant_signe", args=[demande.pk, avenant.pk]), follow=True)
+    assert "déjà « signé reçu »" in response.content.decode() and len(mail.outbox) == 1
+
+
+def test_a_cancelled_avenant_never_habilitates_its_persons(demande):
+    agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
+    services.send_convention(demande=demande, par=agent)
+    services.validate(demande=demande, par=agent)
+    ajout = {"prenom": "Inès", "nom": "Mercier", "email": "ines.mercier@agglo43.example.fr", "fonction": "EJE"}
+    avenant = services.make_avenant(demande=demande, par=agent, ajouts=[ajout], retraits=[])
+    with pytest.raises(ValueError, match="Déjà habilitée"):  # already named by the avenant waiting for its signature
+        services.make_avenant(demande=demande, par=agent, ajouts=[ajout], retraits=[])
+    services.cancel_avenant(avenant=avenant, par=agent, motif="jamais retourné")
+    with pytest.raises(ValueError, match="annulé"):
+        services.record_signed_avenant(avenant=avenant, par=agent)
+    assert not User.objects.filter(email="ines.mercier@agglo43.example.fr").exists()
+    assert demande.transitions.last().commentaire == "Avenant n° 1 annulé : jamais retourné"
+
+
+def test_another_caf_cannot_record_an_avenant(client, demande):
+    agent = make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr")
+    services.send_convention(demande=demande, par=agent)
+    services.validate(demande=demande, par=agent)
+    ajout = {"prenom": "Inès", "nom": "Mercier", "email": "ines.mercier@agglo43.example.fr", "fonction": "EJE"}
+    avenant = services.make_avenant(demande=demande, par=agent, ajouts=[ajout], retraits=[])
+    client.force_login(make_person(Role.CAF_AGENT, caf_code="64", email="agent@caf64.example.fr"))
+    for name in ("habilitations_demande_avenant_signe", "habilitations_demande_avenant_annuler"):
+        assert client.post(reverse(f"admin:{name}", args=[demande.pk, avenant.pk])).status_code == 404, name
+    avenant.refresh_from_db()
+    assert avenant.en_attente
 
 
 def test_another_caf_never_sees_a_request(client, demande):
