@@ -7,7 +7,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from backoffice.admin import InlinePermissionsMixin, ScopedAdminMixin
 from backoffice.exports import csv_response
-from notifications.pdf import render_pdf
+from habilitations import modeles
+from habilitations.enums import TypeModele
 from structures.admin import StructureAdmin
 from structures.enums import Rubrique
 
@@ -56,7 +57,10 @@ class ContratCafCnafAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def pdf_view(self, request, pk):
         contrat = self.get_object(request, str(pk))  # scoped: 404 outside the territory
         ouverts = selectors.nombre_guichets_ouverts(contrat.departement_id)
-        pdf = render_pdf("linf/pdf/contrat.html", {"contrat": contrat, "guichets_ouverts": ouverts})
+        # The clauses are the current version of the contract's template (habilitations.modeles), named in the footer.
+        pdf, _modele = modeles.rendre(
+            TypeModele.CONTRAT, modeles.contrat_valeurs(caf=contrat.departement.caf, signe_le=contrat.signe_le),
+            gabarit="linf/pdf/contrat.html", contexte={"contrat": contrat, "guichets_ouverts": ouverts})
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="contrat-caf-cnaf-{contrat.departement_id}.pdf"'
         return response

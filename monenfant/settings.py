@@ -56,7 +56,7 @@ INSTALLED_APPS = [
 BACKOFFICE_SECTIONS = [
     ("Gestion des structures", ["Structure", "ImportFiches"]),
     ("Gestion des organismes", ["Organisme", "User"]),
-    ("Gestion des habilitations", ["DemandeHabilitation"]),
+    ("Gestion des habilitations", ["DemandeHabilitation", "ModeleDocument"]),
     ("Gestion des demandes d'information", ["Demande"]),
     ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
     ("Pilotage et statistiques", ["ObjectifCouverture", "BesoinsOffre", "UsageDuSite", "ControleConnexions"]),
