@@ -86,7 +86,7 @@ class ModeleDocumentAdmin(NamedFieldsMixin, admin.ModelAdmin):
 
     @admin.display(description="aperçu (variables non remplacées)")
     def apercu(self, obj):
-        return format_html('<div class="modele-apercu"><h1>{}</h1>{}</div>', MISE_EN_PAGE[obj.type]["titre"],
+        return format_html('<div class="modele-apercu"><p><strong>{}</strong></p>{}</div>', MISE_EN_PAGE[obj.type]["titre"],
                            obj.rendre({}))
 
     @admin.display(description="nouvelle version")
