@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from backoffice.admin import NamedFieldsMixin
@@ -26,12 +27,16 @@ class EditeursCnafMixin:
 class PageGuideAdmin(EditeursCnafMixin, NamedFieldsMixin, SimpleHistoryAdmin):
     """CNAF editors write and publish; CAF agents may read."""
 
-    list_display = ["titre", "statut", "ordre", "mis_a_jour_le"]
+    list_display = ["titre", "statut", "ordre", "revue_le", "mis_a_jour_le"]
     list_filter = ["statut"]
     list_editable = ["ordre"]
     search_fields = ["titre", "chapo", "corps"]
     prepopulated_fields = {"slug": ["titre"]}
-    fields = ["titre", "slug", "chapo", "corps", "sources", "rubriques", "ordre", "statut"]
+    fields = ["titre", "slug", "chapo", "corps", "sources", "rubriques", "ordre", "statut", "revue_le"]
+
+    def get_changeform_initial_data(self, request):
+        """A new page is being written, hence read, today: the editor changes the date if not."""
+        return {"revue_le": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
     def has_add_permission(self, request):
         return self._is_editor(request)
@@ -44,8 +49,8 @@ class PageGuideAdmin(EditeursCnafMixin, NamedFieldsMixin, SimpleHistoryAdmin):
 class PageLegaleAdmin(EditeursCnafMixin, SimpleHistoryAdmin):
     """The three legal pages exist once each, at fixed addresses: edited, never added nor deleted."""
 
-    list_display = ["titre", "adresse", "mis_a_jour_le"]
-    fields = ["titre", "chapo", "corps"]
+    list_display = ["titre", "adresse", "revue_le", "mis_a_jour_le"]
+    fields = ["titre", "chapo", "corps", "revue_le"]
     readonly_fields = ["adresse"]
 
     @admin.display(description="adresse")

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,24 @@ from .markdown import render
 class Statut(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
     PUBLIEE = "publiee", "Publiée"
+
+
+# « Mis à jour le … » on a page is the day an editor last read it against its sources, set by hand: a typo
+# fixed or an order changed is not a review. A change form posted without the field keeps the page's date
+# (Django leaves a field that has a default untouched when it is missing from the data).
+REVUE_AIDE = ("La date à laquelle vous avez relu la page et vérifié ses sources : la page l'affiche « Mis à jour le … ». "
+              "Une correction de forme ne la change pas ; changez-la quand vous relisez le fond.")
+REVUE_OBLIGATOIRE = "Indiquez la date à laquelle vous avez relu la page : elle est affichée sur la page publiée."
+REVUE_FUTURE = "La date de relecture ne peut pas être dans le futur."
+
+
+def erreurs_de_revue(revue_le, *, obligatoire: bool) -> dict[str, str]:
+    """The review date's rules, for the guide's pages and the legal pages alike."""
+    if revue_le is None:
+        return {"revue_le": REVUE_OBLIGATOIRE} if obligatoire else {}
+    if revue_le > timezone.localdate():
+        return {"revue_le": REVUE_FUTURE}
+    return {}
 
 
 class PageQuerySet(models.QuerySet):
@@ -57,7 +76,8 @@ class PageGuide(models.Model):
     ordre = models.PositiveSmallIntegerField("ordre dans le menu", default=10)
     rubriques = models.CharField("rubriques expliquées", max_length=60, blank=True,
                                  help_text=f"Codes séparés par des virgules : {', '.join(Rubrique.values)}. Les fiches de ces rubriques renvoient ici.")
-    mis_a_jour_le = models.DateTimeField("mis à jour le", auto_now=True)
+    revue_le = models.DateField("mis à jour le", null=True, blank=True, default=None, help_text=REVUE_AIDE)
+    mis_a_jour_le = models.DateTimeField("dernière modification", auto_now=True)
     texte_normalise = models.TextField("texte normalisé", editable=False, default="")
 
     objects = PageQuerySet.as_manager()
@@ -67,6 +87,10 @@ class PageGuide(models.Model):
         ordering = ["ordre", "titre"]
         verbose_name = "page du guide des parents"
         verbose_name_plural = "pages du guide des parents"
+        constraints = [
+            models.CheckConstraint(condition=~Q(statut=Statut.PUBLIEE) | Q(revue_le__isnull=False),
+                                   name="pageguide_publiee_avec_date_de_revue", violation_error_message=REVUE_OBLIGATOIRE),
+        ]
 
     def __str__(self):
         return self.titre
@@ -80,9 +104,12 @@ class PageGuide(models.Model):
         return reverse("guide:page", args=[self.slug])
 
     def clean(self):
+        errors = erreurs_de_revue(self.revue_le, obligatoire=self.statut == Statut.PUBLIEE)
         unknown = [c for c in self.liste_rubriques if c not in Rubrique.values]
         if unknown:
-            raise ValidationError({"rubriques": f"Rubrique inconnue : {', '.join(unknown)}."})
+            errors["rubriques"] = f"Rubrique inconnue : {', '.join(unknown)}."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def liste_rubriques(self) -> list[str]:
@@ -165,7 +192,9 @@ class PageLegale(models.Model):
     corps = models.TextField("texte (Markdown)", help_text=(
         "Titres ##, listes -, liens [texte](adresse). Le HTML n'est pas interprété. Les informations de l'éditeur "
         "s'écrivent {editeur}, {directeur_publication}, {hebergeur}, {contact_dpo}, {contact_accessibilite}."))
-    mis_a_jour_le = models.DateTimeField("mis à jour le", auto_now=True)
+    # Never empty (the pages are always public); blank so that a change form posted without it keeps it.
+    revue_le = models.DateField("mis à jour le", blank=True, default=None, help_text=REVUE_AIDE)
+    mis_a_jour_le = models.DateTimeField("dernière modification", auto_now=True)
 
     history = HistoricalRecords()
 
@@ -184,9 +213,13 @@ class PageLegale(models.Model):
     def courante(cls, type: str) -> "PageLegale":
         """The page at its fixed address: seeded by a migration, and again here if the row is missing
         (an emptied database): a legal page never answers 404. An edited text is never overwritten."""
-        from .seed_pages_legales import PAGES_LEGALES
+        from .seed_pages_legales import PAGES_LEGALES, REVUE_PAGES_LEGALES
 
-        return cls.objects.get_or_create(type=type, defaults=PAGES_LEGALES[type])[0]
+        return cls.objects.get_or_create(type=type, defaults={**PAGES_LEGALES[type], "revue_le": REVUE_PAGES_LEGALES})[0]
+
+    def clean(self):
+        if errors := erreurs_de_revue(self.revue_le, obligatoire=True):
+            raise ValidationError(errors)
 
     def corps_html(self, editeur: InformationsEditeur):
         html = render(self.corps)

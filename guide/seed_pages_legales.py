@@ -3,6 +3,11 @@
 CNAF editors take them over in the back office; the publisher's own facts are {codes} filled in
 « Informations de l'éditeur », and what the code cannot know reads « [à compléter par l'éditeur : …] »."""
 
+from datetime import date
+
+# The day these texts were last checked (the accessibility declaration's own date): « Mis à jour le … ».
+REVUE_PAGES_LEGALES = date(2026, 12, 1)
+
 MENTIONS_LEGALES = {
     "titre": "Mentions légales",
     "chapo": "Qui publie ce site, qui l'héberge, d'où viennent ses informations.",
@@ -266,3 +271,14 @@ PAGES_LEGALES = {
     "donnees-personnelles": DONNEES_PERSONNELLES,
     "accessibilite": ACCESSIBILITE,
 }
+
+
+def seed_pages_legales(apps, using: str = "default") -> None:
+    """The three legal pages and the publisher's row, once, with the fields the model has at this point of
+    the migrations: an edited text is never overwritten, and running it twice changes nothing."""
+    PageLegale = apps.get_model("guide", "PageLegale")  # noqa: N806
+    known = {field.name for field in PageLegale._meta.concrete_fields}
+    for type_, fields in PAGES_LEGALES.items():
+        defaults = {k: v for k, v in {**fields, "revue_le": REVUE_PAGES_LEGALES}.items() if k in known}
+        PageLegale.objects.using(using).get_or_create(type=type_, defaults=defaults)
+    apps.get_model("guide", "InformationsEditeur").objects.using(using).get_or_create(pk=1)

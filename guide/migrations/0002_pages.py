@@ -1,18 +1,13 @@
 from django.db import migrations
 
-from guide.seed import PAGES, SOURCES_COMMUNES
+from guide.seed import seed_pages
 
 
 def seed(apps, schema_editor):
+    """The guide's pages, once: `seed_pages` creates those not there yet, with the fields the model has here."""
     # The database being migrated (tests migrate two; a test calling the function passes None).
     DB = schema_editor.connection.alias if schema_editor else "default"  # noqa: N806
-    from structures.text import normalize
-
-    PageGuide = apps.get_model("guide", "PageGuide")
-    for page in PAGES:
-        fields = {"sources": SOURCES_COMMUNES, "statut": "publiee", **page}
-        fields["texte_normalise"] = normalize(f"{fields['titre']} {fields['chapo']} {fields['corps']}")
-        PageGuide.objects.using(DB).get_or_create(slug=page["slug"], defaults=fields)
+    seed_pages(apps, DB)
 
 
 class Migration(migrations.Migration):

@@ -5,6 +5,7 @@ import pytest
 
 from guide.markdown import render
 from guide.models import PageGuide
+from guide.seed import PAGES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 
@@ -32,7 +33,7 @@ def test_markdown_keeps_what_a_page_needs():
 def test_the_seeded_guide_is_published_with_sources_and_date(client):
     html = client.get("/guide/choisir-un-mode-d-accueil/").content.decode()
     assert "Micro-crèche" in html and "Voir les LAEP près de chez vous" in html and "Sources" in html and "Mis à jour le" in html
-    assert PageGuide.objects.publiees().count() == 6
+    assert PageGuide.objects.publiees().count() == len(PAGES)
 
 
 def test_a_fiche_sends_to_the_guide_page_of_its_rubrique(client):
