@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from backoffice.admin import ReadOnlyAdminMixin, ScopedAdminMixin, departement_choisi, departements_du_territoire
 from backoffice.exports import csv_response
-from monenfant import calendrier
+from monenfant import calendrier, francais
 from structures.enums import Rubrique
 
 from . import selectors
@@ -32,6 +32,23 @@ class DepartementSuiviFilter(admin.SimpleListFilter):
         return queryset.filter(commune__departement=self.value()) if self.value() else queryset
 
 
+class SansLieuFilter(admin.SimpleListFilter):
+    """The demandes whose LINF stopped answering online: moved to another, or the family told."""
+
+    title = "lieu d'information arrêté"
+    parameter_name = "sans_lieu"
+
+    def lookups(self, request, model_admin):
+        return [("transmise", "transmises à un autre lieu"), ("prevenue", "familles prévenues (non lues en ligne)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "transmise":
+            return queryset.filter(reorientee_le__isnull=False)
+        if self.value() == "prevenue":
+            return queryset.filter(famille_prevenue_le__isnull=False)
+        return queryset
+
+
 @admin.register(Demande)
 class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Gestion des demandes d'information: statuses and dates per LINF, never the family's data."""
@@ -39,14 +56,20 @@ class DemandeSuiviAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     # A demande belongs to the territory of the family's commune (its LINF serve communes of their CAF).
     territory_lookup = "commune__departement"
     change_list_template = "admin/demandes/demande/change_list.html"
-    list_display = ["reference", "commune", "lieux", "statut", "cree_le", "traitee_le"]
-    list_filter = ["statut", DepartementSuiviFilter]
+    list_display = ["reference", "commune", "lieux", "statut", "cree_le", "traitee_le", "lieu_arrete"]
+    list_filter = ["statut", SansLieuFilter, DepartementSuiviFilter]
     search_fields = ["reference"]
     list_display_links = None  # no page with the family's data
 
     @admin.display(description="lieux d'information")
     def lieux(self, obj):
         return ", ".join(s.nom for s in obj.linfs.all())
+
+    @admin.display(description="lieu d'information arrêté")
+    def lieu_arrete(self, obj):
+        faits = [f"transmise le {francais.date_longue(obj.reorientee_le)}" if obj.reorientee_le else "",
+                 f"famille prévenue le {francais.date_longue(obj.famille_prevenue_le)}" if obj.famille_prevenue_le else ""]
+        return " ; ".join(filter(None, faits)) or "—"
 
     show_full_result_count = False  # one count of the territory's demandes is enough
 

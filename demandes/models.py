@@ -70,6 +70,10 @@ class Demande(ConcurrentTransitionMixin, models.Model):
     # Each reminder goes once: to the LINF past its delay, to the CAF past twice the delay.
     rappel_linf_le = models.DateTimeField("rappel envoyé au lieu d'information le", null=True, blank=True)
     alerte_caf_le = models.DateTimeField("signalée à la CAF le", null=True, blank=True)
+    # When no LINF that received it can read it any more (end of a convention or of the contract, a guichet
+    # closed): it moved to another LINF serving the commune, or the family was told (services.reorienter).
+    reorientee_le = models.DateTimeField("transmise à un autre lieu d'information le", null=True, blank=True)
+    famille_prevenue_le = models.DateTimeField("famille prévenue (non lue en ligne) le", null=True, blank=True)
 
     objects = DemandeQuerySet.as_manager()
 

@@ -30,7 +30,8 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> RappelReport:
     now = now or timezone.now()
     candidates = (
         Demande.objects.select_for_update(of=("self",))
-        .filter(statut=StatutDemande.NOUVELLE, cree_le__lt=now - datetime.timedelta(days=DELAI_MIN))
+        .filter(statut=StatutDemande.NOUVELLE, cree_le__lt=now - datetime.timedelta(days=DELAI_MIN),
+                famille_prevenue_le__isnull=True)  # nobody can read it online: its family was told
         .filter(Q(rappel_linf_le__isnull=True) | Q(alerte_caf_le__isnull=True))
         .select_related("commune__departement__caf")
         .prefetch_related("linfs__guichet")

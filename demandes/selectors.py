@@ -15,13 +15,22 @@ from habilitations.delais import DELAI_MIN
 from linf.selectors import delai_traitement
 from monenfant import calendrier
 from monenfant.regles import DUREE_CONSERVATION
+from structures import selectors as structures_selectors
 from structures.enums import Rubrique
-from structures.models import Structure
+from structures.models import Commune, Structure
 
 from .enums import Besoin, Situation, StatutDemande, TrancheAge
 from .models import Demande, DemandeNonServie, OffreDepartement, RecapitulatifBesoins, StatistiqueDemande, en_retard
 
 SANS_SITUATION = "non_renseignee"
+AIDE_RAYON_KM = 30
+
+
+def aide_proche(commune: Commune) -> list[Structure]:
+    """Where a family nobody answers online can ask: the nearest relais and information places."""
+    criteres = structures_selectors.Criteres(point=commune.point, rayon_km=AIDE_RAYON_KM,
+                                             rubriques=[Rubrique.RPE, Rubrique.LINF])
+    return list(structures_selectors.search_structures(criteres)[:6])
 # The rubriques whose fiches say how many places are available now.
 RUBRIQUES_AVEC_PLACES = (Rubrique.EAJE, Rubrique.ASSMAT, Rubrique.ALSH)
 

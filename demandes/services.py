@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from habilitations import activite
-from linf.selectors import linfs_serving, persons_of
+from linf.selectors import linfs_ouverts, linfs_serving, persons_of
 from notifications.services import notify
 from structures.models import Commune
 
-from . import statistiques
+from . import selectors, statistiques
 from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
 from .models import AccesDemande, Demande, Enfant, TransitionDemande
 
@@ -53,13 +53,65 @@ def create_demande_information(
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est enregistrée",
            template="demandes/emails/enregistree.txt", context={"demande": demande, "linfs": linfs},
            objet=demande.objet_notifications)
+    _tell_linf_persons(demande, linfs)
+    return demande
+
+
+def _tell_linf_persons(demande: Demande, linfs) -> None:
     # No personal data of the family here: the email points to the professional area. One email a
     # person: nobody learns the addresses of the others.
     for person in persons_of(linfs):
         notify(to=[person.email], sujet="monenfant : une nouvelle demande d'information",
                template="demandes/emails/nouvelle_pour_linf.txt",
                context={"demande": demande, "site_url": settings.SITE_URL})
-    return demande
+
+
+def orphelines():
+    """New demandes that none of their LINF can read any more (guichet closed, convention or contract
+    ended) and whose family was not told yet (one moved before may be stranded again)."""
+    return (Demande.objects.filter(statut=StatutDemande.NOUVELLE, famille_prevenue_le__isnull=True)
+            .exclude(linfs__in=linfs_ouverts()))
+
+
+@transaction.atomic
+def reorienter(demande: Demande) -> list:
+    """No demande is stranded: it goes to the LINF open for the family's commune now (their persons are
+    told), else the family learns that it will not be read online, and where to ask. Returns the new LINF."""
+    demande = Demande.objects.select_for_update().select_related("commune__departement__caf").get(pk=demande.pk)
+    if demande.statut != StatutDemande.NOUVELLE or demande.famille_prevenue_le:
+        return []
+    linfs = list(linfs_serving(demande.commune))
+    if linfs:
+        demande.linfs.set(linfs)
+        demande.reorientee_le = timezone.now()
+        demande.save(update_fields=["reorientee_le"])
+        notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est transmise",
+               template="demandes/emails/transmise.txt", context={"demande": demande, "linfs": linfs},
+               objet=demande.objet_notifications)
+        _tell_linf_persons(demande, linfs)
+        return linfs
+    demande.famille_prevenue_le = timezone.now()
+    demande.save(update_fields=["famille_prevenue_le"])
+    caf = getattr(demande.commune.departement, "caf", None)
+    notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} ne pourra pas être lue en ligne",
+           template="demandes/emails/non_lue.txt",
+           context={"demande": demande, "aide": selectors.aide_proche(demande.commune), "caf": caf},
+           objet=demande.objet_notifications)
+    return []
+
+
+def reorienter_orphelines(demandes=None) -> dict:
+    """Every stranded demande (or those among `demandes`), each in its own transaction. Idempotent."""
+    queryset = orphelines() if demandes is None else orphelines().filter(pk__in=demandes)
+    done = {"transmises": 0, "familles_prevenues": 0}
+    for demande in queryset.order_by("cree_le").distinct():
+        done["transmises" if reorienter(demande) else "familles_prevenues"] += 1
+    return done
+
+
+def reorienter_apres_fermeture(sender, structures, **kwargs) -> None:
+    """linf.signals.guichets_fermes: the demandes these LINF had not opened yet."""
+    reorienter_orphelines(Demande.objects.filter(linfs__in=structures).values("pk"))
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from celery import shared_task
 from .purge import purge_expired
 from .rappels import remind_overdue
 from .recapitulatif import rollup_recent
+from .services import reorienter_orphelines
 
 
 @shared_task
@@ -13,8 +14,11 @@ def purge_demandes() -> dict:
 
 @shared_task
 def remind_overdue_demandes() -> dict:
+    """Daily. First, no demande is stranded (a LINF's end closes its guichet and moves them at once; this
+    catches one whose convention or contract reached its end date before its guichet closed)."""
+    moved = reorienter_orphelines()
     report = remind_overdue()
-    return {"linfs": report.linfs, "cafs": report.cafs, "demandes": report.demandes}
+    return {"linfs": report.linfs, "cafs": report.cafs, "demandes": report.demandes, **moved}
 
 
 @shared_task

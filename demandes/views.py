@@ -16,10 +16,9 @@ from monenfant.limits import too_many
 from monenfant.params import parse_pk
 from notifications.pdf import render_pdf
 from structures import selectors as structures_selectors
-from structures.enums import Rubrique
 from structures.models import Commune
 
-from . import exports, forms, services, statistiques
+from . import exports, forms, selectors, services, statistiques
 from .enums import Besoin, EvenementUsage, MoyenContact, Qualite, Situation, StatutDemande
 from .models import Demande
 
@@ -38,11 +37,6 @@ NAMES = [name for name, _, _ in STEPS]
 TITLES = {name: title for name, title, _ in STEPS}
 RATE = "5/h"  # submissions per address and hour
 PLUS_VALABLE = "Une de vos réponses n'est plus valable (la date du jour a changé) : corrigez-la, puis continuez."
-
-
-def _nearest_help(commune: Commune):
-    criteres = structures_selectors.Criteres(point=commune.point, rayon_km=30, rubriques=[Rubrique.RPE, Rubrique.LINF])
-    return list(structures_selectors.search_structures(criteres)[:6])
 
 
 def _raw(post) -> dict[str, list[str]]:
@@ -164,7 +158,7 @@ class DemandeWizard(NamedUrlSessionWizardView):
                 return self._render_step(form, status=400)
             if not linfs_serving(commune).exists():
                 statistiques.count_unserved(commune)
-                return self.render(form, status=400, commune=commune, aucun_linf=True, aide=_nearest_help(commune))
+                return self.render(form, status=400, commune=commune, aucun_linf=True, aide=selectors.aide_proche(commune))
             if self.storage.get_step_data("commune") is None:  # coming back to change the commune is the same demande
                 usage.count(EvenementUsage.DEMANDE_COMMENCEE, departement=commune.departement_id)
             data = {"commune": [str(commune)], "code_insee": [commune.code_insee]}

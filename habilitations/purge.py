@@ -79,12 +79,12 @@ def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -
     report.activites = purge_activite(now)
     logger.info(
         "Purge des demandes d'habilitation : %d refusée(s), %d non traitée(s) et %d sans convention signée "
-        "effacée(s), avec %d personne(s), %d document(s), %d étape(s) et %d courriel(s).",
+        "effacée(s), avec %d personne(s), %d document(s), %d étape(s) et %d courriel(s) ; contrôle des connexions : "
+        "%d mois d'activité d'une personne, plus anciens que les %d derniers mois, effacé(s).",
         report.demandes[S.REFUSEE], report.demandes[S.NON_TRAITEE], report.demandes[S.CONVENTION_ENVOYEE],
-        report.personnes, report.documents, report.transitions, report.notifications,
+        report.personnes, report.documents, report.transitions, report.notifications, report.activites,
+        CONSERVATION_ACTIVITE_MOIS,
     )
-    logger.info("Contrôle des connexions : %d mois d'activité de plus de %d mois effacé(s).",
-                report.activites, CONSERVATION_ACTIVITE_MOIS)
     return report
 
 

@@ -9,6 +9,8 @@ from habilitations.delais import DELAI_MAX, DELAI_MIN, DELAI_PAR_DEFAUT, validat
 from structures.enums import Rubrique
 from structures.models import Departement
 
+from .signals import guichets_fermes
+
 
 class FSMBooleanField(FSMFieldMixin, models.BooleanField):
     """A boolean that only transitions change (django-fsm): `ouvert` and `actif` stay the booleans every query reads."""
@@ -124,6 +126,12 @@ class GuichetQuerySet(models.QuerySet):
         return fermes
 
 
+def _annoncer_fermeture(structure_id: int) -> None:
+    # After the commit of the whole change (a contract's end closes many guichets in one transaction),
+    # so that no demande moves to a LINF about to close too.
+    transaction.on_commit(lambda: guichets_fermes.send(sender=Guichet, structures=[structure_id]))
+
+
 class Guichet(ConcurrentTransitionMixin, models.Model):
     """The "guichet pour une demande en ligne" of a LINF fiche: closed until the CAF opens it."""
 
@@ -179,6 +187,7 @@ class Guichet(ConcurrentTransitionMixin, models.Model):
         self.save(update_fields=["ouvert"])
         TransitionGuichet.objects.create(guichet=self, depuis=EtatGuichet.OUVERT, vers=EtatGuichet.FERME, par=par,
                                          motif=motif)
+        _annoncer_fermeture(self.structure_id)
 
 
 class TransitionGuichet(Etape):

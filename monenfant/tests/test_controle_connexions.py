@@ -209,3 +209,17 @@ def test_the_page_runs_as_many_queries_for_many_persons(client, scenario):
         open_linf(f"PIF {i}", CommuneFactory(code_insee="43089"), person_email=f"p{i}@pif43.example.fr")
         withdrawn_person(scenario["linf43"], f"r{i}@pif43.example.fr")
     assert queries() == few
+
+
+def test_the_daily_purge_keeps_the_twelve_months_the_page_offers():
+    """The retention rule (README): the current month and the 11 before it; older counts are deleted."""
+    from habilitations.purge import purge_expired
+    from habilitations.selectors import derniers_mois
+
+    person = UserFactory(email="compte@example.fr")
+    kept = derniers_mois()
+    older = [kept[-1] - datetime.timedelta(days=1), kept[-1] - datetime.timedelta(days=400)]
+    for mois in [*kept, *older]:
+        ActiviteMensuelle.objects.create(user=person, mois=mois.replace(day=1), connexions=1)
+    assert purge_expired().activites == 2
+    assert sorted(ActiviteMensuelle.objects.values_list("mois", flat=True)) == sorted(kept)
