@@ -188,12 +188,16 @@ BACK_OFFICE = [
 
 
 def a_validated_habilitation(cnaf: User) -> DemandeHabilitation:
-    """A LINF's habilitation granted, so that its page offers the avenant (the demo has none)."""
+    """A LINF's habilitation granted, so that its page offers the avenant (the demo has none), with one."""
     linf = Structure.objects.filter(rubrique=Rubrique.LINF, commune__departement="43").first()
     submit(Client(), linf)
     demande = DemandeHabilitation.objects.latest("pk")
     services.send_convention(demande=demande, par=cnaf)
-    return services.validate(demande=DemandeHabilitation.objects.get(pk=demande.pk), par=cnaf)
+    demande = services.validate(demande=DemandeHabilitation.objects.get(pk=demande.pk), par=cnaf)
+    # An avenant waiting for its signed return: its table and buttons are on the page.
+    services.make_avenant(demande=demande, par=cnaf, retraits=[], ajouts=[
+        {"prenom": "Inès", "nom": "Mercier", "email": "ines.mercier@example.fr", "fonction": "EJE"}])
+    return demande
 
 
 @pytest.mark.parametrize("moitie", [0, 1], ids=["premiere-moitie", "seconde-moitie"])
