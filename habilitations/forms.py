@@ -80,6 +80,13 @@ class FicheGestionnaireForm(forms.ModelForm):
 
 
 class FicheAssmatForm(forms.ModelForm):
+    creneaux_travailles = forms.MultipleChoiceField(
+        label="Demi-journées où vous travaillez", choices=CRENEAUX, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Vos jours de travail, affichés sur votre fiche. Si vous travaillez le samedi, les familles qui "
+                  "cherchent un accueil ouvert le samedi vous trouvent. Une demi-journée où vous avez une place "
+                  "compte parmi vos demi-journées de travail.",
+    )
     creneaux = forms.MultipleChoiceField(
         label="Demi-journées où vous avez une place", choices=CRENEAUX, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -109,10 +116,20 @@ class FicheAssmatForm(forms.ModelForm):
             self.fields["creneaux"].initial = [
                 f"{c.jour}-{c.demi_journee}" for c in self.instance.creneaux_disponibles.all()
             ]
+            self.fields["creneaux_travailles"].initial = [
+                f"{c.jour}-{c.demi_journee}" for c in self.instance.creneaux_travailles.all()
+            ]
+
+    @staticmethod
+    def _paires(codes) -> list[tuple[int, str]]:
+        """The (day, half-day) pairs the services take, from the boxes' "1-matin" codes."""
+        return [(int(code.split("-")[0]), code.split("-")[1]) for code in codes]
 
     def clean_creneaux(self) -> list[tuple[int, str]]:
-        """The (day, half-day) pairs the service takes, from the boxes' "1-matin" codes."""
-        return [(int(code.split("-")[0]), code.split("-")[1]) for code in self.cleaned_data["creneaux"]]
+        return self._paires(self.cleaned_data["creneaux"])
+
+    def clean_creneaux_travailles(self) -> list[tuple[int, str]]:
+        return self._paires(self.cleaned_data["creneaux_travailles"])
 
     def clean(self):
         data = super().clean()

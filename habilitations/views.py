@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -60,12 +61,17 @@ def fiche(request, pk: int):
     form = form_class(request.POST or None, instance=structure)
     horaires = None if assmat else HoraireFormSet(request.POST or None, instance=structure)
     if request.method == "POST" and form.is_valid() and (horaires is None or horaires.is_valid()):
-        services.update_fiche(
-            structure=structure, valeurs={name: form.cleaned_data[name] for name in form._meta.fields},
-            creneaux=form.cleaned_data["creneaux"] if assmat else None, confirme="confirmer" in request.POST,
-        )
-        if horaires is not None:
-            horaires.save()
+        with transaction.atomic():
+            services.update_fiche(
+                structure=structure, valeurs={name: form.cleaned_data[name] for name in form._meta.fields},
+                creneaux=form.cleaned_data["creneaux"] if assmat else None, confirme="confirmer" in request.POST,
+            )
+            if assmat:
+                # After the places: the half-days with a place are worked too.
+                structures_services.declarer_jours_de_travail(
+                    structure=structure, creneaux=form.cleaned_data["creneaux_travailles"])
+            if horaires is not None:
+                horaires.save()
         messages.success(request, "Votre fiche est à jour. Les familles voient déjà ces informations.")
         return redirect("pro:accueil")
     status = 400 if request.method == "POST" else 200

@@ -37,10 +37,12 @@ FILTRES = [
            {"type": "string", "examples": ["EAJE", "eaje,mam"]}),
     _param("age_mois", "Âge de l'enfant en mois : les structures qui l'accueillent.",
            {"type": "integer", "minimum": 0, "maximum": 216}),
-    _param("places_disponibles", "Seulement les structures qui déclarent des places.", OUI),
+    _param("places_disponibles", "Places disponibles maintenant : les structures qui déclarent une place libre "
+           "aujourd'hui. Une place annoncée pour plus tard (`disponible_a_partir_du` à venir) ne compte pas.", OUI),
     _param("accueil_handicap", "Accueil adapté aux enfants en situation de handicap.", OUI),
     _param("horaires_atypiques", "Accueil en horaires atypiques.", OUI),
-    _param("ouvert_samedi", "Ouvert le samedi.", OUI),
+    _param("ouvert_samedi", "Ouvert le samedi : selon les horaires d'ouverture ; un assistant maternel, selon les "
+           "demi-journées de travail qu'il déclare (`creneaux_travailles`).", OUI),
     _param("avip", "Labellisées AVIP (à vocation d'insertion professionnelle) ce jour.", OUI),
 ]
 BESOIN = [
@@ -89,7 +91,8 @@ PROPRIETES = {
     "places_disponibles": _nullable("integer"),
     "places_mises_a_jour_le": _nullable("string", format="date-time"),
     "disponible_a_partir_du": _nullable("string", format="date",
-                                        description="Assistant maternel : date d'une place à venir."),
+                                        description="Assistant maternel : date à partir de laquelle sa place est libre ; "
+                                                    "tant qu'elle est à venir, il n'a pas de place maintenant."),
     "avip": {"type": "boolean", "description": "Labellisée AVIP ce jour."},
     "avip_places": _nullable("integer"),
     "url": {"type": "string", "description": "Chemin de la fiche sur le site.", "examples": ["/structures/12/"]},
@@ -117,6 +120,10 @@ DETAILS = {
                        "fermeture": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}}}},
     "position_approximative": {"type": "boolean", "description": "Position au centre de la commune."},
     "disponibilite_mise_a_jour_le": _nullable("string", format="date-time"),
+    "creneaux_travailles": {"type": "array", "description": "Assistant maternel : demi-journées où il travaille.",
+                            "items": {"type": "object", "additionalProperties": False, "required": ["jour", "demi_journee"],
+                                      "properties": {"jour": JOUR,
+                                                     "demi_journee": {"type": "string", "enum": ["matin", "après-midi"]}}}},
     "creneaux_disponibles": {"type": "array", "description": "Assistant maternel : demi-journées où une place est libre.",
                              "items": {"type": "object", "additionalProperties": False, "required": ["jour", "demi_journee"],
                                        "properties": {"jour": JOUR,
@@ -240,7 +247,7 @@ def description() -> dict:
                                       "parametre": _nullable("string", description="Simulateur : le paramètre en cause.")}},
             "Structure": _feature(PROPRIETES, list(PROPRIETES)),
             "Fiche": _feature({**PROPRIETES, **DETAILS}, [*PROPRIETES, *[n for n in DETAILS if n not in (
-                "creneaux_disponibles", "mam", "assistants_maternels")]]),
+                "creneaux_travailles", "creneaux_disponibles", "mam", "assistants_maternels")]]),
             "Structures": {
                 "type": "object", "additionalProperties": False, "required": ["type", "features"],
                 "properties": {"type": {"const": "FeatureCollection"},

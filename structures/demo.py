@@ -12,7 +12,16 @@ from django.db import transaction
 
 from . import geo
 from .enums import Jour, Rubrique, TypeAccueil
-from .models import CONSENTEMENT_VERSION, Commune, Horaire, InitiativeLocale, Organisme, Structure
+from .models import (
+    CONSENTEMENT_VERSION,
+    Commune,
+    CreneauTravaille,
+    DemiJournee,
+    Horaire,
+    InitiativeLocale,
+    Organisme,
+    Structure,
+)
 
 SEED = 43064
 
@@ -148,7 +157,7 @@ def _assmats(rng, now, dep, adresse, commune, centre) -> int:
     for k in range(3 if commune == centre else 2):
         prenom, nom_famille = rng.choice(PRENOMS), rng.choice(NOMS_FAMILLE)
         rue, cp, point = adresse(commune)
-        _upsert(
+        assistant = _upsert(
             rubrique=Rubrique.ASSMAT, nom=f"{prenom} {nom_famille}", commune=commune,
             adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep, mobile=True),
             presentation=(
@@ -163,6 +172,12 @@ def _assmats(rng, now, dep, adresse, commune, centre) -> int:
             consentement_publication_le=now if k < 2 else None,
             consentement_publication_version=CONSENTEMENT_VERSION if k < 2 else "",
         )
+        # The half-days they work, as they declare them in /pro/: their hours, and Saturday morning for the one
+        # with horaires atypiques (found by "Ouvert le samedi").
+        travail = [(j, d) for j in range(1, 6) for d in DemiJournee] + ([(Jour.SAMEDI, DemiJournee.MATIN)] if k == 0 else [])
+        assistant.creneaux_travailles.all().delete()
+        CreneauTravaille.objects.bulk_create(
+            [CreneauTravaille(structure=assistant, jour=j, demi_journee=d) for j, d in travail])
         count += 1
     return count
 

@@ -203,6 +203,21 @@ def avip_le(on: datetime.date) -> Q:
     return Q(avip_depuis__lte=on) & (Q(avip_jusqu_au__isnull=True) | Q(avip_jusqu_au__gte=on))
 
 
+def place_disponible_le(on: datetime.date) -> Q:
+    """Has a place on that day: declares places, and none of them is announced for a later day.
+    "Places disponibles maintenant" in search and the API is this rule on today (Structure.a_une_place_maintenant
+    reads it for one fiche). How old the declaration is does not change it: the fiche says when it may be outdated."""
+    return Q(places_disponibles__gt=0) & (Q(disponible_a_partir_du__isnull=True) | Q(disponible_a_partir_du__lte=on))
+
+
+def ouvert_le(jour: int) -> Q:
+    """Open on that day of the week: opening hours that day, or, for an assistant maternel, a half-day they declare
+    working that day (/pro/; only they declare some). The search's "Ouvert le samedi" is this rule on Saturday
+    (Structure.jours_ouverts reads it for one fiche)."""
+    return (Q(pk__in=Horaire.objects.filter(jour=jour).values("structure"))
+            | Q(pk__in=CreneauTravaille.objects.filter(jour=jour).values("structure")))
+
+
 class StructureQuerySet(models.QuerySet):
     def published(self):
         """Fiches shown to the public: not closed, and an assistant maternel only with their consent."""
@@ -226,6 +241,14 @@ class StructureQuerySet(models.QuerySet):
         # Case, not the bare condition: a fiche without a label compares NULL, which must read "no".
         return self.annotate(avip=models.Case(models.When(avip_le(on), then=True), default=False,
                                               output_field=models.BooleanField()))
+
+    def avec_place(self, on: datetime.date | None = None):
+        """With a place on that day (today by default): place_disponible_le."""
+        return self.filter(place_disponible_le(on or timezone.localdate()))
+
+    def ouverts_le(self, jour: int):
+        """Open on that day of the week: ouvert_le."""
+        return self.filter(ouvert_le(jour))
 
     def with_fiche_relations(self):
         return self.select_related("commune", "organisme").prefetch_related("horaires")
@@ -490,8 +513,49 @@ class Structure(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def a_une_place_maintenant(self) -> bool:
+        """place_disponible_le, today, for this fiche."""
+        return bool(self.places_disponibles) and (
+            self.disponible_a_partir_du is None or self.disponible_a_partir_du <= timezone.localdate())
+
+    @property
+    def jours_ouverts(self) -> set[int]:
+        """The days of the week it is open (ouvert_le): its opening hours, and an assistant maternel's working
+        half-days."""
+        jours = {h.jour for h in self.horaires.all()}
+        if self.rubrique == Rubrique.ASSMAT:
+            jours |= {c.jour for c in self.creneaux_travailles.all()}
+        return jours
+
+    @property
     def ouvert_le_samedi(self) -> bool:
-        return any(h.jour == Jour.SAMEDI for h in self.horaires.all())
+        return Jour.SAMEDI in self.jours_ouverts
+
+    @property
+    def semaine_de_travail(self) -> list[dict]:
+        """An assistant maternel's week as the fiche shows it, Monday to Saturday (Sunday too if declared):
+        [{"jour": "Lundi", "matin": True, "apres_midi": False}, …]; empty when they declared no half-day."""
+        par_jour: dict[int, set[str]] = {}
+        for creneau in self.creneaux_travailles.all():
+            par_jour.setdefault(creneau.jour, set()).add(creneau.demi_journee)
+        if not par_jour:
+            return []
+        jours = [j for j in Jour if j != Jour.DIMANCHE or j in par_jour]
+        return [{"jour": j.label, "matin": DemiJournee.MATIN in par_jour.get(j, ()),
+                 "apres_midi": DemiJournee.APRES_MIDI in par_jour.get(j, ())} for j in jours]
+
+    @property
+    def jours_de_travail_en_clair(self) -> str:
+        """The same week in words: "lundi, mardi matin et samedi matin" (a day named alone is the whole day)."""
+        parties = []
+        for jour in self.semaine_de_travail:
+            if jour["matin"] or jour["apres_midi"]:
+                demi = "" if jour["matin"] and jour["apres_midi"] else (
+                    f" {DemiJournee.MATIN.label}" if jour["matin"] else f" {DemiJournee.APRES_MIDI.label}")
+                parties.append(jour["jour"].lower() + demi)
+        if len(parties) < 2:
+            return "".join(parties)
+        return f"{', '.join(parties[:-1])} et {parties[-1]}"
 
     @property
     def derniere_mise_a_jour_disponibilite(self):
@@ -523,6 +587,28 @@ class CreneauDisponible(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["structure", "jour", "demi_journee"], name="creneau_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.get_jour_display()} {self.get_demi_journee_display()}"
+
+
+class CreneauTravaille(models.Model):
+    """A half-day of the week when an assistant maternel works (declared in /pro/): their days on the fiche and
+    the search's "Ouvert le samedi". The half-days when they have a place (CreneauDisponible) are among them."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="creneaux_travailles")
+    jour = models.PositiveSmallIntegerField("jour", choices=Jour.choices)
+    demi_journee = models.CharField("demi-journée", max_length=10, choices=DemiJournee.choices)
+
+    class Meta:
+        ordering = ["jour", "-demi_journee"]
+        verbose_name = "demi-journée travaillée"
+        verbose_name_plural = "demi-journées travaillées"
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "jour", "demi_journee"], name="creneau_travaille_unique"),
+        ]
+        # "Who works on Saturday" reads the day's rows only.
+        indexes = [models.Index(fields=["jour", "structure"], name="creneau_travaille_jour")]
 
     def __str__(self):
         return f"{self.get_jour_display()} {self.get_demi_journee_display()}"

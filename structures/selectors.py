@@ -17,7 +17,7 @@ from compteurs import evenements
 
 from . import geo
 from .enums import RUBRIQUE_ALIASES, EvenementUsage, Jour, Rubrique
-from .models import Commune, CompteurUsage, Departement, Horaire, Structure
+from .models import Commune, CompteurUsage, Departement, Structure
 from .text import normalize
 
 RAYON_DEFAUT_KM = 10
@@ -36,9 +36,11 @@ class Criteres:
     departement: str | None = None
     rubriques: list[str] = field(default_factory=list)
     age_mois: int | None = None
+    # Available today (models.place_disponible_le): a place announced for a later day is not.
     places_disponibles: bool = False
     accueil_handicap: bool = False
     horaires_atypiques: bool = False
+    # models.ouvert_le: an assistant maternel's declared half-days, the others' opening hours.
     ouvert_samedi: bool = False
     avip: bool = False
 
@@ -137,13 +139,13 @@ def _filtrer(qs, criteres: Criteres):
     if criteres.age_mois is not None:
         qs = qs.exclude(age_min_mois__gt=criteres.age_mois).exclude(age_max_mois__lt=criteres.age_mois)
     if criteres.places_disponibles:
-        qs = qs.filter(places_disponibles__gt=0)
+        qs = qs.avec_place()
     if criteres.accueil_handicap:
         qs = qs.filter(accueil_handicap=True)
     if criteres.horaires_atypiques:
         qs = qs.filter(horaires_atypiques=True)
     if criteres.ouvert_samedi:
-        qs = qs.filter(pk__in=Horaire.objects.filter(jour=Jour.SAMEDI).values("structure"))
+        qs = qs.ouverts_le(Jour.SAMEDI)
     if criteres.avip:
         qs = qs.avip()
     return qs

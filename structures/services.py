@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .enums import Rubrique
-from .models import CONSENTEMENT_VERSION, Structure
+from .models import CONSENTEMENT_VERSION, CreneauTravaille, Structure
 
 
 @transaction.atomic
@@ -42,3 +42,20 @@ def confirmer_assistant_mam(*, mam: Structure, assistant: Structure, par, confir
     assistant._change_reason = f"MAM {'confirmée' if confirme else 'refusée'} par {par}"
     assistant.save(update_fields=["mam", "mam_confirmee_le", "modifie_le"])
     return assistant
+
+
+@transaction.atomic
+def declarer_jours_de_travail(*, structure: Structure, creneaux) -> bool:
+    """An assistant maternel's working half-days, (day, half-day) pairs as they declare them in /pro/, with the
+    half-days where they have a place (worked too, whether ticked or not). Their fiche shows these days, and the
+    search's "Ouvert le samedi" reads them. Call it after the places are saved. True when they changed."""
+    if structure.rubrique != Rubrique.ASSMAT:
+        raise ValueError("Seul un assistant maternel déclare ses demi-journées de travail.")
+    nouveaux = {(int(jour), demi) for jour, demi in creneaux}
+    nouveaux |= set(structure.creneaux_disponibles.values_list("jour", "demi_journee"))
+    if nouveaux == set(structure.creneaux_travailles.values_list("jour", "demi_journee")):
+        return False
+    structure.creneaux_travailles.all().delete()
+    CreneauTravaille.objects.bulk_create(
+        [CreneauTravaille(structure=structure, jour=jour, demi_journee=demi) for jour, demi in sorted(nouveaux)])
+    return True

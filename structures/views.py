@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -260,6 +261,7 @@ def initiative_image(request, pk: int):
 @require_GET
 def fiche(request, pk: int):
     structure = get_object_or_404(Structure.objects.published().with_fiche_relations(), pk=pk)
+    _avec_semaine(structure)
     jours = {}
     for horaire in structure.horaires.all():
         jours.setdefault(horaire.get_jour_display(), []).append(horaire)
@@ -272,6 +274,12 @@ def fiche(request, pk: int):
     })
     usage.count_fiche_view(structure)
     return response
+
+
+def _avec_semaine(structure) -> None:
+    """An assistant maternel's half-days (worked, with a place), read once for the page or the API."""
+    if structure.est_assmat:
+        prefetch_related_objects([structure], "creneaux_travailles", "creneaux_disponibles")
 
 
 def _details(structure) -> dict:
@@ -301,6 +309,8 @@ def _details(structure) -> dict:
         "disponibilite_mise_a_jour_le": date(structure.disponibilite_mise_a_jour_le),
     }
     if structure.est_assmat:
+        details["creneaux_travailles"] = [{"jour": c.get_jour_display(), "demi_journee": c.get_demi_journee_display()}
+                                          for c in structure.creneaux_travailles.all()]
         details["creneaux_disponibles"] = [{"jour": c.get_jour_display(), "demi_journee": c.get_demi_journee_display()}
                                            for c in structure.creneaux_disponibles.all()]
         details["mam"] = structure.mam_affichee.pk if structure.mam_affichee else None
@@ -368,6 +378,7 @@ def api_structure(request, pk: int):
     structure = Structure.objects.published().with_fiche_relations().filter(pk=pk).first()
     if structure is None:
         return _api_error("Fiche introuvable : elle n'existe pas ou n'est pas publique.", status=404)
+    _avec_semaine(structure)
     feature = _feature(structure)
     feature["properties"].update(_details(structure))
     return JsonResponse(feature, json_dumps_params={"ensure_ascii": False})
