@@ -1,3 +1,5 @@
+import re
+
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import password_validation
@@ -168,6 +170,11 @@ def boite(email: str) -> str:
     return f"{local.split('+')[0]}{at}{domain}"
 
 
+# A list of communes as people paste it: one a line (from a spreadsheet's column), or on one line separated by
+# commas or semicolons. No commune's name holds any of these.
+SEPARATEURS_COMMUNES = re.compile(r"[,;\r\n]+")
+
+
 class DemandeHabilitationForm(forms.Form):
     # Anyone may send this form without an account, and it makes us write to an address typed here:
     # the same challenge as the password reset, and limits counted on the requests that would be sent
@@ -195,7 +202,8 @@ class DemandeHabilitationForm(forms.Form):
     )
     communes = forms.CharField(
         label="Communes pour lesquelles vous demandez l'habilitation", widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Noms ou codes INSEE, séparés par des virgules. Par exemple : Le Puy-en-Velay, Espaly-Saint-Marcel, 43041",
+        help_text="Noms ou codes INSEE, une commune par ligne ou séparées par des virgules. "
+                  "Par exemple : Le Puy-en-Velay, Espaly-Saint-Marcel, 43041",
     )
     delai_recuperation_jours = forms.IntegerField(
         label="Délai pour récupérer les demandes des familles (jours)", min_value=DELAI_MIN, max_value=DELAI_MAX,
@@ -227,9 +235,12 @@ class DemandeHabilitationForm(forms.Form):
     def clean_communes(self):
         found, unknown = [], []
         communes = Commune.objects.filter(departement=self.caf.departement_id)
-        for item in [i.strip() for i in self.cleaned_data["communes"].replace(";", ",").split(",") if i.strip()]:
+        for item in [i.strip() for i in SEPARATEURS_COMMUNES.split(self.cleaned_data["communes"]) if i.strip()]:
             match = resolve_commune(item, correspondance=Correspondance.EXACTE, parmi=communes).commune
-            (found if match else unknown).append(match or item)
+            if match is None:
+                unknown.append(item)
+            elif match not in found:
+                found.append(match)
         if unknown:
             raise ValidationError(
                 f"Hors du territoire de la {self.caf.nom} ou inconnue(s) : {', '.join(unknown)}. "
