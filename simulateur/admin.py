@@ -49,9 +49,12 @@ class TauxEffortInline(CnafEditsInline, admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A table row's controls have only a column heading: each is named for screen readers (RGAA 11.1).
+        # Its hint goes into that name: a table cell has no hint of its own for aria-describedby to point at.
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None:
-            getattr(field.widget, "widget", field.widget).attrs.setdefault("aria-label", str(field.label))
+            nom = f"{field.label} ({field.help_text})" if field.help_text else str(field.label)
+            getattr(field.widget, "widget", field.widget).attrs.setdefault("aria-label", nom)
+            field.help_text = ""
         return field
 
 

@@ -180,7 +180,6 @@ def test_no_demande_is_stranded_they_move_to_the_other_linf_serving_the_commune(
 
 
 def test_without_another_linf_the_family_is_told_where_to_ask(ouvert, linf, client, django_capture_on_commit_callbacks):
-    from demandes.models import Demande
     from demandes.rappels import remind_overdue
     from structures.models import Caf
 

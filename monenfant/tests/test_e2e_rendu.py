@@ -61,6 +61,12 @@ class Audit:
             if design_system:
                 font = page.evaluate("getComputedStyle(document.body).fontFamily")
                 assert "Marianne" in font, f"police {font!r}, le DSFR n'est pas appliqué"
+            # What a screen reader reads after a field's name: every id named must exist (axe only
+            # checks that one of them does).
+            absents = page.evaluate("""() => [...document.querySelectorAll('[aria-describedby],[aria-labelledby]')]
+                .flatMap(el => ['aria-describedby', 'aria-labelledby'].flatMap(a => (el.getAttribute(a) || '')
+                .split(/\\s+/).filter(id => id && !document.getElementById(id)).map(id => `${a}=${id}`)))""")
+            assert not absents, f"id absents de la page : {absents}"
         except AssertionError as error:
             self.failures.append(f"{name} : {error}")
         for ecran, size in SCREENS.items():
