@@ -51,14 +51,16 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> RappelReport:
         for person in persons:  # one email a person, as for a new demande
             notify(to=[person.email], sujet=f"monenfant : {len(demandes)} demande(s) d'information en attente",
                    template="demandes/emails/rappel_linf.txt",
-                   context={"linf": linf, "demandes": demandes, "now": now, "site_url": settings.SITE_URL})
+                   context={"linf": linf, "demandes": demandes, "now": now, "site_url": settings.SITE_URL},
+                   territoire=linf.commune.departement_id)
         if persons:
             report.linfs += 1
     for caf, demandes in per_caf.items():
         notify(to=[caf.email_habilitations],
                sujet=f"monenfant : {len(demandes)} demande(s) d'information sans réponse depuis deux fois le délai",
                template="demandes/emails/alerte_caf.txt",
-               context={"caf": caf, "demandes": demandes, "now": now, "site_url": settings.SITE_URL})
+               context={"caf": caf, "demandes": demandes, "now": now, "site_url": settings.SITE_URL},
+               territoire=caf.departement_id)
         report.cafs += 1
     reminded = {d.pk for ds in per_linf.values() for d in ds}
     alerted = {d.pk for ds in per_caf.values() for d in ds}

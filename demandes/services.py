@@ -52,7 +52,7 @@ def create_demande_information(
     statistiques.count_sent(demande)
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est enregistrée",
            template="demandes/emails/enregistree.txt", context={"demande": demande, "linfs": linfs},
-           objet=demande.objet_notifications)
+           objet=demande.objet_notifications, territoire=demande.commune.departement_id)
     _tell_linf_persons(demande, linfs)
     return demande
 
@@ -63,7 +63,7 @@ def _tell_linf_persons(demande: Demande, linfs) -> None:
     for person in persons_of(linfs):
         notify(to=[person.email], sujet="monenfant : une nouvelle demande d'information",
                template="demandes/emails/nouvelle_pour_linf.txt",
-               context={"demande": demande, "site_url": settings.SITE_URL})
+               context={"demande": demande, "site_url": settings.SITE_URL}, territoire=demande.commune.departement_id)
 
 
 def orphelines():
@@ -87,7 +87,7 @@ def reorienter(demande: Demande) -> list:
         demande.save(update_fields=["reorientee_le"])
         notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est transmise",
                template="demandes/emails/transmise.txt", context={"demande": demande, "linfs": linfs},
-               objet=demande.objet_notifications)
+               objet=demande.objet_notifications, territoire=demande.commune.departement_id)
         _tell_linf_persons(demande, linfs)
         return linfs
     demande.famille_prevenue_le = timezone.now()
@@ -96,7 +96,7 @@ def reorienter(demande: Demande) -> list:
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} ne pourra pas être lue en ligne",
            template="demandes/emails/non_lue.txt",
            context={"demande": demande, "aide": selectors.aide_proche(demande.commune), "caf": caf},
-           objet=demande.objet_notifications)
+           objet=demande.objet_notifications, territoire=demande.commune.departement_id)
     return []
 
 
@@ -141,7 +141,7 @@ def _retrieve(demande: Demande, *, par) -> bool:
     statistiques.count_opened(demande)
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est prise en charge",
            template="demandes/emails/accuse_traitement.txt", context={"demande": demande},
-           objet=demande.objet_notifications)
+           objet=demande.objet_notifications, territoire=demande.commune.departement_id)
     return True
 
 

@@ -86,7 +86,7 @@ def record_notice(*, demande: DemandeHabilitation, par: User | None, le: datetim
     ))
     notify(to=[demande.demandeur_email, demande.caf.email_habilitations],
            sujet=f"monenfant : la convention {demande.reference} prendra fin le {demande.fin_le:%d/%m/%Y}",
-           template="habilitations/emails/preavis.txt", context=_context(demande))
+           template="habilitations/emails/preavis.txt", context=_context(demande), territoire=demande.caf.departement_id)
     return demande
 
 
@@ -102,7 +102,7 @@ def cancel_notice(*, demande: DemandeHabilitation, par: User) -> DemandeHabilita
     _log(demande, demande.statut, par=par, commentaire=f"Préavis annulé : la convention ne prend plus fin le {fin:%d/%m/%Y}.")
     notify(to=[demande.demandeur_email, demande.caf.email_habilitations],
            sujet=f"monenfant : la convention {demande.reference} continue",
-           template="habilitations/emails/preavis_annule.txt", context=_context(demande, fin=fin))
+           template="habilitations/emails/preavis_annule.txt", context=_context(demande, fin=fin), territoire=demande.caf.departement_id)
     return demande
 
 
@@ -118,7 +118,7 @@ def a_rappeler(today: datetime.date):
 def remind_end(demande: DemandeHabilitation) -> None:
     notify(to=[demande.caf.email_habilitations],
            sujet=f"monenfant : la convention {demande.reference} prend fin le {demande.fin_le:%d/%m/%Y}",
-           template="habilitations/emails/rappel_fin_convention.txt", context=_context(demande))
+           template="habilitations/emails/rappel_fin_convention.txt", context=_context(demande), territoire=demande.caf.departement_id)
     DemandeHabilitation.objects.filter(pk=demande.pk).update(rappel_fin_envoye_le=timezone.now())
 
 
@@ -146,5 +146,6 @@ def end_convention(*, demande: DemandeHabilitation, motif: str) -> DemandeHabili
     _log(demande, depuis, par=None, commentaire=motif)
     notify(to=[demande.demandeur_email, demande.caf.email_habilitations, *(p.email for p in personnes)],
            sujet=f"monenfant : fin de la convention {demande.reference}",
-           template="habilitations/emails/fin_convention.txt", context=_context(demande, personnes=personnes))
+           template="habilitations/emails/fin_convention.txt", context=_context(demande, personnes=personnes),
+           territoire=demande.caf.departement_id)
     return demande

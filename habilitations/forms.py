@@ -5,9 +5,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 
 from monenfant import params
 from monenfant.limits import too_many
+from notifications.services import notify
 from structures.enums import Jour, Rubrique
 from structures.models import Caf, Commune, DemiJournee, Horaire, Structure
 from structures.selectors import Correspondance, resolve_commune
@@ -69,6 +71,13 @@ class MotDePasseOublieForm(PasswordResetForm):
                                             rate=self.RATE):
             return  # the same page as for any address: it tells nobody whether the limit was reached
         super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        # Through the outbox like every email (sent by the worker, retried, shown when it fails); the link
+        # is blanked from the stored body once sent.
+        sujet = "".join(render_to_string(subject_template_name, context).splitlines())
+        notify(to=[to_email], sujet=sujet, template=email_template_name, context=context, secret=True)
 
 
 class FicheGestionnaireForm(forms.ModelForm):

@@ -178,9 +178,11 @@ def create_demande_habilitation(*, caf, organisme_nom, organisme_siret, organism
     # goes into either email (this module's docstring). The persons listed are written to only
     # once an agent validates.
     notify(to=[demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} reçue",
-           template="habilitations/emails/accuse_reception.txt", context=_context(demande))
+           template="habilitations/emails/accuse_reception.txt", context=_context(demande),
+           territoire=caf.departement_id)
     notify(to=[caf.email_habilitations], sujet=f"Nouvelle demande d'habilitation {demande.reference}",
-           template="habilitations/emails/notification_caf.txt", context=_context(demande))
+           template="habilitations/emails/notification_caf.txt", context=_context(demande),
+           territoire=caf.departement_id)
     return demande
 
 
@@ -197,7 +199,7 @@ def send_convention(*, demande: DemandeHabilitation, par: User) -> Document:
     # holds the whole request.
     notify(to=[demande.demandeur_email], sujet=f"monenfant : votre convention {demande.reference} à signer",
            template="habilitations/emails/convention_envoyee.txt", context=_context(demande),
-           piece_jointe=document.piece_jointe)
+           piece_jointe=document.piece_jointe, territoire=demande.caf.departement_id)
     return document
 
 
@@ -213,7 +215,8 @@ def send_account_activation(*, user: User, par: User) -> None:
     affectation = par.affectations.filter(caf__isnull=False).select_related("caf").first()
     notify(to=[user.email], sujet="monenfant : activez votre compte", template="habilitations/emails/activation_compte.txt",
            context={"user": user, "lien": activation_link(user), "second_facteur": user.needs_second_factor,
-                    "par_qui": f"la {affectation.caf.nom}" if affectation else "la CNAF"})
+                    "par_qui": f"la {affectation.caf.nom}" if affectation else "la CNAF"},
+           territoire=affectation.caf.departement_id if affectation else "", secret=True)
 
 
 def _activate(personne: PersonneHabilitee, demande: DemandeHabilitation):
@@ -232,7 +235,8 @@ def _activate(personne: PersonneHabilitee, demande: DemandeHabilitation):
     lien = activation_link(user)
     # After validation only (the agent has the signed convention): the organisme's name may appear.
     notify(to=[personne.email], sujet="monenfant : activez votre compte de personne habilitée",
-           template="habilitations/emails/activation.txt", context=_context(demande, personne=personne, lien=lien))
+           template="habilitations/emails/activation.txt", context=_context(demande, personne=personne, lien=lien),
+           territoire=demande.caf.departement_id, secret=True)
 
 
 @transaction.atomic
@@ -245,7 +249,7 @@ def validate(*, demande: DemandeHabilitation, par: User) -> DemandeHabilitation:
     for personne in demande.personnes.filter(retiree_le__isnull=True):
         _activate(personne, demande)
     notify(to=[demande.demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} validée",
-           template="habilitations/emails/validee.txt", context=_context(demande))
+           template="habilitations/emails/validee.txt", context=_context(demande), territoire=demande.caf.departement_id)
     return demande
 
 
@@ -261,7 +265,7 @@ def refuse(*, demande: DemandeHabilitation, par: User, motif: str) -> DemandeHab
     _log(demande, depuis, par=par, commentaire=motif)
     # The agent's reason, but not the requester's name: a request someone else typed ends here.
     notify(to=[demande.demandeur_email], sujet=f"monenfant : demande d'habilitation {demande.reference} refusée",
-           template="habilitations/emails/refusee.txt", context=_context(demande))
+           template="habilitations/emails/refusee.txt", context=_context(demande), territoire=demande.caf.departement_id)
     return demande
 
 
@@ -321,7 +325,7 @@ def make_avenant(*, demande: DemandeHabilitation, par: User, ajouts: list[dict],
     )
     notify(to=[demande.demandeur_email], sujet=f"monenfant : avenant n° {numero} à la convention {demande.reference}",
            template="habilitations/emails/avenant.txt", context=_context(**context),
-           piece_jointe=document.piece_jointe)
+           piece_jointe=document.piece_jointe, territoire=demande.caf.departement_id)
     return avenant
 
 

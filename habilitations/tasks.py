@@ -1,10 +1,10 @@
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from notifications.services import notify
 from structures.models import DELAI_DISPONIBILITE_OBSOLETE, Structure
 
 from .enums import Role
@@ -33,11 +33,13 @@ def remind_stale_availability() -> int:
         })
         if not emails:
             continue
-        body = render_to_string("habilitations/emails/rappel_disponibilites.txt", {
-            "structure": structure, "url": f"{settings.SITE_URL}/pro/structures/{structure.pk}/",
-        })
-        send_mail("monenfant : vos disponibilités sont-elles à jour ?", body, None, emails)
-        Structure.objects.filter(pk=structure.pk).update(rappel_disponibilite_envoye_le=now)
+        # The reminder and its date in one transaction: written to the outbox, it is sent once.
+        with transaction.atomic():
+            notify(to=emails, sujet="monenfant : vos disponibilités sont-elles à jour ?",
+                   template="habilitations/emails/rappel_disponibilites.txt",
+                   context={"structure": structure, "url": f"{settings.SITE_URL}/pro/structures/{structure.pk}/"},
+                   territoire=structure.departement_id or "")
+            Structure.objects.filter(pk=structure.pk).update(rappel_disponibilite_envoye_le=now)
         sent += 1
     return sent
 

@@ -52,7 +52,8 @@ def end_contract(contrat: ContratCafCnaf) -> int:
     if _caf_email(contrat):
         notify(to=_caf_email(contrat), sujet=f"monenfant : fin du contrat CAF–CNAF du département {contrat.departement_id}",
                template="linf/emails/fin_contrat.txt",
-               context={"contrat": contrat, "conventions": ended, "site_url": settings.SITE_URL})
+               context={"contrat": contrat, "conventions": ended, "site_url": settings.SITE_URL},
+               territoire=contrat.departement_id)
     return ended
 
 
@@ -70,7 +71,7 @@ def apply_ends(today: datetime.date | None = None) -> dict:
                        sujet=f"monenfant : le contrat CAF–CNAF du département {contrat.departement_id} prend fin "
                              f"le {contrat.fin_le:%d/%m/%Y}",
                        template="linf/emails/rappel_fin_contrat.txt",
-                       context={"contrat": contrat, "site_url": settings.SITE_URL})
+                       context={"contrat": contrat, "site_url": settings.SITE_URL}, territoire=contrat.departement_id)
             ContratCafCnaf.objects.filter(pk=contrat.pk).update(rappel_fin_envoye_le=timezone.now())
         done["rappels"] += 1
     for demande in conventions.a_terminer(today):

@@ -5,10 +5,12 @@ SpatiaLite in var/, Celery tasks in-process, emails written to var/emails/.
 """
 
 import shutil
+import sys
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_guid",
     "notifications",
     "compteurs",
     "structures",
@@ -59,7 +62,8 @@ BACKOFFICE_SECTIONS = [
     ("Gestion des habilitations", ["DemandeHabilitation", "ModeleDocument"]),
     ("Gestion des demandes d'information", ["Demande"]),
     ("Contrats CAF–CNAF", ["ContratCafCnaf"]),
-    ("Pilotage et statistiques", ["ObjectifCouverture", "BesoinsOffre", "UsageDuSite", "ControleConnexions"]),
+    ("Pilotage et statistiques", ["ObjectifCouverture", "BesoinsOffre", "UsageDuSite", "ControleConnexions",
+                                  "Notification"]),
     ("Information des familles", ["InitiativeLocale", "PageGuide", "PageLegale", "InformationsEditeur"]),
     ("Référentiel", ["Caf", "Commune", "Bareme"]),
     ("Journal des connexions", ["AccessLog", "AccessFailureLog", "AccessAttempt"]),
@@ -104,7 +108,13 @@ CAPTCHA_FLITE_PATH = shutil.which("espeak-ng")
 CAPTCHA_AUDIO_VITESSE = 120  # words a minute: slower than speech, letters stay distinct
 
 MIDDLEWARE = [
+    # The request id (X-Request-ID read, or made, and returned), then one log line per request.
+    "django_guid.middleware.guid_middleware",
+    "monenfant.logs.AccessLogMiddleware",
+    # /sante/ and /sante/pret/ answer here: before the https redirect and the host check (the load balancer's probes).
+    "monenfant.sante.SondesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "monenfant.middleware.StaticFilesMiddleware",  # WhiteNoise
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +197,17 @@ CELERY_TIMEZONE = "Europe/Paris"
 # Broker down: give up publishing quickly, the row waits in the outbox and flush_outbox sends it later;
 # a family must not wait for Redis.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# A task is acknowledged when it ends, not when a worker takes it: a worker that dies leaves it to another
+# (the outbox's lease keeps an email from going twice); one task at a time per process, so nothing waits
+# behind a long one. Every task has time limits (the import of a large list sets its own).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=16 * 60)
+# Redis hands an unacknowledged message to another worker after this: above the longest retry delay of the
+# outbox (notifications.tasks.DELAI_MAX, 64 min) and the longest task, so a waiting retry is not run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 # Every periodic task, in one place (celery beat: exactly one in production).
 CELERY_BEAT_SCHEDULE = {
     "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},
@@ -213,6 +234,8 @@ DONNEES_OUVERTES_DIR = env.path("DONNEES_OUVERTES_DIR", default=str(VAR_DIR / "d
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'emails'}")
 vars().update(EMAIL_CONFIG)
+# Seconds for each exchange with the SMTP relay: a relay that hangs holds a worker that long, never a lock.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Absolute links in emails (activation, reminders).
 # Links in emails point where the site is served: `PORT=8080 make run` serves on 8080.
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
@@ -276,6 +299,26 @@ if SITE_HTTPS and not SECURE_HSTS_PRELOAD:
     # Preloading is a commitment for the whole domain, taken by whoever runs production.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never
+# inline (no 'unsafe-inline': a template has no <script> with content, no <style>, no style="" and no
+# on…="" handler; monenfant/tests/test_csp.py). Leaflet's positions through element.style are allowed
+# (the CSSOM is not an inline style). To add a source: README, Sécurité.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the DSFR's and Leaflet's small images written in their CSS; the map tiles.
+        "img-src": ["'self'", "data:", "https://tile.openstreetmap.org"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],  # the communes' autocomplete and the back office's maps call our API
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
 # Geocoding with the Base Adresse Nationale (geopy BANFrance). Tests point BAN_URL at a fake
 # server on loopback; a short timeout so that geocoding never holds a page for long.
 BAN_URL = env.str("BAN_URL", default="https://api-adresse.data.gouv.fr")
@@ -290,10 +333,35 @@ DECOUPAGE_DATA_DIR = BASE_DIR / "node_modules" / "@etalab" / "decoupage-administ
 # Paths whose rest is a secret (activation and reset links, an habilitation's follow-up): masked in logs.
 SECRET_URL_PREFIXES = ["/pro/nouveau-mot-de-passe/", "/pro/habilitation/suivi/"]
 
+# One line per record: time, level, logger, the request id (django-guid; "-" outside a request or a
+# task) and the message. Each request writes one line (monenfant.acces: method, path without query
+# string nor secret, status, ms); a task's lines carry the id of the request that queued it.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # a value that is not a UUID is replaced (monenfant.logs.REQUEST_ID)
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "filters": {"request_id": {"()": "monenfant.logs.RequestIdFilter"}},
+    "formatters": {"ligne": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": LOG_LEVEL, "filters": ["request_id"], "formatter": "ligne"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+        # Its own lines would echo a client's X-Request-ID, and say at each request what the access line says.
+        "django_guid": {"level": "ERROR"},
+    },
 }
+
+# Errors to a Sentry-compatible service when SENTRY_DSN is set: nothing of a family, no key, no query
+# string (monenfant.erreurs). Never from the tests, whatever the environment says.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN and "pytest" not in sys.modules:
+    from monenfant import erreurs
+
+    erreurs.init(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default=""))

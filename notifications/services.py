@@ -23,10 +23,13 @@ class PieceJointe:
 
 
 def notify(*, to: list[str], sujet: str, template: str, context: dict, piece_jointe: PieceJointe | None = None,
-           objet: str = "") -> Notification:
-    """`objet` names what the email is about when it carries someone's data: its owner deletes it with it."""
+           objet: str = "", territoire: str = "", secret: bool = False) -> Notification:
+    """Every email of the site goes through here. `objet` names what the email is about when it carries
+    someone's data (its owner deletes it with it); `territoire`, the département whose CAF reads its failures
+    in the back office; `secret`, a body with a personal link, blanked once sent."""
     notification = Notification.objects.create(
         destinataires=",".join(sorted(set(to))), sujet=sujet, corps=render_to_string(template, context), objet=objet,
+        territoire=territoire or "", secret=secret,
         **({} if piece_jointe is None else {
             "piece_jointe_nom": piece_jointe.nom, "piece_jointe_type": piece_jointe.type,
             "piece_jointe": bytes(piece_jointe.contenu),

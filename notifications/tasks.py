@@ -1,50 +1,106 @@
-"""Sending the outbox: one row per task, retried with backoff; beat queues again what was left."""
+"""Sending the outbox: one row per task, retried with backoff; beat queues again what was left.
+
+A row is sent at most once, except in one window: a worker that dies after the SMTP server accepted the
+message and before the row is marked sent. The row's lease (envoi_commence_le) then runs out and the next
+attempt sends it again. Everything else is never sent twice: a worker takes a row by setting its lease in
+one UPDATE, talks SMTP outside any transaction or lock (EMAIL_TIMEOUT bounds each exchange), then marks it.
+"""
 
 import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Notification
 
+logger = logging.getLogger(__name__)
 
-# No result to wait for: sending it must not subscribe to Redis (which blocks for 20 s when Redis is down).
-@shared_task(bind=True, max_retries=8, default_retry_delay=60, ignore_result=True)
+# The task's own limits; the lease outlasts the hard one, so that a row is never taken while a worker
+# may still be talking to the relay.
+LIMITE_DOUCE, LIMITE_DURE = 120, 150  # seconds
+BAIL = datetime.timedelta(minutes=10)
+MAX_RETRIES = 8
+DELAI_MAX = 60 * 2**6  # the longest wait before a retry (64 min): below the broker's visibility timeout
+CORPS_EFFACE = "(Contenu effacé après l'envoi : ce courriel contenait un lien personnel.)"
+
+
+@dataclass(frozen=True)
+class Envoi:
+    envoye: bool
+    erreur: Exception | None = None
+    definitif: bool = False  # the relay refused it for good: no retry
+
+
+def _libre(now: datetime.datetime) -> Q:
+    return Q(envoyee_le__isnull=True, echec_le__isnull=True) & (
+        Q(envoi_commence_le__isnull=True) | Q(envoi_commence_le__lt=now - BAIL))
+
+
+def definitif(error: Exception) -> bool:
+    """A 5xx answer (unknown mailbox, refused…) will not change by retrying; timeouts and 4xx may."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and code >= 500
+
+
+def envoyer(notification_id: int) -> Envoi | None:
+    """Take the row (its lease), send it, mark it. None when it is not to be sent (sent, failed for good,
+    or another worker's lease runs)."""
+    now = timezone.now()
+    if not Notification.objects.filter(_libre(now), pk=notification_id).update(
+            envoi_commence_le=now, tentatives=F("tentatives") + 1):
+        return None
+    notification = Notification.objects.get(pk=notification_id)
+    message = EmailMessage(notification.sujet, notification.corps, None, notification.destinataires.split(","))
+    if notification.piece_jointe_nom:
+        message.attach(notification.piece_jointe_nom, bytes(notification.piece_jointe),
+                       notification.piece_jointe_type or "application/octet-stream")
+    try:
+        message.send()
+    except (Exception, SoftTimeLimitExceeded) as error:  # noqa: BLE001 (SMTP errors of every kind, time limit)
+        envoi = Envoi(envoye=False, erreur=error, definitif=definitif(error))
+        Notification.objects.filter(pk=notification_id).update(envoi_commence_le=None, derniere_erreur=str(error)[:2000])
+        logger.warning("Courriel %s non envoyé (tentative %s) : %s", notification_id, notification.tentatives,
+                       type(error).__name__)
+        return envoi
+    done = {"envoyee_le": timezone.now(), "envoi_commence_le": None, "derniere_erreur": ""}
+    if notification.secret:
+        done["corps"] = CORPS_EFFACE
+    Notification.objects.filter(pk=notification_id).update(**done)
+    return Envoi(envoye=True)
+
+
+def abandonner(notification_id: int) -> None:
+    Notification.objects.filter(pk=notification_id, envoyee_le__isnull=True).update(echec_le=timezone.now())
+
+
+# acks_late: a message whose worker died is delivered again; the lease keeps it from being sent twice.
+@shared_task(bind=True, max_retries=MAX_RETRIES, ignore_result=True, acks_late=True,
+             soft_time_limit=LIMITE_DOUCE, time_limit=LIMITE_DURE)
 def send_notification(self, notification_id: int) -> bool:
-    """Send one outbox row; idempotent (a sent row is never sent twice), retried with backoff."""
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update(of=("self",)).filter(
-            pk=notification_id, envoyee_le__isnull=True
-        ).first()
-        if notification is None:
-            return False
-        message = EmailMessage(notification.sujet, notification.corps, None, notification.destinataires.split(","))
-        if notification.piece_jointe_nom:
-            message.attach(notification.piece_jointe_nom, bytes(notification.piece_jointe),
-                           notification.piece_jointe_type or "application/octet-stream")
-        try:
-            message.send()
-            error = None
-        except Exception as exc:  # noqa: BLE001 (SMTP errors of every kind)
-            error = exc
-        if error is None:
-            notification.envoyee_le = timezone.now()
-        notification.tentatives += 1
-        notification.derniere_erreur = "" if error is None else str(error)[:2000]
-        notification.save(update_fields=["envoyee_le", "tentatives", "derniere_erreur"])
-    if error is not None:
-        # Outside the transaction, so that the attempt stays recorded.
-        raise self.retry(exc=error, countdown=60 * 2 ** min(notification.tentatives, 6))
-    return True
+    envoi = envoyer(notification_id)
+    if envoi is None or envoi.envoye:
+        return bool(envoi)
+    if envoi.definitif or self.request.retries >= self.max_retries:
+        abandonner(notification_id)
+        return False
+    raise self.retry(exc=envoi.erreur, countdown=min(60 * 2 ** self.request.retries, DELAI_MAX))
 
 
-@shared_task
+@shared_task(soft_time_limit=LIMITE_DOUCE, time_limit=LIMITE_DURE)
 def flush_outbox() -> int:
-    """Queue again what was not sent (broker down when the event happened, worker lost…)."""
-    pending = Notification.objects.filter(envoyee_le__isnull=True, cree_le__lt=timezone.now() - datetime.timedelta(minutes=2))
-    ids = list(pending.values_list("pk", flat=True)[:500])
+    """Queue again what was not sent (broker down when the event happened, worker lost…): rows older than
+    two minutes with no lease running."""
+    now = timezone.now()
+    pending = Notification.objects.filter(_libre(now), cree_le__lt=now - datetime.timedelta(minutes=2))
+    ids = list(pending.order_by("pk").values_list("pk", flat=True)[:500])
     for pk in ids:
         send_notification.delay(pk)
     return len(ids)

@@ -11,7 +11,9 @@ def clear_expired_sessions() -> None:
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
 
 
-@shared_task
+# A national list may take longer than the default limits, but ends before the broker's visibility
+# timeout (2 h, settings), past which another worker would start it again.
+@shared_task(soft_time_limit=100 * 60, time_limit=110 * 60)
 def importer_fiches(import_id: int, simulation: bool) -> None:
     """A partner's list, simulated or imported (structures.collecte): large files run in a worker, and in-process
     on the embedded default; the back office shows its progress."""

@@ -114,6 +114,7 @@ def test_an_assistant_maternel_sets_availability_and_search_shows_it(client):
     assert "Lundi matin, Lundi après-midi, Mercredi matin" in html and "un chat" in html
 
 
+@pytest.mark.usefixtures("commits")  # the outbox sends after the commit
 def test_availability_older_than_three_months_is_flagged_and_reminded_once(client, gestionnaire, creche):
     old = timezone.now() - datetime.timedelta(days=100)
     type(creche).objects.filter(pk=creche.pk).update(places_disponibles=2, places_mises_a_jour_le=old)
@@ -132,6 +133,7 @@ def test_availability_older_than_three_months_is_flagged_and_reminded_once(clien
     assert "plus de 3 mois" in client.get("/pro/").content.decode()
 
 
+@pytest.mark.usefixtures("commits")  # the outbox sends after the commit
 def test_password_reset_needs_the_challenge_and_the_link_works_once(client, gestionnaire):
     from captcha.models import CaptchaStore
 

@@ -66,6 +66,7 @@ def test_the_activation_and_reset_link_is_kept_secret(client):
     assert client.get("/pro/connexion/")["Referrer-Policy"] == "same-origin"
 
 
+@pytest.mark.usefixtures("commits")  # the outbox sends after the commit
 def test_reset_emails_to_one_address_are_throttled_whatever_its_spelling(client):
     from captcha.models import CaptchaStore
     from django.core import mail
