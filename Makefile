@@ -7,7 +7,7 @@ PORT ?= 8000
 APT_PACKAGES := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv espeak-ng libharfbuzz-subset0
 APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils
 
-.PHONY: run test setup deps test-deps data serve benchmark lint clean
+.PHONY: run test setup deps test-deps data serve benchmark lint clean requirements
 
 run: setup data
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -23,16 +23,40 @@ deps:
 	@bash scripts/apt-ensure.sh $(APT_PACKAGES)
 	@command -v npm >/dev/null || bash scripts/apt-ensure.sh nodejs npm
 
-test-deps:
+test-deps: $(VENV)/.installed-dev
 	@bash scripts/apt-ensure.sh $(APT_PACKAGES) $(APT_TEST_PACKAGES)
 
+# What production runs (requirements.txt), every package pinned with its hashes: pip refuses a file whose
+# hash is not listed (README, "Dependencies").
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON_SYSTEM) -c "import sqlite3; c = sqlite3.connect(':memory:'); c.enable_load_extension(True); c.load_extension('mod_spatialite')" \
 	  || { echo "$(PYTHON_SYSTEM) ne peut pas charger SpatiaLite : installez python3-venv et libsqlite3-mod-spatialite (apt)."; exit 1; }
 	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
+
+# Tests and tools on top (make test, make lint): both files in one pip call, so that pip checks them together.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements.txt requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+# requirements.txt and requirements-dev.txt compiled from their .in files by pip-tools, in a virtualenv of its
+# own thrown away after (README, "Dependencies"). The versions already pinned stay unless the .in changes them
+# or UPGRADE says so: make requirements UPGRADE="--upgrade-package celery". This machine's package mirror is
+# read when it exists; the compiled files name no index.
+PIP_TOOLS := pip==26.3 pip-tools==7.6.2
+PIP_INDEX := $(if $(wildcard /opt/wheels),--find-links /opt/wheels) \
+  $(if $(wildcard /opt/pypi/simple),--extra-index-url file:///opt/pypi/simple) \
+  $(if $(wildcard /opt/pypi-more/simple),--extra-index-url file:///opt/pypi-more/simple)
+PIP_COMPILE := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+requirements:
+	@tmp=$$(mktemp -d /tmp/monenfant-pip-tools.XXXXXX) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(PYTHON_SYSTEM) -m venv "$$tmp" && "$$tmp/bin/pip" install --quiet $(PIP_TOOLS) && \
+	  export CUSTOM_COMPILE_COMMAND="make requirements" && \
+	  "$$tmp/bin/pip-compile" $(PIP_COMPILE) $(PIP_INDEX) $(UPGRADE) -o requirements.txt requirements.in && \
+	  "$$tmp/bin/pip-compile" $(PIP_COMPILE) $(PIP_INDEX) $(UPGRADE) -o requirements-dev.txt requirements-dev.in
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -60,7 +84,7 @@ data: setup
 benchmark: setup
 	$(PY) manage.py benchmark
 
-lint: setup
+lint: setup $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
