@@ -2,8 +2,14 @@
 
 from django.db import migrations, models
 
+import monenfant.migrations_ops
+
 
 class Migration(migrations.Migration):
+    # The outbox is written by every request that sends an email: its index is built without locking
+    # writes on PostgreSQL (CREATE INDEX CONCURRENTLY runs outside a transaction). README, "Migrations on
+    # big tables".
+    atomic = False
 
     dependencies = [
         ('notifications', '0001_initial'),
@@ -15,7 +21,7 @@ class Migration(migrations.Migration):
             name='objet',
             field=models.CharField(blank=True, default='', max_length=40, verbose_name='objet'),
         ),
-        migrations.AddIndex(
+        monenfant.migrations_ops.AjouterIndex(
             model_name='notification',
             index=models.Index(fields=['objet'], name='notification_objet'),
         ),
