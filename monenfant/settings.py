@@ -83,6 +83,13 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # The families' form is limited per address; off only for a load test from one address.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# The proxies (load balancers) whose X-Forwarded-For is believed, as addresses or networks; nobody else's
+# (monenfant.reseau.client_ip). Rate limits count in the cache (Redis, shared by every app server, when
+# REDIS_URL is set); lockouts in the database.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+RATELIMIT_IP_META_KEY = "monenfant.reseau.client_ip"
+RATELIMIT_USE_CACHE = "default"
+AXES_CLIENT_IP_CALLABLE = "monenfant.reseau.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 # One identity whatever the spelling typed ("ASSMAT64@…", " assmat64@…"): locked, logged and counted once.
 AXES_USERNAME_CALLABLE = "habilitations.models.axes_username"
