@@ -119,7 +119,9 @@ Les ressources et le nombre d'enfants que vous tapez servent au calcul et ne son
 - **Combien de temps** : **6 mois** après l'envoi, la demande est détruite, avec ses enfants, son
   journal des accès et les courriels envoyés à son sujet. Il ne reste que des comptes anonymes (par
   mois, commune, lieu d'information, mode d'accueil souhaité, tranche d'âge de l'enfant…), sans nom ni
-  coordonnées, pour connaître les besoins des familles.
+  coordonnées, pour connaître les besoins des familles. Les courriels qui vous ont été écrits à son sujet
+  sont détruits avec elle. Les sauvegardes de la base sont gardées **30 jours** et les journaux techniques
+  des serveurs **14 jours** : passé 6 mois et 30 jours, plus rien de votre demande n'existe nulle part.
 - **Le PDF de votre demande** ne peut être téléchargé que depuis le navigateur qui l'a envoyée.
 
 ## Les professionnels
@@ -145,7 +147,9 @@ Les ressources et le nombre d'enfants que vous tapez servent au calcul et ne son
   navigateur).
 - **Pourquoi** : donner accès à l'espace professionnel et protéger les données des familles.
 - **Qui la lit** : la CAF du département de la structure et la Caisse nationale des allocations familiales.
-- **Combien de temps** : [à compléter par l'éditeur : durée de conservation des comptes après leur désactivation et du journal des connexions].
+- **Combien de temps** : les nombres de connexions, d'échecs, de demandes ouvertes et exportées de chaque
+  personne, par mois, sont gardés **12 mois** (le contrôle des connexions de la CAF). [à compléter par
+  l'éditeur : durée de conservation des comptes après leur désactivation et du journal des connexions].
 
 ### Fiches des structures et des assistants maternels
 
@@ -282,3 +286,18 @@ def seed_pages_legales(apps, using: str = "default") -> None:
         defaults = {k: v for k, v in {**fields, "revue_le": REVUE_PAGES_LEGALES}.items() if k in known}
         PageLegale.objects.using(using).get_or_create(type=type_, defaults=defaults)
     apps.get_model("guide", "InformationsEditeur").objects.using(using).get_or_create(pk=1)
+
+
+# Texts as an earlier version of the seed wrote them, and what replaces them: a migration updates a page
+# only where its text is still the seeded one (an editor's text is never touched).
+REMPLACEMENTS_DONNEES_PERSONNELLES = [
+    ("  coordonnées, pour connaître les besoins des familles.\n",
+     "  coordonnées, pour connaître les besoins des familles. Les courriels qui vous ont été écrits à son sujet\n"
+     "  sont détruits avec elle. Les sauvegardes de la base sont gardées **30 jours** et les journaux techniques\n"
+     "  des serveurs **14 jours** : passé 6 mois et 30 jours, plus rien de votre demande n'existe nulle part.\n"),
+    ("- **Combien de temps** : [à compléter par l'éditeur : durée de conservation des comptes après leur "
+     "désactivation et du journal des connexions].\n",
+     "- **Combien de temps** : les nombres de connexions, d'échecs, de demandes ouvertes et exportées de chaque\n"
+     "  personne, par mois, sont gardés **12 mois** (le contrôle des connexions de la CAF). [à compléter par\n"
+     "  l'éditeur : durée de conservation des comptes après leur désactivation et du journal des connexions].\n"),
+]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_guid",
     "notifications",
     "compteurs",
+    "sauvegardes",
     "structures",
     "simulateur",
     "habilitations",
@@ -234,7 +235,16 @@ CELERY_BEAT_SCHEDULE = {
     "sessions-expirees": {"task": "structures.tasks.clear_expired_sessions", "schedule": 3600},
     # The open data files of /donnees/, dated of the day.
     "donnees-ouvertes": {"task": "structures.tasks.publier_donnees_ouvertes", "schedule": crontab(hour=2, minute=0)},
+    # The nightly backup, kept 30 days (sauvegardes.services).
+    "sauvegarde": {"task": "sauvegardes.tasks.sauvegarder_la_base", "schedule": crontab(hour=3, minute=0)},
 }
+# Backups: a folder of their own (another disk, or copied off the machine, in production), kept this many days.
+SAUVEGARDES_DIR = env.path("SAUVEGARDES_DIR", default=str(VAR_DIR / "sauvegardes"))
+SAUVEGARDES_JOURS = env.int("SAUVEGARDES_JOURS", default=30)
+# pg_dump of the server's major version (the newest installed by default).
+PG_DUMP = env.str("PG_DUMP", default=next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"),
+                                                      key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+                                                      reverse=True)), "pg_dump"))
 # Where the open data files are written and read: one folder shared by the worker and the app servers
 # (or served by nginx, docs in README).
 DONNEES_OUVERTES_DIR = env.path("DONNEES_OUVERTES_DIR", default=str(VAR_DIR / "donnees-ouvertes"))
@@ -352,10 +362,12 @@ DJANGO_GUID = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "monenfant.logs.RequestIdFilter"}},
+    # On the handler, every line whatever its logger: no secret path, no query string (monenfant.logs).
+    "filters": {"secrets": {"()": "monenfant.logs.RedactSecrets"}, "request_id": {"()": "monenfant.logs.RequestIdFilter"}},
     "formatters": {"ligne": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "level": LOG_LEVEL, "filters": ["request_id"], "formatter": "ligne"},
+        "console": {"class": "logging.StreamHandler", "level": LOG_LEVEL, "filters": ["secrets", "request_id"],
+                    "formatter": "ligne"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

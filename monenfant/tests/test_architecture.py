@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = {"structures", "habilitations", "linf", "demandes", "simulateur", "guide"}
-SHARED = ["notifications", "compteurs", "backoffice"]
+SHARED = ["notifications", "compteurs", "backoffice", "sauvegardes"]
 # What each domain app may import of the others (DESIGN.md's chain).
 ALLOWED = {
     "simulateur": set(),
