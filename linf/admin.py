@@ -77,8 +77,8 @@ def guichet_badge(structure) -> str:
     """Red/green, with words: never colour alone."""
     guichet = getattr(structure, "guichet", None)
     if guichet is not None and guichet.ouvert:
-        return format_html('<strong style="color:{}">● {}</strong>', "#18753c", "Oui — guichet ouvert")
-    return format_html('<strong style="color:{}">● {}</strong>', "#ce0500", "Non — guichet fermé")
+        return format_html('<strong class="mf-guichet-ouvert">● {}</strong>', "Oui — guichet ouvert")
+    return format_html('<strong class="mf-guichet-ferme">● {}</strong>', "Non — guichet fermé")
 
 
 def guichet_journal(structure) -> str:

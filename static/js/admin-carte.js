@@ -7,8 +7,6 @@
     if (!lat || !lon || typeof L === "undefined") return;
     const container = document.createElement("div");
     container.id = "carte-fiche";
-    container.style.height = "320px";
-    container.style.maxWidth = "640px";
     container.setAttribute("aria-label", "Carte : déplacez le point pour corriger la position");
     lon.closest(".form-row").after(container);
     const start = lat.value && lon.value ? [parseFloat(lat.value.replace(",", ".")), parseFloat(lon.value.replace(",", "."))] : [46.6, 2.4];
