@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -93,8 +94,8 @@ def test_an_avenant_adds_a_person_who_can_log_in_only_after_the_signed_avenant_c
     expect(agent.locator("#avenants + table")).to_contain_text("signé reçu")
     agent.screenshot(path=ARTIFACTS / "service-avenant-signe.png", full_page=True)
 
-    activation = Notification.objects.get(destinataires="ines.mercier@example.fr")
-    lien = re.search(r"https?://\S+/pro/\S+", activation.corps).group(0)
+    [activation] = [m for m in mail.outbox if m.to == ["ines.mercier@example.fr"]]
+    lien = re.search(r"https?://\S+/pro/\S+", activation.body).group(0)
     ines.goto(live_server.url + lien[lien.index("/pro/"):])
     ines.locator("#id_new_password1").fill(DEMO_PASSWORD)
     ines.locator("#id_new_password2").fill(DEMO_PASSWORD)

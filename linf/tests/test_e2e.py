@@ -5,6 +5,7 @@ import re
 
 import pytest
 from captcha.models import CaptchaStore
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -61,8 +62,9 @@ def test_whole_habilitation_flow_from_request_to_open_guichet(page, live_server,
 
     # 3. The habilitated person activates the account from the email in the outbox, and logs in.
     activation = Notification.objects.get(destinataires="julie.roche@agglo43.example.fr")
-    assert activation.envoyee_le is not None
-    link = re.search(r"https?://[^/]+(/pro/nouveau-mot-de-passe/\S+)", activation.corps).group(1)
+    assert activation.envoyee_le is not None and "nouveau-mot-de-passe" not in activation.corps, "not kept once sent"
+    [sent] = [m for m in mail.outbox if m.to == ["julie.roche@agglo43.example.fr"]]
+    link = re.search(r"https?://[^/]+(/pro/nouveau-mot-de-passe/\S+)", sent.body).group(1)
     person = page.context.browser.new_context().new_page()
     person.goto(live_server.url + link)
     person.locator("#id_new_password1").fill("Velay2026linf")
