@@ -28,18 +28,23 @@ test-deps: $(VENV)/.installed-dev
 
 # What production runs (requirements.txt), every package pinned with its hashes: pip refuses a file whose
 # hash is not listed (README, "Dependencies").
-$(VENV)/.installed: requirements.txt
+define VENV_CREATE
 	@$(PYTHON_SYSTEM) -c "import sqlite3; c = sqlite3.connect(':memory:'); c.enable_load_extension(True); c.load_extension('mod_spatialite')" \
 	  || { echo "$(PYTHON_SYSTEM) ne peut pas charger SpatiaLite : installez python3-venv et libsqlite3-mod-spatialite (apt)."; exit 1; }
-	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	test -x $(PY) || { $(PYTHON_SYSTEM) -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade pip; }
+endef
+
+$(VENV)/.installed: requirements.txt
+	$(VENV_CREATE)
 	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
-# Tests and tools on top (make test, make lint): both files in one pip call, so that pip checks them together.
-$(VENV)/.installed-dev: $(VENV)/.installed requirements.txt requirements-dev.txt
+# Tests and tools on top (make test, make lint): both files in one pip call, so that pip checks them together;
+# on a new checkout it is the only one (scripts/run-tests.sh asks for it before `setup`).
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	$(VENV_CREATE)
 	$(PY) -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
-	touch $@
+	touch $@ $(VENV)/.installed
 
 # requirements.txt and requirements-dev.txt compiled from their .in files by pip-tools, in a virtualenv of its
 # own thrown away after (README, "Dependencies"). The versions already pinned stay unless the .in changes them

@@ -26,7 +26,7 @@ report() {
   printf '%-58s %4d s\n' "Total" $((SECONDS - STARTED))
 }
 
-stage "Installation (venv, paquets, fichiers statiques)" make -s setup test-deps
+stage "Installation (venv, paquets, fichiers statiques)" make -s test-deps setup
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d /tmp/monenfant-test.XXXXXX)
@@ -81,34 +81,13 @@ stage "Suite sur SpatiaLite, parcours navigateur et comparaison PostGIS" \
   env POSTGIS_COMPARE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true \
   "${PYTEST[@]}" -m "not redis" "${XDIST[@]}" --durations=20 "$@"
 
-# TEST_REDIS_PIDFILE lets the Redis-down test stop this server and start it again, same port. Its tests
-# share one server, so they run in one process.
-redis_pass() {
-  env DATABASE_URL="$POSTGIS_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" TEST_REDIS_PIDFILE="$WORK/redis.pid" \
-    "${PYTEST[@]}" -m redis --durations=10 "$@"
-}
-REDIS_LABEL="Redis et un vrai worker Celery, sur PostGIS"
-
-if [ "$WORKERS" -gt 1 ]; then
-  # With workers, beside the PostGIS pass: its tests mostly wait (a worker, Redis stopped and started
-  # again), and its database (test_monenfant) is not the workers' (test_monenfant_gw0, _gw1). Its output
-  # is printed when it ends.
-  ( start=$SECONDS; status=0; redis_pass "$@" > "$WORK/redis-pass.log" 2>&1 || status=$?
-    echo "$status $((SECONDS - start))" > "$WORK/redis-pass.done" ) &
-  REDIS_JOB=$!
-fi
-
-# The tests where the backend matters, again on PostGIS (Redis left out: above).
+# The tests where the backend matters, again on PostGIS; Redis is left out here: its tests share one
+# server (the Redis-down test stops it), so they run after, in one process.
 stage "Suite sur PostGIS (où la base compte)" \
   env DATABASE_URL="$POSTGIS_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true \
   "${PYTEST[@]}" -m "postgis and not redis" "${XDIST[@]}" --durations=20 "$@"
 
-if [ "$WORKERS" -gt 1 ]; then
-  wait "$REDIS_JOB" || true
-  echo "== $REDIS_LABEL (pendant la passe PostGIS)"
-  cat "$WORK/redis-pass.log"
-  read -r REDIS_STATUS REDIS_SECONDS < "$WORK/redis-pass.done"
-  STAGES+=("$(printf '%-58s %4d s' "$REDIS_LABEL (en parallèle)" "$REDIS_SECONDS")")
-  exit "$REDIS_STATUS"
-fi
-stage "$REDIS_LABEL" redis_pass "$@"
+# TEST_REDIS_PIDFILE lets the Redis-down test stop this server and start it again, same port.
+stage "Redis et un vrai worker Celery, sur PostGIS" \
+  env DATABASE_URL="$POSTGIS_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" TEST_REDIS_PIDFILE="$WORK/redis.pid" \
+  "${PYTEST[@]}" -m redis --durations=10 "$@"

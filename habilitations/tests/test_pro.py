@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -12,6 +13,7 @@ from habilitations.models import User
 from habilitations.tasks import remind_stale_availability
 from habilitations.tests.factories import PASSWORD, make_person
 from monenfant.tests.horloge import JOUR_DES_TESTS
+from notifications.models import Notification
 from structures.enums import Rubrique
 from structures.tests.factories import CommuneFactory, StructureFactory
 
@@ -181,4 +183,9 @@ def test_the_reminder_runs_on_a_real_celery_worker_through_redis(settings, gesti
     type(creche).objects.filter(pk=creche.pk).update(places_mises_a_jour_le=old)
     with start_worker(app, pool="solo", perform_ping_check=False):
         assert remind_stale_availability.delay().get(timeout=30) == 1
+        # Written to the outbox, sent by the same worker as a task of its own.
+        deadline = time.monotonic() + 30
+        while not Notification.objects.filter(envoyee_le__isnull=False).exists():
+            assert time.monotonic() < deadline, "le rappel n'est pas parti"
+            time.sleep(0.1)
     assert [m.to for m in mail.outbox] == [["directrice@lutins.example.fr"]]
