@@ -35,33 +35,45 @@ def _frames(values):
             value["value"] = scrub(value["value"])
 
 
-def before_send(event, hint):
+def _request(event) -> None:
     request = event.get("request")
-    if request:
-        cleaned = {key: request[key] for key in SAFE_REQUEST_KEYS if key in request}
-        if "url" in cleaned:
-            cleaned["url"] = scrub(cleaned["url"].split("#")[0])
-        headers = request.get("headers") or {}
-        cleaned["headers"] = {name: value for name, value in headers.items() if name.lower() in SAFE_HEADERS}
-        event["request"] = cleaned
-    event.pop("user", None)
-    _frames((event.get("exception") or {}).get("values"))
-    _frames((event.get("threads") or {}).get("values"))
+    if not request:
+        return
+    cleaned = {key: request[key] for key in SAFE_REQUEST_KEYS if key in request}
+    if "url" in cleaned:
+        cleaned["url"] = scrub(cleaned["url"].split("#")[0])
+    headers = request.get("headers") or {}
+    cleaned["headers"] = {name: value for name, value in headers.items() if name.lower() in SAFE_HEADERS}
+    event["request"] = cleaned
+
+
+def _texts(event) -> None:
     logentry = event.get("logentry")
     if logentry:
         logentry["message"] = scrub(logentry.get("message"))
         logentry["formatted"] = scrub(logentry.get("formatted"))
         logentry["params"] = [scrub(param) for param in logentry.get("params") or []]
-    if "message" in event:
-        event["message"] = scrub(event["message"])
-    if "transaction" in event:
-        event["transaction"] = scrub(event["transaction"])
+    for key in ("message", "transaction"):
+        if key in event:
+            event[key] = scrub(event[key])
+
+
+def _extras(event) -> None:
     celery_job = (event.get("extra") or {}).get("celery-job")
     if celery_job:
         event["extra"]["celery-job"] = {"task_name": celery_job.get("task_name")}
     breadcrumbs = (event.get("breadcrumbs") or {}).get("values")
     if breadcrumbs:
         event["breadcrumbs"]["values"] = [before_breadcrumb(crumb, {}) for crumb in breadcrumbs]
+
+
+def before_send(event, hint):
+    _request(event)
+    event.pop("user", None)
+    _frames((event.get("exception") or {}).get("values"))
+    _frames((event.get("threads") or {}).get("values"))
+    _texts(event)
+    _extras(event)
     request_id = get_guid()
     if request_id:
         event.setdefault("tags", {})["request_id"] = request_id
