@@ -118,3 +118,19 @@ def give_second_factor(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+@pytest.fixture
+def rendered_html(monkeypatch):
+    """The HTML each PDF is made from, in order (WeasyPrint itself stands in)."""
+    pages = []
+
+    class Capture:
+        def __init__(self, *, string, base_url=None):
+            pages.append(string)
+
+        def write_pdf(self, **options):
+            return b"%PDF-1.4\n%%EOF\n"
+
+    monkeypatch.setattr(pdf, "HTML", Capture)
+    return pages

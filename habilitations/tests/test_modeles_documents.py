@@ -10,29 +10,11 @@ from habilitations.modeles import ModeleDocument
 from habilitations.modeles_textes import TEXTES
 from habilitations.tests.factories import make_person
 from habilitations.tests.fixtures import pdf_text
-from linf.models import ContratCafCnaf
-from notifications import pdf
 
 pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:habilitations_modeledocument_add")
 CHANGELIST = reverse("admin:habilitations_modeledocument_changelist")
-
-
-@pytest.fixture
-def rendered_html(monkeypatch):
-    """The HTML each PDF is made from, in order (WeasyPrint itself stands in)."""
-    pages = []
-
-    class Capture:
-        def __init__(self, *, string, base_url=None):
-            pages.append(string)
-
-        def write_pdf(self, **options):
-            return b"%PDF-1.4\n%%EOF\n"
-
-    monkeypatch.setattr(pdf, "HTML", Capture)
-    return pages
 
 
 @pytest.fixture
@@ -106,7 +88,7 @@ def test_a_cnaf_administrator_writes_a_version_and_the_next_convention_is_made_f
     assert v1.texte == TEXTES[TypeModele.CONVENTION], "une version ne change jamais"
 
 
-def test_the_avenant_and_the_contract_name_their_version(client, agent, demande, rendered_html):
+def test_the_avenant_names_its_version(client, agent, demande, rendered_html):
     services.send_convention(demande=demande, par=agent)
     services.validate(demande=demande, par=agent)
     ines = {"prenom": "Inès", "nom": "Mercier", "email": "ines.mercier@agglo43.example.fr", "fonction": "EJE"}
@@ -117,14 +99,6 @@ def test_the_avenant_and_the_contract_name_their_version(client, agent, demande,
     assert "Avenant n° 1 à la convention" in html and "Inès Mercier" in html
     assert html.index("Personnes ajoutées") < html.index("Inès Mercier") < html.index("Personnes retirées")
     assert "Modèle d’avenant version 1 du" in str(document.modele) and str(document.modele) in html
-
-    contrat = ContratCafCnaf.objects.create(departement_id="43")
-    client.force_login(agent)
-    response = client.get(reverse("admin:linf_contrat_pdf", args=[contrat.pk]))
-    assert response["Content-Type"] == "application/pdf"
-    html = rendered_html[-1]
-    assert "Modèle de contrat CAF–CNAF version 1 du" in html and "Caisse nationale des allocations familiales" in html
-    assert "Caf de la Haute-Loire" in html and "tacite reconduction" in html
 
 
 def test_a_caf_agent_reads_the_versions_but_writes_none(client, agent):

@@ -60,8 +60,6 @@ def test_concurrent_views_on_the_embedded_database_add_up_exactly(tmp_path):
     locked" at once instead of waiting. So this test has its own file and its own server: the test
     database, already migrated, copied into the file with SQLite's online backup.)
     """
-    if connection.vendor != "sqlite":
-        pytest.skip("the embedded default is SpatiaLite")
     connection.ensure_connection()
     copie = sqlite3.connect(tmp_path / "db.sqlite3")
     connection.connection.backup(copie)
