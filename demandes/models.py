@@ -23,6 +23,9 @@ def en_retard(cree_le: datetime.datetime, delai: int, *, now: datetime.datetime 
     return age_jours(cree_le, now) > delai * facteur
 
 
+OBJET_NOTIFICATIONS = "demande:"  # then the reference: the key of a demande's emails in the outbox
+
+
 def _reference() -> str:
     return "DI-" + secrets.token_hex(4).upper()
 
@@ -112,7 +115,7 @@ class Demande(ConcurrentTransitionMixin, models.Model):
     @property
     def objet_notifications(self) -> str:
         """The key of the emails that carry this family's data: the purge destroys them with the demande."""
-        return f"demande:{self.reference}"
+        return f"{OBJET_NOTIFICATIONS}{self.reference}"
 
     def delai_jours(self) -> int:
         """The shortest delay among the LINF that received it (prefetch linfs__guichet)."""

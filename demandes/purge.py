@@ -10,10 +10,9 @@ from django.utils import timezone
 from monenfant.regles import DUREE_CONSERVATION
 from notifications.models import Notification
 
-from .models import AccesDemande, Demande, Enfant, TransitionDemande
+from .models import OBJET_NOTIFICATIONS, AccesDemande, Demande, Enfant, TransitionDemande
 
 BATCH = 20_000
-OBJET = "demande:"  # Demande.objet_notifications without its reference
 # Children first, the demande last. Plain DELETEs: Django's delete() would load every demande to
 # follow its relations (119 s for 1,000,000), and builds one parameter per id.
 LOT_TABLES = [
@@ -66,7 +65,7 @@ def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -
                 cursor.execute(
                     f"DELETE FROM {Notification._meta.db_table} WHERE objet IN "  # noqa: S608 (our tables)
                     f"(SELECT %s || reference FROM {Demande._meta.db_table} WHERE id {match})",
-                    [OBJET, *params],
+                    [OBJET_NOTIFICATIONS, *params],
                 )
                 report.notifications += cursor.rowcount
                 for table, column in LOT_TABLES:

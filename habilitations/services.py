@@ -282,9 +282,13 @@ def withdraw_person(personne: PersonneHabilitee, demande: DemandeHabilitation):
         user.save(update_fields=["is_active"])
 
 
+def _emails_habilites(demande: DemandeHabilitation) -> set[str]:
+    return {p.email.lower() for p in demande.personnes.filter(retiree_le__isnull=True)}
+
+
 def _check_no_duplicate(demande: DemandeHabilitation, ajouts: list[dict]) -> None:
     """A person is named once in a convention: not already habilitated, not added twice by one avenant."""
-    known = {p.email.lower() for p in demande.personnes.filter(retiree_le__isnull=True)}
+    known = _emails_habilites(demande)
     known |= {a["email"].lower() for ajouts_ in demande.avenants.filter(statut=StatutAvenant.ENVOYE)
               .values_list("ajouts", flat=True) for a in ajouts_}
     doublons, vus = [], set()
@@ -344,7 +348,7 @@ def record_signed_avenant(*, avenant: Avenant, par: User) -> Avenant:
     if demande.statut != StatutHabilitation.VALIDEE:
         raise ValueError("La convention n'est plus en cours : l'avenant ne peut plus prendre effet.")
     # Someone habilitated meanwhile (by another avenant) is not added twice.
-    deja = {p.email.lower() for p in demande.personnes.filter(retiree_le__isnull=True)}
+    deja = _emails_habilites(demande)
     if doublons := [a["email"] for a in avenant.ajouts if a["email"].lower() in deja]:
         raise ValueError(f"Déjà habilitée : {', '.join(doublons)}.")
     avenant.signer()
