@@ -23,6 +23,11 @@ def en_retard(cree_le: datetime.datetime, delai: int, *, now: datetime.datetime 
     return age_jours(cree_le, now) > delai * facteur
 
 
+def delai_minimal(linfs) -> int:
+    """The shortest delay among these LINF (their guichet read with them), the default without any."""
+    return min((delai_traitement(linf) for linf in linfs), default=DELAI_PAR_DEFAUT)
+
+
 OBJET_NOTIFICATIONS = "demande:"  # then the reference: the key of a demande's emails in the outbox
 
 
@@ -119,7 +124,7 @@ class Demande(ConcurrentTransitionMixin, models.Model):
 
     def delai_jours(self) -> int:
         """The shortest delay among the LINF that received it (prefetch linfs__guichet)."""
-        return min((delai_traitement(linf) for linf in self.linfs.all()), default=DELAI_PAR_DEFAUT)
+        return delai_minimal(self.linfs.all())
 
     def age_jours(self, now: datetime.datetime | None = None) -> int:
         return age_jours(self.cree_le, now)

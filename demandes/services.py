@@ -15,7 +15,7 @@ from structures.models import Commune
 
 from . import selectors, statistiques
 from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
-from .models import AccesDemande, Demande, Enfant, TransitionDemande
+from .models import AccesDemande, Demande, Enfant, TransitionDemande, delai_minimal
 
 
 class AucunLieuInformation(ValueError):
@@ -38,7 +38,8 @@ def create_demande_information(
     moyen_prefere: MoyenContact | str = MoyenContact.EMAIL, moment_prefere: str = "", message: str = "",
 ) -> Demande:
     """The family's demande d'information, sent to every LINF serving its commune (the family consented)."""
-    linfs = list(linfs_serving(commune))
+    # Each LINF with its guichet: the family's email gives the shortest delay without a query per LINF.
+    linfs = list(linfs_serving(commune).select_related("guichet"))
     if not linfs:
         raise AucunLieuInformation(f"Aucun lieu d'information ne reçoit encore les demandes en ligne pour {commune.nom}.")
     demande = Demande.objects.create(
@@ -47,13 +48,17 @@ def create_demande_information(
         situation=situation, jours_horaires=jours_horaires, horaires_atypiques=horaires_atypiques, handicap=handicap,
         telephone=telephone, moyen_prefere=moyen_prefere, moment_prefere=moment_prefere, message=message,
     )
-    demande.linfs.set(linfs)
-    Enfant.objects.bulk_create([Enfant(demande=demande, **e) for e in enfants])
-    statistiques.count_sent(demande)
+    # A new demande has no LINF yet: one INSERT, without the read that set() makes to compare.
+    Demande.linfs.through.objects.bulk_create([Demande.linfs.through(demande=demande, structure=linf) for linf in linfs])
+    enfants = Enfant.objects.bulk_create([Enfant(demande=demande, **e) for e in enfants])
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est enregistrée",
-           template="demandes/emails/enregistree.txt", context={"demande": demande, "linfs": linfs},
+           template="demandes/emails/enregistree.txt",
+           context={"demande": demande, "linfs": linfs, "delai": delai_minimal(linfs)},
            objet=demande.objet_notifications, territoire=demande.commune.departement_id)
     _tell_linf_persons(demande, linfs)
+    # Last: the count's row is shared by the demandes of the commune and month, and stays locked until the
+    # commit; the children and LINF just written are not read again.
+    statistiques.count_sent(demande, enfants=enfants, linfs=linfs)
     return demande
 
 

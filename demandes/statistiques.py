@@ -24,10 +24,11 @@ def tranche_age(naissance: datetime.date | None, at: datetime.date) -> TrancheAg
     return TrancheAge.MOINS_1_AN if age < 12 else TrancheAge.UN_3_ANS if age < 36 else TrancheAge.TROIS_6_ANS
 
 
-def _lookups(demande: Demande) -> list[dict]:
-    """One row per LINF that received it, the first LINF's marked; the first child gives the age band."""
+def _lookups(demande: Demande, enfants: list | None = None, linfs: list | None = None) -> list[dict]:
+    """One row per LINF that received it, the first LINF's marked; the first child gives the age band.
+    `enfants` (in the order typed) and `linfs`: what the caller has just written, not read again."""
     sent_on = timezone.localdate(demande.cree_le)
-    first = demande.enfants.order_by("pk").first()
+    first = demande.enfants.order_by("pk").first() if enfants is None else next(iter(enfants), None)
     delai = (demande.traitee_le - demande.cree_le).days if demande.traitee_le else None
     common = {
         "mois": calendrier.premier_jour(sent_on), "commune_id": demande.commune_id, "besoin": demande.besoin,
@@ -35,12 +36,12 @@ def _lookups(demande: Demande) -> list[dict]:
         "horaires_atypiques": demande.horaires_atypiques, "handicap": demande.handicap,
         "situation": demande.situation, "statut": demande.statut, "delai_jours": delai,
     }
-    linf_ids = demande.linfs.order_by("pk").values_list("pk", flat=True)
+    linf_ids = demande.linfs.order_by("pk").values_list("pk", flat=True) if linfs is None else sorted(linf.pk for linf in linfs)
     return [{**common, "linf_id": linf_id, "premier_lieu": i == 0} for i, linf_id in enumerate(linf_ids)]
 
 
-def count_sent(demande: Demande) -> None:
-    for lookup in _lookups(demande):
+def count_sent(demande: Demande, *, enfants: list | None = None, linfs: list | None = None) -> None:
+    for lookup in _lookups(demande, enfants, linfs):
         counters.add(StatistiqueDemande, lookup, 1)
 
 

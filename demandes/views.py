@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from monenfant.limits import too_many
 from monenfant.params import parse_pk
 from notifications.pdf import render_pdf
 from structures import selectors as structures_selectors
-from structures.models import Commune
+from structures.models import Commune, Structure
 
 from . import exports, forms, selectors, services, statistiques
 from .enums import Besoin, EvenementUsage, MoyenContact, Qualite, Situation, StatutDemande
@@ -94,6 +95,18 @@ class DemandeWizard(NamedUrlSessionWizardView):
 
     form_list = [(name, form_class) for name, _, form_class in STEPS]
     template_name = "demandes/etape.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        modified = request.session.modified
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            # Showing a step writes nothing a later request reads (each POST names its step in its address;
+            # the wizard's storage only marks the session changed when read): no session write per page, and
+            # no session row for a visitor who only looks. The page is rendered first, as it reads the storage.
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            request.session.modified = modified
+        return response
 
     def get_prefix(self, request, *args, **kwargs):
         return SESSION_KEY
@@ -192,7 +205,9 @@ class DemandeWizard(NamedUrlSessionWizardView):
             if not form.is_valid():
                 return self.render_revalidation_failure(step, form)
             forms_[step] = form
-        if not Commune.objects.filter(code_insee=forms_["commune"].cleaned_data["code_insee"]).exists():
+        # Read once, for the check and the answers (the recap, the demande).
+        self.commune = Commune.objects.filter(code_insee=forms_["commune"].cleaned_data["code_insee"]).first()
+        if self.commune is None:
             return self.render_revalidation_failure("commune", forms_["commune"])
         return forms_
 
@@ -220,9 +235,8 @@ class DemandeWizard(NamedUrlSessionWizardView):
         self.request.session[SUBMITTED_KEY] = [*self.request.session.get(SUBMITTED_KEY, []), demande.reference][-10:]
         return redirect("demandes:confirmation", reference=demande.reference)
 
-    @staticmethod
-    def _answers(form_dict) -> dict:
-        """The validated answers of every step, as create_demande_information takes them."""
+    def _answers(self, form_dict) -> dict:
+        """The validated answers of every step, as create_demande_information takes them (after _revalidate)."""
         data = {}
         for step in NAMES[1:-1]:
             form = form_dict[step]
@@ -232,7 +246,7 @@ class DemandeWizard(NamedUrlSessionWizardView):
             else:
                 data.update(form.cleaned_data)
         data.pop("site_web", None)
-        data["commune"] = Commune.objects.get(code_insee=form_dict["commune"].cleaned_data["code_insee"])
+        data["commune"] = self.commune
         return data
 
     def _recap(self, form_dict) -> dict:
@@ -266,7 +280,8 @@ def _own_demande(request, reference) -> Demande:
     # Only the browser that sent it sees its confirmation and PDF.
     if reference not in request.session.get(SUBMITTED_KEY, []):
         raise Http404
-    return get_object_or_404(Demande.objects.select_related("commune").prefetch_related("linfs__guichet", "enfants"), reference=reference)
+    linfs = Prefetch("linfs", queryset=Structure.objects.select_related("guichet"))  # one query for both
+    return get_object_or_404(Demande.objects.select_related("commune").prefetch_related(linfs, "enfants"), reference=reference)
 
 
 def confirmation(request, reference):
