@@ -4,14 +4,16 @@ import base64
 import binascii
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.contrib.gis.db.models import PointField
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db import connections
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
+from django.db.models import BigIntegerField, BooleanField, Count, F, FloatField, Func, Q, Subquery, Sum, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from compteurs import evenements
 
@@ -96,6 +98,56 @@ def commune_by_code(code: str) -> Commune:
     return commune
 
 
+class _Reel(float):
+    nom = ""
+
+
+class _Entier(int):
+    nom = ""
+
+
+def _parametre(valeur, nom: str):
+    """A number of the search that changes with each request (the origin, the cursor): a plain number for
+    the database, named so that the SQL of a search can be compiled once and reused with other values
+    (_lignes_autour). Passed as is to the SQL (expressions, never through a field's conversion, which would
+    return a plain number: its name, and so the new value, would be lost)."""
+    parametre = (_Entier if isinstance(valeur, int) else _Reel)(valeur)
+    parametre.nom = nom
+    return parametre
+
+
+class _Nomme(Func):
+    """`%s` with a named parameter (_parametre), where a lookup would convert a plain value."""
+
+    def __init__(self, parametre, output_field):
+        super().__init__(output_field=output_field)
+        self.parametre = parametre
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "%s", (self.parametre,)
+
+
+class _GreatCircleKm(Func):
+    """The haversine formula on the columns lat/lon, written as one SQL expression: the same arithmetic, in
+    the same order, as the tree of Django functions it replaces (same numbers), at a fraction of the ORM's
+    cost (a search builds it three or four times, and each node of a tree is copied and compiled)."""
+
+    output_field = FloatField()
+
+    def __init__(self, x: float, y: float):
+        super().__init__(F("lat"), F("lon"))
+        self.x, self.y = x, y
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lat, lat_params = compiler.compile(self.source_expressions[0])
+        lon, lon_params = compiler.compile(self.source_expressions[1])
+        sql = (f"(%s * ASIN(SQRT((POWER(SIN((RADIANS(({lat} - %s)) / 2)), 2) + ((%s * COS(RADIANS({lat})))"
+               f" * POWER(SIN((RADIANS(({lon} - %s)) / 2)), 2))))))")
+        params = (2 * geo.EARTH_RADIUS_KM, *lat_params, _parametre(self.y, "y"),
+                  _parametre(math.cos(math.radians(self.y)), "cos_y"), *lat_params, *lon_params, _parametre(self.x, "x"))
+        return sql, params
+
+
 def great_circle_km(point: Point):
     """Haversine distance (km) from point to each row, on the float columns lon/lat.
 
@@ -104,15 +156,18 @@ def great_circle_km(point: Point):
     distance on the geometry, which parses every candidate's blob (4x slower on SpatiaLite);
     it differs from the geodesic distance by less than 0.5 %.
     """
-    half_dlat = Radians(F("lat") - point.y) / 2
-    half_dlon = Radians(F("lon") - point.x) / 2
-    h = Power(Sin(half_dlat), 2) + math.cos(math.radians(point.y)) * Cos(Radians(F("lat"))) * Power(Sin(half_dlon), 2)
-    return ExpressionWrapper(2 * geo.EARTH_RADIUS_KM * ASin(Sqrt(h)), output_field=FloatField())
+    return _GreatCircleKm(point.x, point.y)
+
+
+def _margin_km(rayon_km: float) -> float:
+    """A radius widened enough that the index's distance (spheroid, sphere, float32 box) misses no row that
+    the great-circle formula puts within rayon_km."""
+    return rayon_km * 1.01 + 0.05
 
 
 def _within_radius(queryset, point: Point, rayon_km: float):
     """Rows near enough, found through the spatial index of each backend (a superset, by a margin)."""
-    margin_km = rayon_km * 1.01 + 0.05
+    margin_km = _margin_km(rayon_km)
     if connections[queryset.db].vendor == "postgresql":
         # geography column + D: ST_DWithin on the spheroid, served by the GiST index.
         return queryset.filter(point__dwithin=(point, D(km=margin_km)))
@@ -151,16 +206,107 @@ def _filtrer(qs, criteres: Criteres):
     return qs
 
 
-def search_structures(criteres: Criteres, *, using: str = "default"):
-    """Published structures within the radius, nearest first (ties by id), with `distance_km`."""
+def _apres(qs, apres: "Curseur | None"):
+    """Strictly after the cursor in the order (distance_km, pk); qs has `distance_km`."""
+    if apres is None:
+        return qs
+    distance, pk = _Nomme(_parametre(apres.distance_km, "apres_km"), FloatField()), _Nomme(
+        _parametre(apres.pk, "apres_pk"), BigIntegerField())
+    return qs.filter(Q(distance_km__gt=distance) | Q(distance_km=distance, pk__gt=pk))
+
+
+def search_structures(criteres: Criteres, *, using: str = "default", premiers: int | None = None,
+                      apres: "Curseur | None" = None):
+    """Published structures within the radius, nearest first (ties by id), with `distance_km`; after the
+    cursor `apres` when given.
+
+    premiers=n: only the first n are wanted (a page, or one more to know whether another follows). On
+    PostGIS the search then keeps what lies no farther than the n-th nearest, which the GiST index finds
+    walking in distance order (KNN): a dense area reads about n rows instead of sorting every one within
+    the radius. The order is still the great-circle distance then the id, as on SpatiaLite."""
     qs = _filtrer(Structure.objects.using(using).published(), criteres)
-    return (
-        _within_radius(qs, criteres.point, criteres.rayon_km)
-        .annotate(distance_km=great_circle_km(criteres.point))
-        .filter(distance_km__lte=criteres.rayon_km)
-        .select_related("commune")
-        .order_by("distance_km", "pk")
-    )
+    if premiers is not None and connections[using].vendor == "postgresql":
+        qs = qs.filter(_SurLaSphere(criteres.point, _distance_du_rang_m(criteres, premiers, using, apres)))
+    else:
+        qs = _within_radius(qs, criteres.point, criteres.rayon_km)
+    qs = _apres(qs.annotate(distance_km=great_circle_km(criteres.point))
+                .filter(distance_km__lte=criteres.rayon_km), apres)
+    return qs.select_related("commune").order_by("distance_km", "pk")
+
+
+class _Origine(Func):
+    """The search's origin as a geography, from its two named coordinates (see _parametre)."""
+
+    output_field = PointField(srid=4326, geography=True)
+
+    def __init__(self, point: Point):
+        super().__init__()
+        self.x, self.y = point.x, point.y
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography", (_parametre(self.x, "x"), _parametre(self.y, "y"))
+
+
+def _origine(point: Point) -> _Origine:
+    return _Origine(point)
+
+
+class _Distance(Func):
+    """`point <-> origin`: the GiST index's distance (on the sphere), by which it walks in order (KNN)."""
+
+    arg_joiner = " <-> "
+    template = "%(expressions)s"
+    output_field = FloatField()
+
+    def __init__(self, point: Point):
+        super().__init__(F("point"), _origine(point))
+
+
+class _DansLeCarre(Func):
+    """`point && _ST_Expand(origin, metres)`: the GiST index's own test, the first half of ST_DWithin. Alone
+    (without ST_DWithin's exact test, whose rows the planner underestimates a hundredfold) it lets PostgreSQL
+    walk the index in distance order when a few rows are asked, and stop at the square's edge."""
+
+    arg_joiner = " && "
+    template = "%(expressions)s"
+    output_field = BooleanField()
+
+    def __init__(self, point: Point, metres: float):
+        carre = Func(_origine(point), Value(metres), function="_ST_Expand",
+                     output_field=PointField(srid=4326, geography=True))
+        super().__init__(F("point"), carre)
+
+
+class _SurLaSphere(Func):
+    """`ST_DWithin(point, origin, metres, false)`: on the sphere, as `<->` measures and cheaper than on the
+    spheroid; the GiST index serves it. The great-circle filter then keeps the radius exactly."""
+
+    function = "ST_DWithin"
+    output_field = BooleanField()
+
+    def __init__(self, point: Point, metres):
+        super().__init__(F("point"), _origine(point), metres, Value(False))
+
+
+def _par_proximite(criteres: Criteres, using: str, apres: "Curseur | None"):
+    """PostGIS: the published structures that pass the filters, in the square around the radius, after the
+    cursor, ordered by the GiST index's distance `<->` (on the sphere, on the stored point)."""
+    qs = _filtrer(Structure.objects.using(using).published(), criteres)
+    qs = qs.filter(_DansLeCarre(criteres.point, _margin_km(criteres.rayon_km) * 1000))
+    if apres is not None:
+        qs = _apres(qs.annotate(distance_km=great_circle_km(criteres.point)), apres)
+    return qs.annotate(knn_m=_Distance(criteres.point)).order_by("knn_m")
+
+
+def _distance_du_rang_m(criteres: Criteres, rang: int, using: str, apres: "Curseur | None"):
+    """How far (metres on the sphere) to search so as to find the first `rang` results in their order.
+
+    The rang-th candidate by `<->` bounds them: whatever comes before it in the great-circle order is no
+    farther by more than rounding (the same sphere; the stored point has 6 decimals), which the margin covers.
+    Its candidates are those of the square, a few beyond the radius among them: if one of those is within
+    the first rang, the bound is the radius anyway. Fewer than rang candidates: the radius, with its margin."""
+    rang_m = _par_proximite(criteres, using, apres).values("knn_m")[rang - 1:rang]
+    return Coalesce(Subquery(rang_m) * 1.01 + 50, Value(_margin_km(criteres.rayon_km) * 1000))
 
 
 @dataclass(frozen=True)
@@ -191,22 +337,150 @@ class Curseur:
         return curseur
 
 
-def page_de_structures(criteres: Criteres, *, apres: Curseur | None, limite: int) -> tuple[list[Structure], Curseur | None]:
-    """One page of the API: around the point nearest first, else by id; and the cursor of the next page,
-    None on the last. Reads one row more than the page to know whether another follows (no count)."""
+# What a search result shows (views.feature_de_valeurs), read as plain values: the API writes its JSON
+# without building a model instance per row.
+CHAMPS_RESULTAT = (
+    "pk", "nom", "rubrique", "lon", "lat", "commune_id", "commune__nom", "adresse", "code_postal",
+    "places_disponibles", "places_mises_a_jour_le", "disponible_a_partir_du", "avip_depuis", "avip_jusqu_au",
+    "avip_places",
+)
+
+
+# The SQL of the API's searches around a point, by everything but the point and the cursor's values.
+_SQL_DES_RECHERCHES: dict = {}
+SQL_DES_RECHERCHES_MAX = 500
+
+
+def _lignes_autour(criteres: Criteres, apres: "Curseur | None", nombre: int) -> list[dict]:
+    """search_structures' first `nombre` rows as CHAMPS_RESULTAT and `distance_km`.
+
+    On PostGIS, building and compiling the query cost the API more than running it: its SQL is compiled
+    once for each set of filters, radius, page size and day, and run again with each request's origin and
+    cursor (the named parameters of _parametre; nothing else of the SQL depends on them)."""
+    champs = (*CHAMPS_RESULTAT, "distance_km")
+    if connections["default"].vendor != "postgresql":
+        return list(search_structures(criteres, premiers=nombre, apres=apres).values(*champs)[:nombre])
+    cle = (repr(replace(criteres, point=None)), apres is None, nombre, timezone.localdate())
+    compilee = _SQL_DES_RECHERCHES.get(cle)
+    if compilee is None:
+        if len(_SQL_DES_RECHERCHES) >= SQL_DES_RECHERCHES_MAX:
+            _SQL_DES_RECHERCHES.clear()
+        qs = search_structures(criteres, premiers=nombre, apres=apres).values(*champs)[:nombre]
+        compilee = _SQL_DES_RECHERCHES[cle] = qs.query.sql_with_params()
+    sql, params = compilee
+    valeurs = valeurs_nommees(criteres.point, apres)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(sql, [valeurs[p.nom] if isinstance(p, _Reel | _Entier) else p for p in params])
+        noms = [colonne.name for colonne in cursor.description]
+        return [dict(zip(noms, ligne, strict=True)) for ligne in cursor.fetchall()]
+
+
+def valeurs_nommees(point: Point, apres: "Curseur | None") -> dict:
+    """The values of the named parameters (_parametre) of a search from this point, after this cursor."""
+    valeurs = {"x": point.x, "y": point.y, "cos_y": math.cos(math.radians(point.y))}
+    if apres is not None:
+        valeurs.update(apres_km=apres.distance_km, apres_pk=apres.pk)
+    return valeurs
+
+
+def page_de_structures(criteres: Criteres, *, apres: Curseur | None, limite: int) -> tuple[list[dict], Curseur | None]:
+    """One page of the API, as CHAMPS_RESULTAT (and `distance_km` around a point): around the point nearest
+    first, else by id; and the cursor of the next page, None on the last. Reads one row more than the page
+    to know whether another follows (no count)."""
     if criteres.point is None:
-        qs = _filtrer(Structure.objects.published(), criteres).select_related("commune").order_by("pk")
+        qs = _filtrer(Structure.objects.published(), criteres).order_by("pk")
         if apres is not None:
             qs = qs.filter(pk__gt=apres.pk)
+        lignes = list(qs.values(*CHAMPS_RESULTAT)[:limite + 1])
     else:
-        qs = search_structures(criteres)
-        if apres is not None:
-            qs = qs.filter(Q(distance_km__gt=apres.distance_km) | Q(distance_km=apres.distance_km, pk__gt=apres.pk))
-    structures = list(qs[:limite + 1])
-    if len(structures) <= limite:
-        return structures, None
-    derniere = structures[limite - 1]
-    return structures[:limite], Curseur(derniere.pk, getattr(derniere, "distance_km", None))
+        lignes = _lignes_autour(criteres, apres, limite + 1)
+    if len(lignes) <= limite:
+        return lignes, None
+    derniere = lignes[limite - 1]
+    return lignes[:limite], Curseur(derniere["pk"], derniere.get("distance_km"))
+
+
+# The search page counts its results up to this many, then says "plus de 200": counting every assistant
+# maternel of Paris cost more than finding the 20 shown.
+PLAFOND_COMPTE = 200
+
+
+@dataclass
+class PageDeRecherche:
+    """One page of the search page's results, nearest first. `nombre`: how many results in all, or None when
+    there are more than PLAFOND_COMPTE (not counted); `pages` likewise."""
+
+    object_list: list
+    number: int
+    taille: int
+    has_next: bool
+    nombre: int | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.taille + 1
+
+    @property
+    def pages(self) -> int | None:
+        return None if self.nombre is None else max(1, math.ceil(self.nombre / self.taille))
+
+
+PAGE_MAX = 100_000  # beyond any search's results, and within the database's integers
+
+
+def _numero_de_page(raw) -> int:
+    try:
+        return min(max(1, int(raw)), PAGE_MAX)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _compte_plafonne(criteres: Criteres) -> int:
+    """How many results, up to PLAFOND_COMPTE + 1. PostGIS counts the first ones the GiST index gives in
+    distance order, SpatiaLite the first ones found (no order needed to count): both stop at the cap."""
+    if connections["default"].vendor == "postgresql":
+        qs = _par_proximite(criteres, "default", None)
+    else:
+        qs = _within_radius(_filtrer(Structure.objects.published(), criteres), criteres.point, criteres.rayon_km)
+    qs = qs.annotate(distance_km=great_circle_km(criteres.point)).filter(distance_km__lte=criteres.rayon_km)
+    return qs.values("pk")[:PLAFOND_COMPTE + 1].count()
+
+
+def page_de_recherche(criteres: Criteres, numero, taille: int) -> PageDeRecherche:
+    """A page of the search page: the results of that page (a number past the last gives the last one), and
+    their number when it is no more than PLAFOND_COMPTE. Reads one result more to know whether another page
+    follows; counts only when that is not enough to tell."""
+    numero = _numero_de_page(numero)
+    debut = (numero - 1) * taille
+    resultats = list(search_structures(criteres, premiers=debut + taille + 1)[debut:debut + taille + 1])
+    if not resultats and numero > 1:
+        # An old link past the end: the last page, as Django's paginator did.
+        return page_de_recherche(criteres, math.ceil(search_structures(criteres).count() / taille), taille)
+    has_next = len(resultats) > taille
+    if not has_next:
+        nombre = debut + len(resultats)
+    elif debut + taille >= PLAFOND_COMPTE:
+        nombre = None
+    else:
+        compte = _compte_plafonne(criteres)
+        nombre = compte if compte <= PLAFOND_COMPTE else None
+    return PageDeRecherche(resultats[:taille], numero, taille, has_next, nombre)
 
 
 def departement_by_code(code: str) -> Departement:

@@ -1,7 +1,6 @@
 import datetime
 
 from django.contrib.gis.geos import Point
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -35,25 +34,58 @@ def home(request):
 
 
 def _feature(structure) -> dict:
+    """One fiche (a model instance) as a GeoJSON feature: the same as a search result read as values."""
+    valeurs = {
+        "pk": structure.pk, "nom": structure.nom, "rubrique": structure.rubrique, "lon": structure.point.x,
+        "lat": structure.point.y, "commune_id": structure.commune_id, "commune__nom": structure.commune.nom,
+        "adresse": structure.adresse, "code_postal": structure.code_postal,
+        "places_disponibles": structure.places_disponibles, "places_mises_a_jour_le": structure.places_mises_a_jour_le,
+        "disponible_a_partir_du": structure.disponible_a_partir_du, "avip_depuis": structure.avip_depuis,
+        "avip_jusqu_au": structure.avip_jusqu_au, "avip_places": structure.avip_places,
+    }
+    if hasattr(structure, "distance_km"):
+        valeurs["distance_km"] = structure.distance_km
+    return feature_de_valeurs(valeurs, timezone.localdate(), url_fiche_gabarit())
+
+
+RUBRIQUES_LIBELLES = dict(Rubrique.choices)
+
+
+def url_fiche_gabarit() -> tuple[str, str]:
+    """What comes before and after the id in a fiche's URL: reverse() costs more than the rest of a feature,
+    and the API writes up to 200 of them. Read for each request (the script prefix is per request)."""
+    prefixe, _, suffixe = reverse("structures:fiche", args=[0]).rpartition("0")
+    return prefixe, suffixe
+
+
+def _iso(valeur) -> str | None:
+    return valeur.isoformat() if valeur else None
+
+
+def feature_de_valeurs(s: dict, today: datetime.date, url: tuple[str, str]) -> dict:
+    """A search result (selectors.CHAMPS_RESULTAT, `distance_km` around a point) as a GeoJSON feature, the
+    partners' contract (DESIGN.md)."""
+    avip = s["avip_depuis"] is not None and s["avip_depuis"] <= today and (
+        s["avip_jusqu_au"] is None or s["avip_jusqu_au"] >= today)
     return {
         "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round(structure.point.x, 6), round(structure.point.y, 6)]},
+        "geometry": {"type": "Point", "coordinates": [round(s["lon"], 6), round(s["lat"], 6)]},
         "properties": {
-            "id": structure.pk,
-            "nom": structure.nom,
-            "rubrique": structure.rubrique,
-            "rubrique_libelle": structure.get_rubrique_display(),
-            "commune": structure.commune.nom,
-            "code_insee": structure.commune_id,
-            "adresse": f"{structure.adresse}, {structure.code_postal} {structure.commune.nom}",
+            "id": s["pk"],
+            "nom": s["nom"],
+            "rubrique": s["rubrique"],
+            "rubrique_libelle": RUBRIQUES_LIBELLES.get(s["rubrique"], s["rubrique"]),
+            "commune": s["commune__nom"],
+            "code_insee": s["commune_id"],
+            "adresse": f"{s['adresse']}, {s['code_postal']} {s['commune__nom']}",
             # Only around a point.
-            "distance_km": round(structure.distance_km, 2) if hasattr(structure, "distance_km") else None,
-            "places_disponibles": structure.places_disponibles,
-            "places_mises_a_jour_le": structure.places_mises_a_jour_le.isoformat() if structure.places_mises_a_jour_le else None,
-            "disponible_a_partir_du": structure.disponible_a_partir_du.isoformat() if structure.disponible_a_partir_du else None,
-            "avip": structure.est_avip,
-            "avip_places": structure.avip_places if structure.est_avip else None,
-            "url": structure.get_absolute_url(),
+            "distance_km": round(s["distance_km"], 2) if "distance_km" in s else None,
+            "places_disponibles": s["places_disponibles"],
+            "places_mises_a_jour_le": _iso(s["places_mises_a_jour_le"]),
+            "disponible_a_partir_du": _iso(s["disponible_a_partir_du"]),
+            "avip": avip,
+            "avip_places": s["avip_places"] if avip else None,
+            "url": f"{url[0]}{s['pk']}{url[1]}",
         },
     }
 
@@ -159,15 +191,15 @@ def recherche(request):
         context["error"] = str(error)
         return render(request, "structures/recherche.html", context, status=400)
 
-    results = selectors.search_structures(criteres)
-    page = Paginator(results, PAGE_SIZE).get_page(params.get("page"))
+    page = selectors.page_de_recherche(criteres, params.get("page"), PAGE_SIZE)
     query = params.copy()
     query.pop("page", None)
     query["code_insee"] = commune.code_insee
     query["commune"] = str(commune)
     en_ligne = selectors.linfs_answering_online(commune)
     context.update(
-        commune=commune, criteres=criteres, today=timezone.localdate(), page=page, querystring=query.urlencode(),
+        commune=commune, criteres=criteres, today=timezone.localdate(), page=page, plafond=selectors.PLAFOND_COMPTE,
+        querystring=query.urlencode(),
         initiatives=list(InitiativeLocale.objects.pour_commune(commune)[:3]),
         en_ligne=en_ligne, en_ligne_pks={s.pk for s in en_ligne},
         filtres_actifs=_filtres_actifs(query, criteres),
@@ -347,8 +379,9 @@ def api_structures(request):
         limite = _limite(params.get("limite"))
     except selectors.SearchError as error:
         return _api_error(str(error))
-    structures, suivant = selectors.page_de_structures(criteres, apres=apres, limite=limite)
-    collection = {"type": "FeatureCollection", "features": [_feature(s) for s in structures]}
+    lignes, suivant = selectors.page_de_structures(criteres, apres=apres, limite=limite)
+    today, url = timezone.localdate(), url_fiche_gabarit()
+    collection = {"type": "FeatureCollection", "features": [feature_de_valeurs(s, today, url) for s in lignes]}
     if suivant is not None:
         query = params.copy()
         query["curseur"] = suivant.encoder()

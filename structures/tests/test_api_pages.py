@@ -133,3 +133,38 @@ def test_a_fiche_moved_to_another_commune_is_listed_with_its_new_departement(cli
     rpe.save()
     assert rpe.pk not in walk(client, f"{API}?departement=43")[0]
     assert rpe.pk in walk(client, f"{API}?departement=64")[0]
+
+
+def test_a_search_result_is_written_as_partners_read_it(client, haute_loire):
+    """The features of a search are written from plain values (no model instance): the same fields and
+    values as the fiche's own feature (/api/structures/<id>/), with the distance."""
+    import datetime
+
+    from django.utils import timezone
+
+    le_puy, today, now = haute_loire["le_puy"], timezone.localdate(), timezone.now().replace(microsecond=0)
+    creche = StructureFactory(
+        creche=True, commune=le_puy, nom="Crèche AVIP", adresse="2 rue des Tables", places_disponibles=3,
+        point=point_at_km(le_puy.point, 0.2), disponible_a_partir_du=today + datetime.timedelta(days=40),
+        places_mises_a_jour_le=now - datetime.timedelta(days=2), avip_depuis=today - datetime.timedelta(days=30),
+        avip_places=10, avip_partenaire="France Travail",
+    )
+    ancienne = StructureFactory(creche=True, commune=le_puy, point=point_at_km(le_puy.point, 0.3), avip_places=4,
+                                avip_depuis=today - datetime.timedelta(days=800),
+                                avip_jusqu_au=today - datetime.timedelta(days=400))
+    features = {f["properties"]["id"]: f for f in client.get(f"{API}?commune=43157&rubrique=eaje").json()["features"]}
+    for structure in (creche, ancienne):
+        fiche = client.get(reverse("structures:api_structure", args=[structure.pk])).json()
+        trouvee = features[structure.pk]
+        assert trouvee["geometry"] == fiche["geometry"]
+        assert trouvee["properties"] == {**{k: fiche["properties"][k] for k in trouvee["properties"]},
+                                         "distance_km": trouvee["properties"]["distance_km"]}
+    assert features[creche.pk]["properties"] == {
+        "id": creche.pk, "nom": "Crèche AVIP", "rubrique": "EAJE",
+        "rubrique_libelle": "Crèche et autre accueil collectif (EAJE)", "commune": le_puy.nom, "code_insee": "43157",
+        "adresse": f"2 rue des Tables, {creche.code_postal} {le_puy.nom}", "distance_km": 0.2,
+        "places_disponibles": 3, "places_mises_a_jour_le": (now - datetime.timedelta(days=2)).isoformat(),
+        "disponible_a_partir_du": (today + datetime.timedelta(days=40)).isoformat(), "avip": True, "avip_places": 10,
+        "url": f"/structures/{creche.pk}/",
+    }
+    assert (features[ancienne.pk]["properties"]["avip"], features[ancienne.pk]["properties"]["avip_places"]) == (False, None)

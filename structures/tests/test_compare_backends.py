@@ -43,5 +43,9 @@ def test_same_results_in_the_same_order_on_both_backends():
         spatialite = [(s.pk, round(s.distance_km * 1000, 3)) for s in search_structures(criteres, using="default")]
         postgis = [(s.pk, round(s.distance_km * 1000, 3)) for s in search_structures(criteres, using="postgis")]
         assert spatialite == postgis, f"différence pour {criteres}"
+        # A page's worth: PostGIS bounds the search by its index's walk in distance order (KNN).
+        premiers = [(s.pk, round(s.distance_km * 1000, 3))
+                    for s in search_structures(criteres, using="postgis", premiers=7)[:7]]
+        assert premiers == spatialite[:7], f"différence des 7 premiers pour {criteres}"
         total += len(spatialite)
     assert total > 1000, "les recherches doivent trouver des structures pour que la comparaison ait un sens"

@@ -136,3 +136,57 @@ class TestApi:
         assert [c["nom"] for c in by_code] == ["Le Puy-en-Velay", "Espaly-Saint-Marcel"]
         assert client.get("/api/communes/", {"q": "l"}).status_code == 400
         assert client.get("/api/communes/", {"q": "le\x00 puy"}).json()["communes"][0]["code_insee"] == "43157"
+
+
+def test_the_first_n_are_those_of_the_whole_search_ties_by_id(le_puy):
+    """`premiers=n` (on PostGIS, the GiST index's walk in distance order bounds the search) gives the first n
+    of the whole search, in the same order: equal distances by id, at every cut, after every cursor."""
+    import random
+
+    from structures.selectors import Curseur
+
+    rng = random.Random(11)
+    for i in range(120):
+        # Clusters of fiches at the same point, and a few beyond the radius.
+        east, north = (rng.choice([0.5, 2, 2, 6]), 0) if i % 3 == 0 else (rng.uniform(-12, 12), rng.uniform(-12, 12))
+        StructureFactory(rubrique=[Rubrique.EAJE, Rubrique.ASSMAT, Rubrique.RPE][i % 3], commune=le_puy,
+                         point=point_at_km(le_puy.point, east, north), creche=i % 3 == 0)
+    for origin in (le_puy.point, point_at_km(le_puy.point, 2, 0), point_at_km(le_puy.point, 30, 0)):
+        for criteres in (Criteres(point=origin), Criteres(point=origin, rubriques=[Rubrique.EAJE]),
+                         Criteres(point=origin, rubriques=[Rubrique.ASSMAT, Rubrique.RPE], rayon_km=5)):
+            whole = [(s.pk, s.distance_km) for s in search_structures(criteres)]
+            for n in (1, 2, 7, 40, 500):
+                assert [(s.pk, s.distance_km) for s in search_structures(criteres, premiers=n)[:n]] == whole[:n]
+            for start in range(0, len(whole), 9):
+                apres = Curseur(whole[start][0], whole[start][1])
+                page = [(s.pk, s.distance_km) for s in search_structures(criteres, premiers=5, apres=apres)[:5]]
+                assert page == whole[start + 1:start + 6]
+
+
+def test_the_api_reuses_a_compiled_search_with_another_origin_and_cursor(le_puy):
+    """PostGIS: the API compiles the SQL of a search once per set of filters and runs it again with each
+    origin and cursor. Compiled for one origin and given another's values, it is the SQL of the other.
+    (SpatiaLite compiles each search: its R*Tree box is not named.)"""
+    from structures import selectors
+    from structures.selectors import Curseur, page_de_structures, valeurs_nommees
+
+    for i in range(30):
+        StructureFactory(commune=le_puy, point=point_at_km(le_puy.point, i % 7, i % 5))
+    origins = [le_puy.point, point_at_km(le_puy.point, 5, 3), point_at_km(le_puy.point, -2, 4)]
+    for apres in (None, Curseur(7, 1.5)) if connection.vendor == "postgresql" else ():
+        compiled = [search_structures(Criteres(point=o, rubriques=[Rubrique.ASSMAT]), premiers=4, apres=apres)
+                    .values(*selectors.CHAMPS_RESULTAT, "distance_km")[:4].query.sql_with_params() for o in origins]
+        for origin, (sql, params) in zip(origins, compiled, strict=True):
+            valeurs = valeurs_nommees(origin, apres)
+            reused = [valeurs[p.nom] if getattr(p, "nom", "") else p for p in compiled[0][1]]
+            assert (sql, list(params)) == (compiled[0][0], reused)
+    for origin in origins:  # through the API's cache: the same pages as the search itself
+        criteres = Criteres(point=origin, rubriques=[Rubrique.ASSMAT])
+        whole = [s.pk for s in search_structures(criteres)]
+        pages, apres = [], None
+        while True:
+            lignes, apres = page_de_structures(criteres, apres=apres, limite=4)
+            pages += [ligne["pk"] for ligne in lignes]
+            if apres is None:
+                break
+        assert pages == whole

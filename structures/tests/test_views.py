@@ -113,3 +113,28 @@ def test_without_filters_no_tags_and_the_map_is_an_anchor_away(client, le_puy):
     html = response.content.decode()
     assert response.context["filtres_actifs"] == [] and "mf-filtres" not in html
     assert 'href="#carte-resultats">Carte</a>' in html and 'id="carte-resultats"' in html
+
+
+def test_beyond_200_results_the_page_says_so_and_goes_on(client, le_puy):
+    # 230 fiches 10 m apart, and five at the same point as the 200th: equal distances stay by id.
+    fiches = [StructureFactory(nom=f"Assmat {i:03d}", point=point_at_km(le_puy.point, i / 100)) for i in range(230)]
+    fiches += [StructureFactory(nom=f"Assmat 199-{i}", point=fiches[199].point) for i in range(5)]
+    first = client.get("/recherche/", {"code_insee": "43157"}).content.decode()
+    assert "Plus de 200 résultats" in first and "235 résultats" not in first
+    page_11 = client.get("/recherche/", {"code_insee": "43157", "page": 11}).content.decode()
+    # Not counted beyond 200: the page has no total, and a next page as long as there are results.
+    assert "Page suivante" in page_11 and "Page précédente" in page_11 and "11 / " not in page_11
+    assert 'start="201"' in page_11
+    last = client.get("/recherche/", {"code_insee": "43157", "page": 12}).content.decode()
+    assert "Assmat 229" in last and "Page suivante" not in last
+    past_the_end = client.get("/recherche/", {"code_insee": "43157", "page": 99}).content.decode()
+    assert 'start="221"' in past_the_end and "Assmat 229" in past_the_end  # the last page, as before
+
+
+def test_200_results_or_fewer_are_counted(client, le_puy):
+    for i in range(200):
+        StructureFactory(nom=f"Assmat {i:03d}", point=point_at_km(le_puy.point, i / 100))
+    first = client.get("/recherche/", {"code_insee": "43157"}).content.decode()
+    assert "200 résultats" in first and "Plus de" not in first and "1 / 10" in first
+    last = client.get("/recherche/", {"code_insee": "43157", "page": 10}).content.decode()
+    assert "200 résultats" in last and "10 / 10" in last and "Assmat 199" in last
