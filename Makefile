@@ -7,7 +7,7 @@ PORT ?= 8000
 APT_PACKAGES := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv espeak-ng libharfbuzz-subset0
 APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils
 
-.PHONY: run test setup deps test-deps data serve benchmark lint clean requirements
+.PHONY: run test setup deps test-deps data serve benchmark lint clean requirements prod prod-stop prod-check prod-donnees
 
 run: setup data
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -86,6 +86,21 @@ data: setup
 	$(PY) manage.py recapitulatif_besoins --tout
 	$(PY) manage.py publier_donnees_ouvertes
 
+# The production topology on loopback (docs/deploy.md): nginx (TLS) → 2 gunicorn → PostGIS, Redis, Celery
+# worker and beat, a local SMTP sink. `make prod-check` breaks it one fault at a time (docs/prod-check.md).
+prod: setup
+	bash scripts/prod.sh start
+
+prod-stop:
+	bash scripts/prod.sh stop
+
+prod-check: setup
+	bash scripts/prod-check.sh
+
+# 300,000 fiches and 1,000,000 demandes in the topology's database, for docs/benchmark.md.
+prod-donnees: setup
+	bash scripts/prod.sh donnees-nationales
+
 benchmark: setup
 	$(PY) manage.py benchmark
 
@@ -94,4 +109,5 @@ lint: setup $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
+	-bash scripts/prod.sh stop 2>/dev/null
 	rm -rf $(VENV) node_modules staticfiles .staticfiles-collected var test-artifacts

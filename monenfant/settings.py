@@ -84,6 +84,9 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # The families' form is limited per address; off only for a load test from one address.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# A counter Redis cannot give back (Redis stopped) lets the request through: a family must be able to send
+# its demande during an outage (the readiness probe reports Redis down).
+RATELIMIT_FAIL_OPEN = True
 # The proxies (load balancers) whose X-Forwarded-For is believed, as addresses or networks; nobody else's
 # (monenfant.reseau.client_ip). Rate limits count in the cache (Redis, shared by every app server, when
 # REDIS_URL is set); lockouts in the database.
@@ -189,8 +192,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis stopped: misses and dropped writes, never an error page (monenfant/cache.py).
+            "BACKEND": "monenfant.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that hangs costs a request half a second at most.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -219,7 +225,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 # Every periodic task, in one place (celery beat: exactly one in production).
 CELERY_BEAT_SCHEDULE = {
     "rappel-disponibilites": {"task": "habilitations.tasks.remind_stale_availability", "schedule": 24 * 3600},
-    "boite-d-envoi": {"task": "notifications.tasks.flush_outbox", "schedule": 300},
+    "boite-d-envoi": {"task": "notifications.tasks.flush_outbox", "schedule": 60},
     "purge-des-demandes": {"task": "demandes.tasks.purge_demandes", "schedule": 24 * 3600},
     # Habilitation requests refused, or left without a convention, that have had their time.
     "purge-des-habilitations": {"task": "habilitations.tasks.purge_habilitations", "schedule": 24 * 3600},

@@ -32,3 +32,6 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("favicon.ico", Favicon.as_view()),
 ]
+
+# The database out of reach answers 503 in French; anything else is the 500 page.
+handler500 = "monenfant.pages_erreur.server_error"

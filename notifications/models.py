@@ -31,6 +31,9 @@ class Notification(models.Model):
     # The relay refused it for good (5xx), or every retry failed: nobody sends it again unless asked.
     echec_le = models.DateTimeField("en échec depuis le", null=True, blank=True)
     tentatives = models.PositiveSmallIntegerField(default=0)
+    # After a failed attempt, when the broker's retry is due: the sweep (flush_outbox) leaves the row to it
+    # until then, and takes it if the broker lost it (Redis restarted empty).
+    prochain_essai_le = models.DateTimeField("prochain essai le", null=True, blank=True)
     derniere_erreur = models.TextField("dernière erreur", blank=True)
 
     class Meta:

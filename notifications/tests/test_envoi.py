@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notify
-from notifications.tasks import BAIL, envoyer, flush_outbox, send_notification
+from notifications.tasks import BAIL, envoyer, flush_outbox, message_id, send_notification
 from notifications.tests.smtp import ServeurSMTP
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgis]
@@ -51,6 +51,22 @@ def test_a_hung_relay_holds_no_lock_and_gives_up_after_its_timeout():
     notification.refresh_from_db()
     assert notification.envoyee_le is None and notification.envoi_commence_le is None and notification.echec_le is None
     assert "timed out" in notification.derniere_erreur and notification.tentatives == 1
+
+
+def test_the_sweep_leaves_a_retry_to_its_backoff_and_takes_it_if_the_broker_lost_it():
+    notification = _row(cree_le=timezone.now() - datetime.timedelta(minutes=10))
+    with ServeurSMTP("muet") as relay, override_settings(**relay.settings(timeout=1)):
+        assert envoyer(notification.pk).envoye is False
+    notification.refresh_from_db()
+    attente = notification.prochain_essai_le - timezone.now()
+    assert datetime.timedelta(seconds=50) < attente <= datetime.timedelta(seconds=60), "first retry in a minute"
+    assert flush_outbox() == 0, "the broker's retry is due: the sweep does not undo the backoff"
+    # The retry was due three minutes ago and nothing came (Redis restarted empty): the sweep takes it.
+    Notification.objects.filter(pk=notification.pk).update(
+        prochain_essai_le=timezone.now() - datetime.timedelta(minutes=3))
+    assert flush_outbox() == 1
+    assert message_id(notification) == message_id(Notification.objects.get(pk=notification.pk)), \
+        "every attempt of a row carries one Message-ID"
 
 
 def test_a_family_does_not_wait_for_a_hung_relay_when_a_worker_sends():
