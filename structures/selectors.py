@@ -346,33 +346,44 @@ CHAMPS_RESULTAT = (
 )
 
 
-# The SQL of the API's searches around a point, by everything but the point and the cursor's values.
+# The SQL of the searches around a point, by everything but the point and the cursor's values.
 _SQL_DES_RECHERCHES: dict = {}
 SQL_DES_RECHERCHES_MAX = 500
 
 
-def _lignes_autour(criteres: Criteres, apres: "Curseur | None", nombre: int) -> list[dict]:
-    """search_structures' first `nombre` rows as CHAMPS_RESULTAT and `distance_km`.
-
-    On PostGIS, building and compiling the query cost the API more than running it: its SQL is compiled
-    once for each set of filters, radius, page size and day, and run again with each request's origin and
-    cursor (the named parameters of _parametre; nothing else of the SQL depends on them)."""
-    champs = (*CHAMPS_RESULTAT, "distance_km")
-    if connections["default"].vendor != "postgresql":
-        return list(search_structures(criteres, premiers=nombre, apres=apres).values(*champs)[:nombre])
-    cle = (repr(replace(criteres, point=None)), apres is None, nombre, timezone.localdate())
+def _executer_compilee(cle: tuple, construire, valeurs: dict, gabarit: str = "{}") -> tuple[list[str], list[tuple]]:
+    """PostGIS: run the SQL of construire() (a queryset), compiled once for `cle` (everything its SQL depends
+    on but the named parameters of _parametre), with the request's `valeurs`; `gabarit` wraps it. Returns the
+    columns' names and the rows. Building and compiling such a query cost the search more than running it."""
     compilee = _SQL_DES_RECHERCHES.get(cle)
     if compilee is None:
         if len(_SQL_DES_RECHERCHES) >= SQL_DES_RECHERCHES_MAX:
             _SQL_DES_RECHERCHES.clear()
-        qs = search_structures(criteres, premiers=nombre, apres=apres).values(*champs)[:nombre]
-        compilee = _SQL_DES_RECHERCHES[cle] = qs.query.sql_with_params()
+        sql, params = construire().query.sql_with_params()
+        compilee = _SQL_DES_RECHERCHES[cle] = (gabarit.format(sql), params)
     sql, params = compilee
-    valeurs = valeurs_nommees(criteres.point, apres)
     with connections["default"].cursor() as cursor:
         cursor.execute(sql, [valeurs[p.nom] if isinstance(p, _Reel | _Entier) else p for p in params])
-        noms = [colonne.name for colonne in cursor.description]
-        return [dict(zip(noms, ligne, strict=True)) for ligne in cursor.fetchall()]
+        return [colonne.name for colonne in cursor.description], cursor.fetchall()
+
+
+def _cle(criteres: Criteres, *autres) -> tuple:
+    return (repr(replace(criteres, point=None)), timezone.localdate(), *autres)
+
+
+def _lignes_autour(criteres: Criteres, apres: "Curseur | None", debut: int, fin: int, champs) -> list[dict]:
+    """search_structures' rows debut to fin (excluded) as `champs` and `distance_km`, compiled once on PostGIS
+    (_executer_compilee)."""
+    champs = (*champs, "distance_km")
+
+    def construire():
+        return search_structures(criteres, premiers=fin, apres=apres).values(*champs)[debut:fin]
+
+    if connections["default"].vendor != "postgresql":
+        return list(construire())
+    noms, lignes = _executer_compilee(_cle(criteres, apres is None, debut, fin, champs), construire,
+                                      valeurs_nommees(criteres.point, apres))
+    return [dict(zip(noms, ligne, strict=True)) for ligne in lignes]
 
 
 def valeurs_nommees(point: Point, apres: "Curseur | None") -> dict:
@@ -393,7 +404,7 @@ def page_de_structures(criteres: Criteres, *, apres: Curseur | None, limite: int
             qs = qs.filter(pk__gt=apres.pk)
         lignes = list(qs.values(*CHAMPS_RESULTAT)[:limite + 1])
     else:
-        lignes = _lignes_autour(criteres, apres, limite + 1)
+        lignes = _lignes_autour(criteres, apres, 0, limite + 1, CHAMPS_RESULTAT)
     if len(lignes) <= limite:
         return lignes, None
     derniere = lignes[limite - 1]
@@ -454,12 +465,41 @@ def _numero_de_page(raw) -> int:
 def _compte_plafonne(criteres: Criteres) -> int:
     """How many results, up to PLAFOND_COMPTE + 1. PostGIS counts the first ones the GiST index gives in
     distance order, SpatiaLite the first ones found (no order needed to count): both stop at the cap."""
-    if connections["default"].vendor == "postgresql":
-        qs = _par_proximite(criteres, "default", None)
-    else:
-        qs = _within_radius(_filtrer(Structure.objects.published(), criteres), criteres.point, criteres.rayon_km)
-    qs = qs.annotate(distance_km=great_circle_km(criteres.point)).filter(distance_km__lte=criteres.rayon_km)
-    return qs.values("pk")[:PLAFOND_COMPTE + 1].count()
+    def construire(par_proximite: bool):
+        if par_proximite:
+            qs = _par_proximite(criteres, "default", None)
+        else:
+            qs = _within_radius(_filtrer(Structure.objects.published(), criteres), criteres.point, criteres.rayon_km)
+        qs = qs.annotate(distance_km=great_circle_km(criteres.point)).filter(distance_km__lte=criteres.rayon_km)
+        return qs.values("pk")[:PLAFOND_COMPTE + 1]
+
+    if connections["default"].vendor != "postgresql":
+        return construire(False).count()
+    _, lignes = _executer_compilee(_cle(criteres, "compte"), lambda: construire(True),
+                                   valeurs_nommees(criteres.point, None), "SELECT count(*) FROM ({}) AS premiers")
+    return lignes[0][0]
+
+
+# What the search page shows of each result (its card and its marker on the map).
+CHAMPS_PAGE = (
+    "id", "nom", "rubrique", "type_accueil", "adresse", "code_postal", "commune_id", "lon", "lat",
+    "places_disponibles", "places_mises_a_jour_le", "disponible_a_partir_du", "disponibilite_mise_a_jour_le",
+    "avip_depuis", "avip_jusqu_au", "avip_places", "accueil_handicap", "horaires_atypiques",
+)
+
+
+def _fiches_de_la_page(criteres: Criteres, debut: int, fin: int) -> list[Structure]:
+    """The page's results as fiches with CHAMPS_PAGE only (any other field is read from the database when
+    asked), their commune's name, and `distance_km`."""
+    # from_db takes the values in the order of the model's fields.
+    champs = [f.attname for f in Structure._meta.concrete_fields if f.attname in CHAMPS_PAGE]
+    fiches = []
+    for ligne in _lignes_autour(criteres, None, debut, fin, (*CHAMPS_PAGE, "commune__nom")):
+        fiche = Structure.from_db("default", champs, [ligne[nom] for nom in champs])
+        fiche.commune = Commune.from_db("default", ["code_insee", "nom"], [ligne["commune_id"], ligne["commune__nom"]])
+        fiche.distance_km = ligne["distance_km"]
+        fiches.append(fiche)
+    return fiches
 
 
 def page_de_recherche(criteres: Criteres, numero, taille: int) -> PageDeRecherche:
@@ -468,7 +508,7 @@ def page_de_recherche(criteres: Criteres, numero, taille: int) -> PageDeRecherch
     follows; counts only when that is not enough to tell."""
     numero = _numero_de_page(numero)
     debut = (numero - 1) * taille
-    resultats = list(search_structures(criteres, premiers=debut + taille + 1)[debut:debut + taille + 1])
+    resultats = _fiches_de_la_page(criteres, debut, debut + taille + 1)
     if not resultats and numero > 1:
         # An old link past the end: the last page, as Django's paginator did.
         return page_de_recherche(criteres, math.ceil(search_structures(criteres).count() / taille), taille)

@@ -36,8 +36,9 @@ def home(request):
 def _feature(structure) -> dict:
     """One fiche (a model instance) as a GeoJSON feature: the same as a search result read as values."""
     valeurs = {
-        "pk": structure.pk, "nom": structure.nom, "rubrique": structure.rubrique, "lon": structure.point.x,
-        "lat": structure.point.y, "commune_id": structure.commune_id, "commune__nom": structure.commune.nom,
+        # lon/lat: the point's coordinates, which save() copies (a search's fiches are read without their point).
+        "pk": structure.pk, "nom": structure.nom, "rubrique": structure.rubrique, "lon": structure.lon,
+        "lat": structure.lat, "commune_id": structure.commune_id, "commune__nom": structure.commune.nom,
         "adresse": structure.adresse, "code_postal": structure.code_postal,
         "places_disponibles": structure.places_disponibles, "places_mises_a_jour_le": structure.places_mises_a_jour_le,
         "disponible_a_partir_du": structure.disponible_a_partir_du, "avip_depuis": structure.avip_depuis,

@@ -138,3 +138,18 @@ def test_200_results_or_fewer_are_counted(client, le_puy):
     assert "200 résultats" in first and "Plus de" not in first and "1 / 10" in first
     last = client.get("/recherche/", {"code_insee": "43157", "page": 10}).content.decode()
     assert "200 résultats" in last and "10 / 10" in last and "Assmat 199" in last
+
+
+def test_the_results_page_reads_no_fiche_one_by_one(client, le_puy, django_assert_max_num_queries):
+    """The page's fiches are read with what their card and marker show: a field left out would cost a query
+    per fiche."""
+    import datetime
+
+    for i in range(25):
+        StructureFactory(nom=f"Assmat {i:02d}", point=point_at_km(le_puy.point, i / 10), places_disponibles=i % 3,
+                         disponible_a_partir_du=datetime.date.today() + datetime.timedelta(days=i % 2 * 30))
+    StructureFactory(creche=True, avip=True, point=point_at_km(le_puy.point, 0.05))
+    client.get("/recherche/", {"code_insee": "43157"})
+    with django_assert_max_num_queries(12):
+        html = client.get("/recherche/", {"code_insee": "43157"}).content.decode()
+    assert "26 résultats" in html and "AVIP" in html and "Place disponible dès le" in html
