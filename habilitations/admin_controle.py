@@ -40,8 +40,9 @@ class MoisFilter(admin.SimpleListFilter):
         return f"{selectors.mois_choisi(super().value()):%Y-%m}"
 
     def choices(self, changelist):
+        value = self.value()  # once: each reading works out the last 12 months again
         for lookup, title in self.lookup_choices:
-            yield {"selected": self.value() == lookup, "display": title,
+            yield {"selected": value == lookup, "display": title,
                    "query_string": changelist.get_query_string({self.parameter_name: lookup})}
 
     def queryset(self, request, queryset):

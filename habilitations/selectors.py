@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from monenfant import calendrier
 from monenfant.regles import CONSERVATION_ACTIVITE_MOIS
+from structures.enums import Rubrique
 
 from .activite import FIELDS, mois_de
 from .enums import Role
@@ -39,11 +40,15 @@ def personnes(departements: set[str] | None, *, queryset: QuerySet | None = None
     actuelles = Affectation.objects.filter(role=Role.LINF)
     retirees = PersonneHabilitee.objects.filter(user__isnull=False, retiree_le__isnull=False)
     if departements is not None:
-        actuelles = actuelles.filter(structure__commune__departement__in=departements)
+        # A LINF role is on a LINF fiche (Affectation.clean), which carries its département: the few LINF fiches
+        # of the département, rather than all its fiches through their communes (17,531 in Paris).
+        actuelles = actuelles.filter(structure__rubrique=Rubrique.LINF, structure__departement__in=departements)
         retirees = retirees.filter(demande__structures__commune__departement__in=departements)
     queryset = User.objects.all() if queryset is None else queryset
-    # Ids first: a few thousand at most, and PostgreSQL plans an OR of two subqueries poorly.
-    ids = set(actuelles.values_list("user_id", flat=True)) | set(retirees.values_list("user_id", flat=True))
+    # One UNION of the two as a subquery, which PostgreSQL hashes once: an OR of two subqueries was planned
+    # poorly, and the ids read first made each query of the page carry the country's 1,647 ids as literals
+    # (composed, sent and parsed three times a page: 12 to 22 ms each).
+    ids = actuelles.order_by().values("user_id").union(retirees.order_by().values("user_id"))
     return queryset.filter(pk__in=ids)
 
 

@@ -211,6 +211,31 @@ def test_the_page_runs_as_many_queries_for_many_persons(client, scenario):
     assert queries() == few
 
 
+@pytest.mark.parametrize("who", ["cnaf", "agent"])
+def test_the_persons_are_chosen_by_the_database_not_sent_to_it(client, scenario, who):
+    # The country has 1,647 persons: their ids written into each query of the page cost more than the page.
+    person = (make_person(Role.CNAF_ADMIN, email="cnaf@example.fr") if who == "cnaf"
+              else make_person(Role.CAF_AGENT, caf_code="43", email="agent@caf43.example.fr"))
+    client.force_login(person)
+
+    def sql_sent(url):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+            assert response.status_code == 200
+            response.content  # noqa: B018 (the CSV is read as it streams)
+        return sum(len(q["sql"]) for q in captured)
+
+    with at(20):
+        page, export = sql_sent(PAGE), sql_sent(CSV)
+        added = [open_linf(f"PIF {i}", CommuneFactory(code_insee="43089"), person_email=f"p{i}@pif43.example.fr")[1]
+                 for i in range(20)]
+        assert len(rows(client.get(PAGE))) > 20
+        assert sql_sent(CSV) == export
+        # The page names the LINF of the persons it shows (50 at most), in two queries: nothing else grows.
+        shown = len(", ".join(str(p.pk) for p in added)) + len(", ")
+        assert page < sql_sent(PAGE) <= page + 2 * shown
+
+
 def test_the_daily_purge_keeps_the_twelve_months_the_page_offers():
     """The retention rule (README): the current month and the 11 before it; older counts are deleted."""
     from habilitations.purge import purge_expired
