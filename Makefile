@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 APT_PACKAGES := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv espeak-ng libharfbuzz-subset0
-APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils
+APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils nginx-light openssl
 
 .PHONY: run test setup deps test-deps data serve benchmark lint clean requirements prod prod-stop prod-check prod-donnees
 

@@ -10,6 +10,7 @@
 #   scripts/prod.sh donnees-nationales    300,000 fiches and 1,000,000 demandes, for docs/benchmark.md
 #   scripts/prod.sh start-one|stop-one SERVICE   one of: pg redis smtp web1 web2 worker beat nginx
 #   scripts/prod.sh env                   the environment the services run with (source it)
+#   scripts/prod.sh check-config          render deploy/'s files and have nginx and gunicorn check them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -111,7 +112,7 @@ certificate() {
   chmod 600 "$PROD_DIR/tls/key.pem"
 }
 
-start_nginx() {
+render_nginx() {
   local dir=$PROD_DIR/nginx servers=""
   mkdir -p "$dir/tmp" "$dir/erreurs"
   for port in "${WEB_PORTS[@]}"; do servers+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "; done
@@ -142,8 +143,13 @@ http {
     include $dir/monenfant.conf;
 }
 EOF
-  $PY manage.py shell -v0 -c "from monenfant.pages_erreur import ecrire_page_indisponible as e; e('$dir/erreurs')"
   nginx -t -q -c "$dir/nginx.conf" -p "$dir"
+}
+
+start_nginx() {
+  local dir=$PROD_DIR/nginx
+  render_nginx
+  $PY manage.py shell -v0 -c "from monenfant.pages_erreur import ecrire_page_indisponible as e; e('$dir/erreurs')"
   if pid_alive "$dir/nginx.pid"; then nginx -s reload -c "$dir/nginx.conf" -p "$dir"; else nginx -c "$dir/nginx.conf" -p "$dir"; fi
 }
 stop_nginx() { pid_alive "$PROD_DIR/nginx/nginx.pid" && nginx -s quit -c "$PROD_DIR/nginx/nginx.conf" -p "$PROD_DIR/nginx" 2>/dev/null; sleep 0.3; true; }
@@ -210,6 +216,10 @@ case ${1:-start} in
   start-one) load_env; start_one "$2" ;;
   stop-one) load_env; stop_one "$2" ;;
   env) write_env; cat "$PROD_DIR/env" ;;
+  # The files of deploy/ as the services read them, checked by nginx and gunicorn themselves (a test runs it).
+  check-config)
+    load_env; certificate; render_nginx
+    GUNICORN_BIND=127.0.0.1:${WEB_PORTS[0]} "$ROOT/.venv/bin/gunicorn" --check-config -c "$ROOT/deploy/gunicorn.conf.py" monenfant.wsgi ;;
   donnees-nationales)
     load_env
     $PY manage.py generate_national

@@ -14,6 +14,7 @@ Message-ID received twice by the SMTP sink: only the window README's "Mail" name
 import email
 import email.policy
 import os
+import random
 import signal
 import subprocess
 import threading
@@ -38,7 +39,7 @@ from demandes.models import OBJET_NOTIFICATIONS, Demande
 from habilitations.enums import Role
 from habilitations.models import Affectation, User
 from notifications.models import Notification
-from structures.models import Commune
+from structures.models import Commune, Structure
 
 PROD = Path(settings.BASE_DIR) / "scripts" / "prod.sh"
 SEARCHES = [
@@ -92,8 +93,12 @@ def _get(url: str, headers: dict | None = None, body: bool = False) -> tuple[int
 class CheckFamily(Family):
     """A family of benchmark_demandes, each demande from an address of its own (within the form's limit)."""
 
+    # Addresses of one run: the limits counted by an earlier run (kept in Redis for an hour) do not apply.
+    reseau = random.randrange(1, 255)
+
     def _one_demande(self, family: str) -> None:
-        adresse = f"10.{self.number}.{len(self.references) + sum(self.errors.values())}.7"
+        envoyees = len(self.references) + sum(self.errors.values())
+        adresse = f"10.{self.reseau}.{self.number}.{envoyees % 250 + 1}"
         # Over HTTPS, Django's CSRF check wants the page the form came from, as a browser sends it.
         self.opener.addheaders = [("X-Forwarded-For", adresse), ("Referer", f"{self.base}/demande-information/")]
         super()._one_demande(family)
@@ -133,7 +138,14 @@ class Command(BaseCommand):
             rows.append(row)
             self.stdout.write(_table([row]).splitlines()[-1])
         self._sink("accepte")
-        text = _table(rows) + f"\n\nDurée totale : {(time.monotonic() - started) / 60:.1f} min.\n"
+        text = (
+            "# Pannes de la topologie de production (make prod-check)\n\n"
+            f"Dernier passage : {timezone.localtime():%d/%m/%Y %H:%M}, {os.cpu_count()} cœurs, sur `make prod` "
+            f"({_nombre(Demande.objects.count())} demandes, {_nombre(Structure.objects.count())} fiches). Commande : `make prod` "
+            "puis `make prod-check` ; une panne : `bash scripts/prod-check.sh --seulement redis`. Ce que chaque "
+            "ligne vérifie : docs/deploy.md.\n\n"
+            + _table(rows) + f"\n\nDurée totale : {(time.monotonic() - started) / 60:.1f} min.\n"
+        )
         self.stdout.write("\n" + text)
         if rapport:
             Path(rapport).write_text(text, encoding="utf-8")
@@ -337,7 +349,7 @@ class Command(BaseCommand):
         status, page = _get(self.base + "/administration/notifications/notification/?etat=echec",
                             {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}, body=True)
         session.delete()
-        return status == 200 and page.count("destinataire refuse") >= min(failures, 20)
+        return status == 200 and failures > 0 and page.count("destinataire refuse") >= min(failures, 20)
 
     def _clean(self, depuis=None) -> None:
         """What the check made: its demandes, their emails and the others of the run, its person."""
@@ -348,6 +360,10 @@ class Command(BaseCommand):
         for path in self.courriels.glob("*.eml"):
             path.unlink()
         self._references = set()
+
+
+def _nombre(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
 
 
 def _notification_pk(path: Path) -> int | None:
