@@ -5,8 +5,9 @@ and its rate limit must be off for the run (RATELIMIT_ENABLE=false), as every fa
 
 Each family is a browser of its own (cookies), one demande after the other until the end of the run: the
 first page, then each step posted and the page it leads to, to the confirmation. `--pause 3` makes each
-family take 3 seconds on each page before sending it (a person reading and typing); without it, the
-families send as fast as the server answers (the most demandes a minute it sustains).
+family take 3 seconds on each page on average before sending it (a person reading and typing: from 1.5 to
+4.5 s), the families arriving over the time of one form; without it, they all start at once and send as fast
+as the server answers (the most demandes a minute it sustains).
 
 Emails: with `--smtp PORT`, the command listens on 127.0.0.1:PORT (start the Celery worker with
 EMAIL_URL=smtp://127.0.0.1:PORT) and counts what arrives, per recipient and demande reference: each one
@@ -37,6 +38,9 @@ MARKER = "charge.monenfant.invalid"
 START = "/demande-information/"
 SUBJECT_LINF = "monenfant : une nouvelle demande"
 FIRST_PAGE = "page d'accueil du formulaire"
+
+
+STEPS = 7  # pages sent, the first (commune) to the last (recapitulatif)
 
 
 def _steps(commune: Commune, family: str) -> list[tuple[str, dict]]:
@@ -73,6 +77,7 @@ class Family(threading.Thread):
         self.submissions: list[float] = []
         self.references: list[str] = []
         self.errors: Counter = Counter()
+        self.random = random.Random(number)  # the same run each time
 
     def _call(self, path: str, data: dict | None = None) -> tuple[int, str]:
         """(status, where a redirection goes, else "")."""
@@ -104,12 +109,15 @@ class Family(threading.Thread):
         return location
 
     def _think(self):
+        # Between half and one and a half times the pause: identical people would stay in step and all send
+        # their demande within the same seconds, which no real crowd does.
         if self.pause:
-            time.sleep(self.pause)
+            time.sleep(self.random.uniform(0.5, 1.5) * self.pause)
 
     def run(self):
         if self.pause:
-            time.sleep(random.Random(self.number).uniform(0, self.pause))  # families do not arrive in step
+            # Families arrive over the time of one form, so that they are at every step at once.
+            time.sleep(self.random.uniform(0, self.pause * (STEPS + 1)))
         i = 0
         while time.monotonic() < self.until:
             started = time.perf_counter()
@@ -153,7 +161,7 @@ class Command(BaseCommand):
         parser.add_argument("--familles", type=int, default=50)
         parser.add_argument("--duree", type=int, default=60, help="secondes (une demande commencée va à son terme)")
         parser.add_argument("--pause", type=float, default=0.0,
-                            help="secondes passées par chaque famille sur chaque page avant de l'envoyer (0 : aucune)")
+                            help="secondes passées en moyenne par chaque famille sur chaque page avant de l'envoyer (0 : aucune)")
         parser.add_argument("--commune", default="43157", help="code INSEE d'une commune servie par un guichet ouvert")
         parser.add_argument("--smtp", type=int, default=0,
                             help="port local où recevoir les courriels (le worker Celery a EMAIL_URL=smtp://127.0.0.1:PORT)")
