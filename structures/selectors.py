@@ -109,7 +109,7 @@ class _Entier(int):
 def _parametre(valeur, nom: str):
     """A number of the search that changes with each request (the origin, the cursor): a plain number for
     the database, named so that the SQL of a search can be compiled once and reused with other values
-    (_lignes_autour). Passed as is to the SQL (expressions, never through a field's conversion, which would
+    (_executer_compilee). Passed as is to the SQL (expressions, never through a field's conversion, which would
     return a plain number: its name, and so the new value, would be lost)."""
     parametre = (_Entier if isinstance(valeur, int) else _Reel)(valeur)
     parametre.nom = nom
@@ -128,9 +128,9 @@ class _Nomme(Func):
 
 
 class _GreatCircleKm(Func):
-    """The haversine formula on the columns lat/lon, written as one SQL expression: the same arithmetic, in
-    the same order, as the tree of Django functions it replaces (same numbers), at a fraction of the ORM's
-    cost (a search builds it three or four times, and each node of a tree is copied and compiled)."""
+    """The haversine formula on the columns lat/lon, written as one SQL expression whose origin is named
+    (_parametre): the same arithmetic, in the same order, as the tree of Django functions it replaced (the
+    same numbers on both backends)."""
 
     output_field = FloatField()
 
