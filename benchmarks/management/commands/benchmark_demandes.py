@@ -194,7 +194,7 @@ class Command(BaseCommand):
             self._clean_up(stored)
         if not ok:
             raise CommandError("Des demandes ou des courriels manquent ou sont en double : voir ci-dessus.")
-        self.stdout.write(self.style.SUCCESS("Chaque demande est enregistrée et chaque courriel reçu une fois."))
+        self.stdout.write(self.style.SUCCESS("Chaque demande est enregistrée et chaque courriel attendu part une fois."))
 
     @staticmethod
     def _families(references: list[str]) -> list[tuple[str, str]]:
@@ -223,7 +223,7 @@ class Command(BaseCommand):
             twice = sum(1 for n in received.values() if n > 1)
             missing = sum(1 for pair in expected if not received[pair])
             return {"attendus": len(expected), "recus": sum(received.values()), "doubles": twice, "manquants": missing,
-                    "source": f"serveur SMTP local ({sink.messages} messages)", "problemes": twice + missing}
+                    "source": f"serveur SMTP local ({sink.messages} messages)", "verbe": "reçus", "problemes": twice + missing}
         rows = self._outbox(references)
         while rows.filter(envoyee_le__isnull=True).exists() and time.monotonic() < deadline:
             time.sleep(1)
@@ -231,7 +231,7 @@ class Command(BaseCommand):
         twice = sent.filter(tentatives__gt=1).count()
         missing = len(expected) - sent.count()
         return {"attendus": len(expected), "recus": sent.count(), "doubles": twice, "manquants": missing,
-                "source": "boîte d'envoi (plus d'une tentative : peut-être envoyé deux fois)",
+                "source": "boîte d'envoi (plus d'une tentative : peut-être envoyé deux fois)", "verbe": "envoyés",
                 "problemes": twice + abs(missing) + (rows.count() - len(expected))}
 
     @staticmethod
@@ -263,7 +263,7 @@ class Command(BaseCommand):
         for name in names:
             values = [v for t in threads for v in t.steps.get(name, [])]
             w(f"  {name:30} {len(values):5}  {_ms(values)}")
-        w(f"Courriels ({emails['source']}) : {emails['recus']} reçus pour {emails['attendus']} attendus, "
+        w(f"Courriels ({emails['source']}) : {emails['recus']} {emails['verbe']} pour {emails['attendus']} attendus, "
           f"{emails['doubles']} en double, {emails['manquants']} manquants")
         w(f"Erreurs : {dict(errors) or 'aucune'}")
 
