@@ -33,8 +33,9 @@ def home(request):
     return render(request, "structures/home.html", _form_context(request.GET))
 
 
-def _feature(structure) -> dict:
-    """One fiche (a model instance) as a GeoJSON feature: the same as a search result read as values."""
+def _feature(structure, today: datetime.date | None = None, url: tuple[str, str] | None = None) -> dict:
+    """One fiche (a model instance) as a GeoJSON feature: the same as a search result read as values. A page
+    of them passes the day and the fiches' URL pattern, read once."""
     valeurs = {
         # lon/lat: the point's coordinates, which save() copies (a search's fiches are read without their point).
         "pk": structure.pk, "nom": structure.nom, "rubrique": structure.rubrique, "lon": structure.lon,
@@ -46,7 +47,7 @@ def _feature(structure) -> dict:
     }
     if hasattr(structure, "distance_km"):
         valeurs["distance_km"] = structure.distance_km
-    return feature_de_valeurs(valeurs, timezone.localdate(), url_fiche_gabarit())
+    return feature_de_valeurs(valeurs, today or timezone.localdate(), url or url_fiche_gabarit())
 
 
 RUBRIQUES_LIBELLES = dict(Rubrique.choices)
@@ -198,15 +199,17 @@ def recherche(request):
     query["code_insee"] = commune.code_insee
     query["commune"] = str(commune)
     en_ligne = selectors.linfs_answering_online(commune)
+    today, url = timezone.localdate(), url_fiche_gabarit()
     context.update(
-        commune=commune, criteres=criteres, today=timezone.localdate(), page=page, plafond=selectors.PLAFOND_COMPTE,
+        commune=commune, criteres=criteres, today=today, page=page, plafond=selectors.PLAFOND_COMPTE,
         querystring=query.urlencode(),
         initiatives=list(InitiativeLocale.objects.pour_commune(commune)[:3]),
         en_ligne=en_ligne, en_ligne_pks={s.pk for s in en_ligne},
         filtres_actifs=_filtres_actifs(query, criteres),
         adresse=adresse, adresse_saisie=adresse["texte"] if adresse else "",
         plus_large=next((r for r in context["rayons"] if r > criteres.rayon_km), None),
-        carte={"centre": [point.y, point.x], "features": [_feature(s) for s in page.object_list]},
+        carte={"centre": [point.y, point.x],
+               "features": [_feature(s, today, url) for s in page.object_list]},
     )
     response = render(request, "structures/recherche.html", context)
     if params.get("page", "1") == "1":  # the next pages are the same search
