@@ -1,7 +1,9 @@
 """Load test: N families fill in and send the demande form at the same time against a running server.
 
-Run it on a test site (it creates demandes, then deletes them): the server must share this database,
-and its rate limit must be off for the run (RATELIMIT_ENABLE=false), as every family comes from 127.0.0.1.
+Run it on a test site (it creates demandes, then deletes them): the server must share this database.
+Every demande comes from an address of its own (X-Forwarded-For, 10.x.y.z, new for each run), as behind a
+load balancer: the server must believe loopback (TRUSTED_PROXIES=127.0.0.1, as `make prod` does), or run
+with its rate limit off (RATELIMIT_ENABLE=false), else the form's limit of 5 demandes an hour applies.
 
 Each family is a browser of its own (cookies), one demande after the other until the end of the run: the
 first page, then each step posted and the page it leads to, to the confirmation. `--pause 3` makes each
@@ -66,6 +68,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 class Family(threading.Thread):
     """One browser: its own cookies, one demande after the other until the end of the run."""
+
+    # The addresses of one run (10.<run>.<family>.<demande>): the limits an earlier run counted do not apply.
+    reseau = random.randrange(1, 255)
 
     def __init__(self, number: int, base: str, commune: Commune, until: float, pause: float = 0.0):
         super().__init__(daemon=True)
@@ -133,6 +138,10 @@ class Family(threading.Thread):
             i += 1
 
     def _one_demande(self, family: str) -> None:
+        envoyees = len(self.references) + sum(self.errors.values())
+        # Over https, Django's CSRF check wants the page the form came from, as a browser sends it.
+        self.opener.addheaders = [("X-Forwarded-For", f"10.{self.reseau}.{self.number % 250}.{envoyees % 250 + 1}"),
+                                  ("Referer", f"{self.base}{START}")]
         first = time.perf_counter()
         self._call(START)
         self.steps.setdefault(FIRST_PAGE, []).append(time.perf_counter() - first)

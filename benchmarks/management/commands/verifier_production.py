@@ -14,7 +14,6 @@ Message-ID received twice by the SMTP sink: only the window README's "Mail" name
 import email
 import email.policy
 import os
-import random
 import signal
 import subprocess
 import threading
@@ -90,20 +89,6 @@ def _get(url: str, headers: dict | None = None, body: bool = False) -> tuple[int
         return 0, type(error).__name__
 
 
-class CheckFamily(Family):
-    """A family of benchmark_demandes, each demande from an address of its own (within the form's limit)."""
-
-    # Addresses of one run: the limits counted by an earlier run (kept in Redis for an hour) do not apply.
-    reseau = random.randrange(1, 255)
-
-    def _one_demande(self, family: str) -> None:
-        envoyees = len(self.references) + sum(self.errors.values())
-        adresse = f"10.{self.reseau}.{self.number}.{envoyees % 250 + 1}"
-        # Over HTTPS, Django's CSRF check wants the page the form came from, as a browser sends it.
-        self.opener.addheaders = [("X-Forwarded-For", adresse), ("Referer", f"{self.base}/demande-information/")]
-        super()._one_demande(family)
-
-
 class Command(BaseCommand):
     help = "Casse la topologie de `make prod` une panne après l'autre et imprime le tableau (docs/prod-check.md)."
 
@@ -177,9 +162,9 @@ class Command(BaseCommand):
             worker.start()
         return workers
 
-    def _families(self, seconds: float, count: int, pause: float = 0.5) -> list[CheckFamily]:
+    def _families(self, seconds: float, count: int, pause: float = 0.5) -> list[Family]:
         until = time.monotonic() + seconds
-        families = [CheckFamily(n, self.base, self.commune, until, pause=pause) for n in range(count)]
+        families = [Family(n, self.base, self.commune, until, pause=pause) for n in range(count)]
         for family in families:
             family.start()
         return families
@@ -302,7 +287,7 @@ class Command(BaseCommand):
         row.requetes += len(results)
         row.echecs += sum(1 for r in results if r[1] != 200)
 
-    def _finish_families(self, row: Ligne, families: list[CheckFamily]) -> None:
+    def _finish_families(self, row: Ligne, families: list[Family]) -> None:
         for family in families:
             family.join()
         row.requetes += sum(len(f.requests) for f in families)
