@@ -7,7 +7,7 @@ PORT ?= 8000
 APT_PACKAGES := gdal-bin libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv espeak-ng libharfbuzz-subset0
 APT_TEST_PACKAGES := postgresql-15-postgis-3 redis-server chromium poppler-utils nginx-light openssl
 
-.PHONY: run test setup deps test-deps data serve benchmark lint clean requirements prod prod-stop prod-check prod-donnees
+.PHONY: run test setup deps test-deps test-apt data serve benchmark lint clean requirements prod prod-stop prod-check prod-donnees prod-benchmark
 
 run: setup data
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -23,7 +23,10 @@ deps:
 	@bash scripts/apt-ensure.sh $(APT_PACKAGES)
 	@command -v npm >/dev/null || bash scripts/apt-ensure.sh nodejs npm
 
-test-deps: $(VENV)/.installed-dev
+# The system packages first: the venv is made with a Python that must load SpatiaLite.
+test-deps: test-apt $(VENV)/.installed-dev
+
+test-apt:
 	@bash scripts/apt-ensure.sh $(APT_PACKAGES) $(APT_TEST_PACKAGES)
 
 # What production runs (requirements.txt), every package pinned with its hashes: pip refuses a file whose
@@ -100,6 +103,10 @@ prod-check: setup
 # 300,000 fiches and 1,000,000 demandes in the topology's database, for docs/benchmark.md.
 prod-donnees: setup
 	bash scripts/prod.sh donnees-nationales
+
+# The load figures of docs/benchmark.md, on `make prod` after `make prod-donnees` (about 12 minutes).
+prod-benchmark: setup
+	bash scripts/prod-benchmark.sh
 
 benchmark: setup
 	$(PY) manage.py benchmark

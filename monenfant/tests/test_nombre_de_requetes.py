@@ -11,6 +11,7 @@ from habilitations.models import Affectation, User
 from structures.enums import Rubrique
 from structures.models import Commune, Structure
 from structures.tests.factories import StructureFactory
+from structures.views import PAGE_SIZE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
 
@@ -35,11 +36,12 @@ PAGES = [
 
 
 def grow(times: int):
-    """More of what these pages list: demandes for the demo LINF of Le Puy, crèches around it."""
+    """More of what these pages list: demandes for the demo LINF of Le Puy, crèches around it (more than a page
+    of search results each time: a second page costs the search one bounded count, not one query a row)."""
     linf = Affectation.objects.get(user__email=f"linf43@{DEMO_DOMAIN}").structure
     le_puy = Commune.objects.get(code_insee="43157")
     make_demandes(linf, le_puy, 10 * times)
-    StructureFactory.create_batch(5 * times, creche=True, commune=le_puy, point=le_puy.point)
+    StructureFactory.create_batch(PAGE_SIZE + 5 * times, creche=True, commune=le_puy, point=le_puy.point)
 
 
 def url_of(url: str) -> str:
