@@ -118,7 +118,7 @@ render_nginx() {
   for port in "${WEB_PORTS[@]}"; do servers+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "; done
   sed -e "s#@ROOT@#$ROOT#g" -e "s#@HTTPS_PORT@#$HTTPS_PORT#g" -e "s#@HTTP_PORT@#$HTTP_PORT#g" \
       -e "s#@SERVER_NAME@#localhost#g" -e "s#@CERT@#$PROD_DIR/tls/cert.pem#g" -e "s#@KEY@#$PROD_DIR/tls/key.pem#g" \
-      -e "s#@APP_SERVERS@#$servers#g" -e "s#@ERROR_ROOT@#$dir/erreurs#g" \
+      -e "s#@APP_SERVERS@#$servers#g" -e "s#@ERROR_ROOT@#$dir/erreurs#g" -e "s#@ACCESS_LOG@#$dir/access.log#g" \
       deploy/nginx/monenfant.conf > "$dir/monenfant.conf"
   # The main file of a Debian nginx, reduced to what this topology needs (the site is the file above).
   cat > "$dir/nginx.conf" <<EOF
