@@ -190,8 +190,8 @@ class Command(BaseCommand):
         row = Ligne("PostgreSQL arrêté 5 s puis redémarré pendant des recherches")
         workers = self._searches(30)
         time.sleep(6)
+        down = time.monotonic()  # before the command: the server stops while pg_ctl waits for it
         self._service("stop-one", "pg")
-        down = time.monotonic()
         time.sleep(5)
         self._service("start-one", "pg")
         up = time.monotonic()
