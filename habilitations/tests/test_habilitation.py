@@ -244,7 +244,9 @@ def test_a_notification_survives_a_failed_send_and_the_outbox_sends_it_later(cli
     pending = Notification.objects.filter(envoyee_le__isnull=True)
     assert pending.count() == 2 and all(n.tentatives >= 1 for n in pending)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    pending.update(cree_le=timezone.now() - datetime.timedelta(minutes=5))
+    # Five minutes pass: the rows are older than the sweep's two minutes, and their next attempt is overdue.
+    cinq_minutes_plus_tot = timezone.now() - datetime.timedelta(minutes=5)
+    pending.update(cree_le=cinq_minutes_plus_tot, prochain_essai_le=cinq_minutes_plus_tot)
     assert flush_outbox() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["claire.vidal@agglo43.example.fr", "linf@caf43.example.fr"]
     assert flush_outbox() == 0
