@@ -99,7 +99,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, base, rapport, seulement, **options):
         self.base = base.rstrip("/")
-        self.courriels = Path(os.environ.get("PROD_DIR", Path(settings.BASE_DIR) / "var" / "prod")) / "courriels"
+        self.prod_dir = Path(os.environ.get("PROD_DIR", Path(settings.BASE_DIR) / "var" / "prod"))
+        self.courriels = self.prod_dir / "courriels"
         if _get(self.base + "/sante/pret/")[0] != 200:
             raise CommandError(f"La topologie ne répond pas prête sur {self.base} : lancez d'abord `make prod`.")
         self.commune = Commune.objects.get(code_insee="43157")
@@ -145,7 +146,7 @@ class Command(BaseCommand):
 
     def _kill(self, service: str) -> None:
         """SIGKILL to the service's whole process group: no goodbye, as when a machine loses a process."""
-        pidfile = PROD.parent.parent / "var" / "prod" / f"{service}.pid"
+        pidfile = self.prod_dir / f"{service}.pid"
         os.killpg(int(pidfile.read_text()), signal.SIGKILL)
         pidfile.unlink()
 
