@@ -65,8 +65,6 @@ def test_the_sweep_leaves_a_retry_to_its_backoff_and_takes_it_if_the_broker_lost
     Notification.objects.filter(pk=notification.pk).update(
         prochain_essai_le=timezone.now() - datetime.timedelta(minutes=3))
     assert flush_outbox() == 1
-    assert message_id(notification) == message_id(Notification.objects.get(pk=notification.pk)), \
-        "every attempt of a row carries one Message-ID"
 
 
 def test_a_family_does_not_wait_for_a_hung_relay_when_a_worker_sends():
@@ -113,7 +111,9 @@ def _send_in_child(pk: int) -> None:
 def test_a_worker_killed_after_the_relay_accepted_is_the_only_email_sent_twice():
     if connection.vendor != "postgresql":
         pytest.skip("a killed process shares the database only with a server (the PostGIS pass runs it)")
-    premier, second, troisieme = (_row(sujet=f"Essai {i}") for i in range(3))
+    # Written five minutes ago: old enough for the sweep, which must still leave them alone.
+    il_y_a_cinq_minutes = timezone.now() - datetime.timedelta(minutes=5)
+    premier, second, troisieme = (_row(sujet=f"Essai {i}", cree_le=il_y_a_cinq_minutes) for i in range(3))
     child = {}
 
     def kill_sender():
@@ -130,8 +130,6 @@ def test_a_worker_killed_after_the_relay_accepted_is_the_only_email_sent_twice()
         # A worker that died before the relay accepted anything: its lease runs out too, and that send is
         # the first one the family gets.
         Notification.objects.filter(pk=second.pk).update(envoi_commence_le=timezone.now(), tentatives=1)
-        old = timezone.now() - datetime.timedelta(minutes=5)
-        Notification.objects.update(cree_le=old)
 
         assert envoyer(premier.pk) is None, "its lease still runs: nobody sends it"
         assert envoyer(troisieme.pk).envoye
@@ -146,6 +144,9 @@ def test_a_worker_killed_after_the_relay_accepted_is_the_only_email_sent_twice()
     sujets = sorted(line for message in relay.recus for line in message.splitlines() if line.startswith("Subject:"))
     assert sujets == ["Subject: Essai 0", "Subject: Essai 0", "Subject: Essai 1", "Subject: Essai 2"], \
         "twice only the one whose worker died after the relay accepted it"
+    # Both copies carry the row's one Message-ID: a mailbox that dedupes (and make prod-check) sees one email.
+    identifiants = [line for message in relay.recus for line in message.splitlines() if line.startswith("Message-ID:")]
+    assert identifiants.count(f"Message-ID: {message_id(premier)}") == 2 and len(set(identifiants)) == 3
 
 
 @pytest.mark.django_db
