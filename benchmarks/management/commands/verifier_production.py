@@ -299,7 +299,7 @@ class Command(BaseCommand):
         references = [ref for f in families for ref in f.references]
         saved = set(Demande.objects.filter(reference__in=references).values_list("reference", flat=True))
         row.perdues += len(set(references) - saved)
-        self._references = getattr(self, "_references", set()) | set(references)
+        self._references |= set(references)
         row.notes.append(f"{len(references)} demandes confirmées aux familles, {len(saved)} en base"
                          + (f" ; erreurs : {dict(errors)}" if errors else ""))
 
