@@ -434,3 +434,19 @@ def pytest_runtest_call(item):
             pytrace=False,
         )
     return result
+
+
+@pytest.fixture(autouse=True)
+def baremes(request):
+    """The barèmes the migration seeds, seeded again when a test with transaction=True (a live server, a real
+    worker) has flushed them on this worker: the simulator's pages and API are reached from every app's tests."""
+    if "django_db" not in {m.name for m in request.node.iter_markers()}:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from simulateur.models import Bareme, SourceParametre, TauxEffort
+    from simulateur.seed import seed_psu
+    from simulateur.seed_cmg import seed_cmg
+
+    if not Bareme.objects.exists():
+        seed_psu(Bareme, TauxEffort)
+        seed_cmg(Bareme, TauxEffort, SourceParametre)
