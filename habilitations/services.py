@@ -31,6 +31,7 @@ from django.utils.http import urlsafe_base64_encode
 from notifications.services import notify
 from structures.enums import Rubrique
 from structures.models import CreneauDisponible, Structure
+from structures.services import condenser_semaines
 
 from . import modeles
 from .enums import Role, StatutAvenant, StatutHabilitation, TypeDocument
@@ -85,6 +86,7 @@ def update_fiche(*, structure: Structure, valeurs: Mapping[str, object],
         CreneauDisponible.objects.bulk_create(
             [CreneauDisponible(structure=structure, jour=j, demi_journee=d) for j, d in sorted(new_creneaux)]
         )
+        condenser_semaines([structure.pk])
     return structure
 
 

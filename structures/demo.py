@@ -22,6 +22,7 @@ from .models import (
     Organisme,
     Structure,
 )
+from .services import condenser_semaines
 
 SEED = 43064
 
@@ -100,6 +101,7 @@ def _upsert(*, rubrique, nom, commune, horaires, communes_desservies=(), **field
     Horaire.objects.bulk_create(
         [Horaire(structure=structure, jour=j, ouverture=o, fermeture=f) for j, o, f in horaires]
     )
+    condenser_semaines([structure.pk])
     if communes_desservies:
         structure.communes_desservies.set(communes_desservies)
     return structure

@@ -308,6 +308,34 @@ class Structure(models.Model):
     # Assistant maternel: conditions of accueil and availability, kept by the person themself.
     disponible_a_partir_du = models.DateField("place disponible à partir du", null=True, blank=True)
     disponibilite_mise_a_jour_le = models.DateTimeField("disponibilité mise à jour le", null=True, blank=True)
+    # A crèche's places by age group (declared in /pro/ with places_mises_a_jour_le): what a family with a
+    # baby looks for is not a place for a child of two.
+    places_bebes = models.PositiveSmallIntegerField("places pour les bébés (moins de 18 mois)", null=True, blank=True)
+    places_moyens = models.PositiveSmallIntegerField("places pour les moyens (18 à 30 mois)", null=True, blank=True)
+    places_grands = models.PositiveSmallIntegerField("places pour les grands (plus de 30 mois)", null=True, blank=True)
+    # What a family pays before aids: an assistant maternel's net hourly salary and allowances, a micro-crèche
+    # outside the PSU's hourly price. The search puts a monthly cost beside the fiche with them.
+    tarif_horaire = models.DecimalField(
+        "tarif horaire (€)", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0, "Le tarif ne peut pas être négatif.")],
+        help_text="Assistant maternel : salaire horaire net. Micro-crèche hors PSU : prix d'une heure d'accueil.",
+    )
+    indemnite_entretien = models.DecimalField(
+        "indemnité d'entretien (€ par jour)", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0, "L'indemnité ne peut pas être négative.")],
+    )
+    prix_repas = models.DecimalField(
+        "prix d'un repas (€)", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0, "Le prix ne peut pas être négatif.")],
+        help_text="Vide si les parents fournissent les repas.",
+    )
+    # When its manager last said the whole fiche (hours, contacts, ages, places) is right.
+    informations_confirmees_le = models.DateTimeField("informations confirmées le", null=True, blank=True)
+    # The week in two integers and a mask, kept by horaires.condenser: the search ranks by fit on them with
+    # plain arithmetic (no subquery per fiche). See structures/horaires.py.
+    ouvertures_condensees = models.BigIntegerField(default=0, editable=False)
+    fermetures_condensees = models.BigIntegerField(default=0, editable=False)
+    demi_journees_disponibles = models.IntegerField(default=0, editable=False)
     jardin = models.BooleanField("jardin ou espace extérieur", default=False)
     animaux = models.CharField("animaux au domicile", max_length=200, blank=True)
     langues = models.CharField("langues parlées", max_length=200, blank=True)
@@ -362,7 +390,8 @@ class Structure(models.Model):
     objects = StructureQuerySet.as_manager()
     # Who changed what and when, readable in the back office; lon/lat only mirror the point.
     history = HistoricalRecords(excluded_fields=["lon", "lat", "departement", "modifie_le", "rappel_disponibilite_envoye_le",
-                                                 "vue_dans_source_le", "valeurs_importees"])
+                                                 "vue_dans_source_le", "valeurs_importees", "ouvertures_condensees",
+                                                 "fermetures_condensees", "demi_journees_disponibles"])
 
     class Meta:
         ordering = ["nom", "pk"]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from compteurs import evenements
 
 from . import geo
+from .besoin import Besoin, annoter_adequation
 from .enums import RUBRIQUE_ALIASES, EvenementUsage, Jour, Rubrique
 from .models import Commune, CompteurUsage, Departement, Structure
 from .text import normalize
@@ -45,6 +46,8 @@ class Criteres:
     # models.ouvert_le: an assistant maternel's declared half-days, the others' opening hours.
     ouvert_samedi: bool = False
     avip: bool = False
+    # A family's need (besoin.Besoin): results ranked by how well they fit it, then nearest first.
+    besoin: Besoin | None = None
 
 
 def parse_rubriques(raw: str | list[str] | None) -> list[str]:
@@ -207,12 +210,16 @@ def _filtrer(qs, criteres: Criteres):
 
 
 def _apres(qs, apres: "Curseur | None"):
-    """Strictly after the cursor in the order (distance_km, pk); qs has `distance_km`."""
+    """Strictly after the cursor in the order (distance_km, pk), or (-adequation, distance_km, pk) when the cursor
+    has a fit; qs has `distance_km` (and `adequation`)."""
     if apres is None:
         return qs
     distance, pk = _Nomme(_parametre(apres.distance_km, "apres_km"), FloatField()), _Nomme(
         _parametre(apres.pk, "apres_pk"), BigIntegerField())
-    return qs.filter(Q(distance_km__gt=distance) | Q(distance_km=distance, pk__gt=pk))
+    suivants = Q(distance_km__gt=distance) | Q(distance_km=distance, pk__gt=pk)
+    if apres.adequation is None:
+        return qs.filter(suivants)
+    return qs.filter(Q(adequation__lt=apres.adequation) | (Q(adequation=apres.adequation) & suivants))
 
 
 def search_structures(criteres: Criteres, *, using: str = "default", premiers: int | None = None,
@@ -223,15 +230,20 @@ def search_structures(criteres: Criteres, *, using: str = "default", premiers: i
     premiers=n: only the first n are wanted (a page, or one more to know whether another follows). On
     PostGIS the search then keeps what lies no farther than the n-th nearest, which the GiST index finds
     walking in distance order (KNN): a dense area reads about n rows instead of sorting every one within
-    the radius. The order is still the great-circle distance then the id, as on SpatiaLite."""
+    the radius. The order is still the great-circle distance then the id, as on SpatiaLite.
+
+    With a need (criteres.besoin), each has `adequation` and the best fits come first, nearest first among equals:
+    the fit is computed in the database on every fiche within the radius."""
     qs = _filtrer(Structure.objects.using(using).published(), criteres)
-    if premiers is not None and connections[using].vendor == "postgresql":
+    if premiers is not None and criteres.besoin is None and connections[using].vendor == "postgresql":
         qs = qs.filter(_SurLaSphere(criteres.point, _distance_du_rang_m(criteres, premiers, using, apres)))
     else:
         qs = _within_radius(qs, criteres.point, criteres.rayon_km)
-    qs = _apres(qs.annotate(distance_km=great_circle_km(criteres.point))
-                .filter(distance_km__lte=criteres.rayon_km), apres)
-    return qs.select_related("commune").order_by("distance_km", "pk")
+    qs = qs.annotate(distance_km=great_circle_km(criteres.point)).filter(distance_km__lte=criteres.rayon_km)
+    ordre = ("distance_km", "pk")
+    if criteres.besoin is not None:
+        qs, ordre = annoter_adequation(qs, criteres.besoin), ("-adequation", *ordre)
+    return _apres(qs, apres).select_related("commune").order_by(*ordre)
 
 
 class _Origine(Func):
@@ -317,22 +329,29 @@ class Curseur:
 
     pk: int
     distance_km: float | None = None
+    # The fit (0 to 3) of the last fiche, when the results are ranked by fit.
+    adequation: int | None = None
 
     def encoder(self) -> str:
         texte = str(self.pk) if self.distance_km is None else f"{self.distance_km!r}:{self.pk}"
+        if self.adequation is not None:
+            texte = f"{self.adequation}/{texte}"
         return base64.urlsafe_b64encode(texte.encode()).decode().rstrip("=")
 
     @classmethod
-    def decoder(cls, jeton: str, *, avec_distance: bool) -> "Curseur":
+    def decoder(cls, jeton: str, *, avec_distance: bool, avec_adequation: bool = False) -> "Curseur":
         erreur = SearchError("Curseur invalide : reprenez l'adresse « suivant » de la page précédente.")
         try:
             texte = base64.urlsafe_b64decode(jeton + "=" * (-len(jeton) % 4)).decode("ascii")
+            adequation, barre, texte = texte.rpartition("/")
             distance, _, pk = texte.rpartition(":")
-            curseur = cls(int(pk), float(distance) if distance else None)
+            curseur = cls(int(pk), float(distance) if distance else None, int(adequation) if barre else None)
         except (ValueError, binascii.Error, UnicodeDecodeError):
             raise erreur from None
         if not 0 < curseur.pk < 2**63 or (curseur.distance_km is None) == avec_distance or (
-                curseur.distance_km is not None and not 0 <= curseur.distance_km <= 2 * RAYON_MAX_KM):
+                curseur.distance_km is not None and not 0 <= curseur.distance_km <= 2 * RAYON_MAX_KM) or (
+                (curseur.adequation is None) == avec_adequation) or (
+                curseur.adequation is not None and not 0 <= curseur.adequation <= 3):
             raise erreur
         return curseur
 
@@ -368,18 +387,19 @@ def _executer_compilee(cle: tuple, construire, valeurs: dict, gabarit: str = "{}
 
 
 def _cle(criteres: Criteres, *autres) -> tuple:
-    return (repr(replace(criteres, point=None)), timezone.localdate(), *autres)
+    return (repr(replace(criteres, point=None, besoin=None)), timezone.localdate(), *autres)
 
 
 def _lignes_autour(criteres: Criteres, apres: "Curseur | None", debut: int, fin: int, champs) -> list[dict]:
     """search_structures' rows debut to fin (excluded) as `champs` and `distance_km`, compiled once on PostGIS
     (_executer_compilee)."""
-    champs = (*champs, "distance_km")
+    champs = (*champs, "distance_km") if criteres.besoin is None else (*champs, "distance_km", "adequation")
 
     def construire():
         return search_structures(criteres, premiers=fin, apres=apres).values(*champs)[debut:fin]
 
-    if connections["default"].vendor != "postgresql":
+    # A need's values are the SQL's own (not named parameters): a ranked search is not compiled ahead.
+    if connections["default"].vendor != "postgresql" or criteres.besoin is not None:
         return list(construire())
     noms, lignes = _executer_compilee(_cle(criteres, apres is None, debut, fin, champs), construire,
                                       valeurs_nommees(criteres.point, apres))
@@ -408,7 +428,7 @@ def page_de_structures(criteres: Criteres, *, apres: Curseur | None, limite: int
     if len(lignes) <= limite:
         return lignes, None
     derniere = lignes[limite - 1]
-    return lignes[:limite], Curseur(derniere["pk"], derniere.get("distance_km"))
+    return lignes[:limite], Curseur(derniere["pk"], derniere.get("distance_km"), derniere.get("adequation"))
 
 
 # The search page counts its results up to this many, then says "plus de 200": counting every assistant

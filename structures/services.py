@@ -3,8 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
+from . import besoin
 from .enums import Rubrique
-from .models import CONSENTEMENT_VERSION, CreneauTravaille, Structure
+from .models import CONSENTEMENT_VERSION, CreneauDisponible, CreneauTravaille, DemiJournee, Horaire, Structure
 
 
 @transaction.atomic
@@ -59,3 +60,49 @@ def declarer_jours_de_travail(*, structure: Structure, creneaux) -> bool:
     CreneauTravaille.objects.bulk_create(
         [CreneauTravaille(structure=structure, jour=jour, demi_journee=demi) for jour, demi in sorted(nouveaux)])
     return True
+
+
+def _semaine_condensee(horaires, creneaux) -> tuple[int, int, int]:
+    """(ouvertures, fermetures, demi-journées) of besoin's condensed week: each day's longest opening slot as
+    quarters of an hour (the opening rounded up, the closing down: never more than it is), and the mask of the
+    half-days with a place."""
+    plus_longs: dict[int, tuple] = {}
+    for jour, ouverture, fermeture in horaires:
+        duree = (fermeture.hour * 60 + fermeture.minute) - (ouverture.hour * 60 + ouverture.minute)
+        if jour not in plus_longs or duree > plus_longs[jour][0]:
+            plus_longs[jour] = (duree, ouverture, fermeture)
+    ouvertures = fermetures = 0
+    for jour in range(1, 8):
+        decalage = besoin.BITS_PAR_JOUR * (jour - 1)
+        if jour in plus_longs:
+            _, ouverture, fermeture = plus_longs[jour]
+            ouvertures |= besoin.quart(ouverture, vers_le_haut=True) << decalage
+            fermetures |= besoin.quart(fermeture) << decalage
+        else:
+            ouvertures |= besoin.FERME << decalage
+    demi = 0
+    for jour, demi_journee in creneaux:
+        demi |= besoin.bit_demi_journee(jour, demi_journee == DemiJournee.APRES_MIDI)
+    return ouvertures, fermetures, demi
+
+
+def condenser_semaines(structure_ids) -> None:
+    """Keep each fiche's condensed week (besoin) in step with its opening hours and its half-days with a place:
+    after any write of those rows (the signals call it for one row; bulk writers call it themselves)."""
+    ids = list(structure_ids)
+    for debut in range(0, len(ids), 500):
+        lot = ids[debut:debut + 500]
+        horaires: dict[int, list] = {pk: [] for pk in lot}
+        creneaux: dict[int, list] = {pk: [] for pk in lot}
+        for pk, jour, ouverture, fermeture in Horaire.objects.filter(structure__in=lot).values_list(
+                "structure", "jour", "ouverture", "fermeture"):
+            horaires[pk].append((jour, ouverture, fermeture))
+        for pk, jour, demi_journee in CreneauDisponible.objects.filter(structure__in=lot).values_list(
+                "structure", "jour", "demi_journee"):
+            creneaux[pk].append((jour, demi_journee))
+        for pk in lot:
+            ouvertures, fermetures, demi = _semaine_condensee(horaires[pk], creneaux[pk])
+            Structure.objects.filter(pk=pk).exclude(
+                ouvertures_condensees=ouvertures, fermetures_condensees=fermetures, demi_journees_disponibles=demi,
+            ).update(ouvertures_condensees=ouvertures, fermetures_condensees=fermetures,
+                     demi_journees_disponibles=demi)
