@@ -62,3 +62,9 @@ class MonenfantAdminConfig(AdminConfig):
         from structures.selectors import plug_linfs_serving
 
         plug_linfs_serving(linfs_serving)
+        # And the search puts a cost beside each result for a family's need: the simulator composed with
+        # the fiches' prices (familles), which structures cannot import.
+        from familles.couts import couts_des_fiches
+        from structures.selectors import plug_couts
+
+        plug_couts(couts_des_fiches)

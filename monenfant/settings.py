@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "linf",
     "demandes",
     "guide",
+    "familles",
     "benchmarks",
 ]
 

@@ -214,9 +214,10 @@ def _phrase_rang(besoin: Besoin) -> str:
     return enfants
 
 
-def simuler_creche(besoin: Besoin, type_accueil: str) -> ResultatCreche:
+def simuler_creche(besoin: Besoin, type_accueil: str, *, bareme: Bareme | None = None) -> ResultatCreche:
+    """`bareme`: the one in force on besoin.date when the caller already read it (a page of results)."""
     tableau = tableau_pour(type_accueil, besoin.date)
-    bareme = bareme_en_vigueur(besoin.date, Dispositif.PSU)
+    bareme = bareme or bareme_en_vigueur(besoin.date, Dispositif.PSU)
     ressources = ressources_retenues(bareme, besoin.ressources_mensuelles)
     taux = bareme.taux_pour(tableau, besoin.rang)
     tarif = arrondi(ressources.retenues * taux.taux / 100)
@@ -236,11 +237,11 @@ def simuler_creche(besoin: Besoin, type_accueil: str) -> ResultatCreche:
     )
 
 
-def simuler_assmat(besoin: Besoin, frais: FraisAssmat) -> ResultatAssmat:
+def simuler_assmat(besoin: Besoin, frais: FraisAssmat, *, bareme: Bareme | None = None) -> ResultatAssmat:
     """CMG of an assistant maternel paid directly, as reformed on 1 September 2025 (art. D. 531-18 of
     the code de la sécurité sociale): the cost counted is the salary plus the maintenance allowance
     and the meals, capped per hour; CMG = cost × (1 − resources × taux d'effort ÷ reference cost)."""
-    bareme = bareme_en_vigueur(besoin.date, Dispositif.CMG_ASSMAT)
+    bareme = bareme or bareme_en_vigueur(besoin.date, Dispositif.CMG_ASSMAT)
     ressources = ressources_retenues(bareme, besoin.ressources_mensuelles)
     taux = bareme.taux_pour(Tableau.CMG, besoin.rang)
     entretien = frais.indemnite_entretien if frais.indemnite_entretien is not None else bareme.indemnite_entretien_usuelle or 0

@@ -505,6 +505,9 @@ CHAMPS_PAGE = (
     "id", "nom", "rubrique", "type_accueil", "adresse", "code_postal", "commune_id", "lon", "lat",
     "places_disponibles", "places_mises_a_jour_le", "disponible_a_partir_du", "disponibilite_mise_a_jour_le",
     "avip_depuis", "avip_jusqu_au", "avip_places", "accueil_handicap", "horaires_atypiques",
+    # What the fit in words and the cost read (besoin.constats, familles.couts), so no fiche is read again.
+    "age_min_mois", "age_max_mois", "places_bebes", "places_moyens", "places_grands", "financement_psu",
+    "tarif_horaire", "indemnite_entretien", "prix_repas", "informations_confirmees_le",
 )
 
 
@@ -518,6 +521,7 @@ def _fiches_de_la_page(criteres: Criteres, debut: int, fin: int) -> list[Structu
         fiche = Structure.from_db("default", champs, [ligne[nom] for nom in champs])
         fiche.commune = Commune.from_db("default", ["code_insee", "nom"], [ligne["commune_id"], ligne["commune__nom"]])
         fiche.distance_km = ligne["distance_km"]
+        fiche.adequation = ligne.get("adequation")
         fiches.append(fiche)
     return fiches
 
@@ -773,6 +777,20 @@ def plug_linfs_serving(selector) -> None:
 def linfs_answering_online(commune: Commune) -> list[Structure]:
     """The information places that receive a demande d'information for this commune, by name."""
     return list(_linfs_serving(commune)) if _linfs_serving is not None and commune is not None else []
+
+
+# What a place would cost a family (familles.couts, composing the simulator): plugged by monenfant/apps.py.
+_couts = None
+
+
+def plug_couts(composer) -> None:
+    global _couts
+    _couts = composer
+
+
+def couts_des_fiches(fiches, besoin: Besoin) -> dict:
+    """The monthly cost of each fiche for this need, by id; empty when nothing is plugged."""
+    return _couts(fiches, besoin) if _couts is not None else {}
 
 
 def fiches_par_departement() -> list[dict]:

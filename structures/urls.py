@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("recherche/", views.recherche, name="recherche"),
     path("recherche/oublier-adresse/", views.oublier_adresse, name="oublier_adresse"),
+    path("recherche/oublier-besoin/", views.oublier_besoin, name="oublier_besoin"),
     path("structures/<int:pk>/", views.fiche, name="fiche"),
     path("recherche-d-emploi/", views.avip, name="avip"),
     path("initiatives/<int:pk>/image/", views.initiative_image, name="initiative_image"),

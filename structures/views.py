@@ -10,8 +10,9 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from . import besoin as besoins
 from . import donnees_ouvertes, selectors, usage
-from .enums import Rubrique
+from .enums import Jour, Rubrique
 from .geocoding import geocode_address
 from .models import InitiativeLocale, Structure
 
@@ -20,11 +21,20 @@ API_LIMIT_DEFAULT = 50
 API_LIMIT_MAX = 200
 
 
-def _form_context(params) -> dict:
+JOURS_DU_BESOIN = [(j.value, j.label) for j in Jour]
+
+
+def _form_context(params, besoin_saisi: dict | None = None) -> dict:
+    """The search form's choices, and what it shows filled in: the filters of params, the need the family
+    stated (besoin_saisi: its fields as typed, from the session or the form just posted)."""
+    besoin_saisi = besoin_saisi or {}
+    jours = str(besoin_saisi.get("jours", "")).split(",") if besoin_saisi else []
     return {
         "rubriques": Rubrique.choices, "ages": selectors.AGES_MOIS, "params": params,
         "rubriques_cochees": params.getlist("rubrique"), "rayons": [5, 10, 20, 30, 50],
         "rayon": params.get("rayon_km") or str(selectors.RAYON_DEFAUT_KM),
+        "besoin_saisi": besoin_saisi, "jours_du_besoin": JOURS_DU_BESOIN,
+        "jours_coches": {j.strip() for j in jours if j.strip()},
     }
 
 
@@ -178,7 +188,9 @@ def recherche(request):
         query = params.copy()
         query.pop("adresse")
         return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
-    context = _form_context(params)
+    besoin_saisi = request.session.get(SESSION_BESOIN) if isinstance(request.session.get(SESSION_BESOIN), dict) else None
+    besoin = _besoin_de_la_session(besoin_saisi)
+    context = _form_context(params, besoin_saisi)
     if not params.get("commune", "").strip() and not params.get("code_insee", "").strip():
         return render(request, "structures/recherche.html", context)
     try:
@@ -189,11 +201,14 @@ def recherche(request):
         adresse = _adresse_en_session(request, commune)
         point = adresse["point"] if adresse and adresse["point"] else commune.point
         criteres = selectors.criteres_from_params(params, point=point)
+        criteres.besoin = besoin
     except selectors.SearchError as error:
         context["error"] = str(error)
         return render(request, "structures/recherche.html", context, status=400)
 
     page = selectors.page_de_recherche(criteres, params.get("page"), PAGE_SIZE)
+    if besoin is not None:
+        _avec_adequation(page.object_list, besoin)
     query = params.copy()
     query.pop("page", None)
     query["code_insee"] = commune.code_insee
@@ -206,7 +221,7 @@ def recherche(request):
         initiatives=list(InitiativeLocale.objects.pour_commune(commune)[:3]),
         en_ligne=en_ligne, en_ligne_pks={s.pk for s in en_ligne},
         filtres_actifs=_filtres_actifs(query, criteres),
-        adresse=adresse, adresse_saisie=adresse["texte"] if adresse else "",
+        adresse=adresse, adresse_saisie=adresse["texte"] if adresse else "", besoin=besoin,
         plus_large=next((r for r in context["rayons"] if r > criteres.rayon_km), None),
         carte={"centre": [point.y, point.x],
                "features": [_feature(s, today, url) for s in page.object_list]},
@@ -214,7 +229,7 @@ def recherche(request):
     response = render(request, "structures/recherche.html", context)
     if params.get("page", "1") == "1":  # the next pages are the same search
         usage.count_search(departement=commune.departement_id, rubriques=criteres.rubriques)
-    if adresse:
+    if adresse or besoin:
         return _prive(response)
     # The same URL is ordered from an address for a family that posted one: a cache keys on the cookie.
     patch_vary_headers(response, ("Cookie",))
@@ -227,8 +242,15 @@ def _recherche_postee(request):
     params = request.POST
     adresse_texte = " ".join("".join(c if c.isprintable() else " " for c in params.get("adresse", "")).split())
     adresse_texte = adresse_texte[:ADRESSE_MAX]
-    context = _form_context(params)
+    besoin_saisi = {nom: _texte_saisi(params, nom) for nom in besoins.CHAMPS}
+    besoin_saisi["jours"] = ",".join(_texte_saisi({"jours": j}, "jours") for j in params.getlist("jours"))[:40]
+    context = _form_context(params, besoin_saisi)
     context["adresse_saisie"] = adresse_texte
+    try:
+        besoin = besoins.besoin_depuis(_Saisie(besoin_saisi))
+    except besoins.BesoinInvalide as error:
+        context.update(error=str(error), besoin_erreur=error.champ, besoin_ouvert=True)
+        return _prive(render(request, "structures/recherche.html", context, status=400))
     try:
         if not params.get("commune", "").strip() and not params.get("code_insee", "").strip():
             raise selectors.SearchError("Indiquez votre commune ou son code postal.")
@@ -252,9 +274,56 @@ def _recherche_postee(request):
         }
     else:
         request.session.pop(SESSION_ADRESSE, None)
+    if besoin is not None:
+        request.session[SESSION_BESOIN] = besoin_saisi
+    else:
+        request.session.pop(SESSION_BESOIN, None)
     query = params.copy()
     query["code_insee"], query["commune"] = commune.code_insee, str(commune)
     return HttpResponseSeeOther(_url_resultats(query))
+
+
+# A family's need (besoin.Besoin) stays in its session, as typed: its resources never travel in a URL either.
+SESSION_BESOIN = "recherche_besoin"
+SAISIE_MAX = 40
+
+
+def _texte_saisi(params, nom: str) -> str:
+    """One field of the need as typed, without control characters, cut short (the session keeps it)."""
+    return "".join(c for c in str(params.get(nom, "") or "") if c.isprintable()).strip()[:SAISIE_MAX]
+
+
+class _Saisie(dict):
+    """The typed need as request parameters (besoin.besoin_depuis reads `jours` with getlist)."""
+
+    def getlist(self, nom):
+        return [self.get(nom, "")]
+
+
+def _besoin_de_la_session(saisi: dict | None):
+    """The need kept in the session; None when there is none, or when it no longer holds (a date gone by)."""
+    if not saisi:
+        return None
+    try:
+        return besoins.besoin_depuis(_Saisie({nom: str(saisi.get(nom, ""))[:SAISIE_MAX] for nom in besoins.CHAMPS}))
+    except besoins.BesoinInvalide:
+        return None
+
+
+def _avec_adequation(fiches, besoin) -> None:
+    """The page's fiches with, in words, what fits the need and what does not, and what each would cost."""
+    prefetch_related_objects(fiches, "horaires", "creneaux_disponibles")
+    couts = selectors.couts_des_fiches(fiches, besoin)
+    for fiche in fiches:
+        fiche.constats = besoins.constats(fiche, besoin)
+        fiche.cout = couts.get(fiche.pk)
+
+
+@require_POST
+def oublier_besoin(request):
+    """"Ne plus utiliser mon besoin": out of the session, back to the same results nearest first."""
+    request.session.pop(SESSION_BESOIN, None)
+    return HttpResponseSeeOther(_url_resultats(request.GET))
 
 
 @require_POST
@@ -379,13 +448,19 @@ def api_structures(request):
                 "Indiquez un département, une commune (code INSEE) ou des coordonnées lat et lon.")
         criteres = selectors.criteres_from_params(params, point=point)
         criteres.departement = departement.code if departement else None
-        apres = selectors.Curseur.decoder(params["curseur"], avec_distance=point is not None) if params.get("curseur") else None
+        criteres.besoin = _besoin_de_l_api(params, point)
+        apres = selectors.Curseur.decoder(
+            params["curseur"], avec_distance=point is not None, avec_adequation=criteres.besoin is not None,
+        ) if params.get("curseur") else None
         limite = _limite(params.get("limite"))
     except selectors.SearchError as error:
         return _api_error(str(error))
     lignes, suivant = selectors.page_de_structures(criteres, apres=apres, limite=limite)
     today, url = timezone.localdate(), url_fiche_gabarit()
     collection = {"type": "FeatureCollection", "features": [feature_de_valeurs(s, today, url) for s in lignes]}
+    if criteres.besoin is not None:
+        for feature, ligne in zip(collection["features"], lignes, strict=True):
+            feature["properties"]["adequation"] = ligne["adequation"]
     if suivant is not None:
         query = params.copy()
         query["curseur"] = suivant.encoder()
@@ -397,6 +472,28 @@ def api_structures(request):
         usage.count_search(departement=commune.departement_id if commune else criteres.departement,
                            rubriques=criteres.rubriques)
     return response
+
+
+TRIS = ("distance", "adequation")
+
+
+def _besoin_de_l_api(params, point):
+    """tri=adequation: the need of the parameters ranks the results (a point is needed); without it, nearest first."""
+    tri = params.get("tri", "distance").strip() or "distance"
+    if tri not in TRIS:
+        raise selectors.SearchError(f"tri : « {tri[:20]} » inconnu. Valeurs possibles : {', '.join(TRIS)}.")
+    if tri != "adequation":
+        return None
+    if point is None:
+        raise selectors.SearchError("tri=adequation classe autour d'une commune ou d'un point (lat, lon).")
+    try:
+        besoin = besoins.besoin_depuis(params)
+    except besoins.BesoinInvalide as error:
+        raise selectors.SearchError(f"{error} (paramètre {error.champ})") from None
+    if besoin is None:
+        raise selectors.SearchError("tri=adequation demande un besoin : debut, jours, heure_debut, heure_fin, et "
+                                    "naissance ou age_enfant.")
+    return besoin
 
 
 def _limite(raw) -> int:

@@ -3,6 +3,7 @@
     simulateur        (alone)
     structures  <-  habilitations  <-  linf  <-  demandes
     structures  <-  guide
+    structures, simulateur  <-  familles
     shared machinery (notifications, compteurs, backoffice, monenfant.regles): imports no app
     benchmarks (measurements): may import every app; none imports it
 
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = {"structures", "habilitations", "linf", "demandes", "simulateur", "guide"}
+DOMAIN = {"structures", "habilitations", "linf", "demandes", "simulateur", "guide", "familles"}
 SHARED = ["notifications", "compteurs", "backoffice", "sauvegardes"]
 # What each domain app may import of the others (DESIGN.md's chain).
 ALLOWED = {
@@ -26,6 +27,8 @@ ALLOWED = {
     "linf": {"structures", "habilitations"},
     "demandes": {"structures", "habilitations", "linf"},
     "guide": {"structures"},
+    # A family's need: the directory and the simulator composed (costs beside results, alerts).
+    "familles": {"structures", "simulateur"},
 }
 WIRING = {"settings.py", "urls.py", "apps.py", "celery.py", "wsgi.py"}
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FamillesConfig(AppConfig):
+    name = "familles"
+    verbose_name = "Besoins des familles"
