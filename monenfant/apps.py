@@ -13,6 +13,7 @@ def _register_usage_events():
     reads them for its territory, the others are national)."""
     from compteurs import evenements
     from demandes.enums import EvenementUsage as EvenementsDemandes
+    from familles.enums import EvenementUsage as EvenementsFamilles
     from guide.enums import EvenementUsage as EvenementsGuide
     from simulateur.enums import EvenementUsage as EvenementsSimulateur
     from structures.enums import EvenementUsage as EvenementsStructures
@@ -21,6 +22,7 @@ def _register_usage_events():
     evenements.inscrire(EvenementsSimulateur, territoriaux=False)
     evenements.inscrire(EvenementsDemandes, territoriaux=True)
     evenements.inscrire(EvenementsGuide, territoriaux=False)
+    evenements.inscrire(EvenementsFamilles, territoriaux=True)
 
 
 def _register_admins_across_apps():

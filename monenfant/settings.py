@@ -238,6 +238,9 @@ CELERY_BEAT_SCHEDULE = {
     "instantane-couverture": {"task": "linf.tasks.snapshot_couverture", "schedule": crontab(hour=0, minute=30)},
     # The national view of "Besoins et offre" reads this nightly rollup.
     "recapitulatif-besoins": {"task": "demandes.tasks.rollup_besoins", "schedule": crontab(hour=1, minute=0)},
+    # Families' alerts: a place that opens reaches them within the hour (at most one email a day each).
+    "alertes-de-places": {"task": "familles.tasks.envoyer_les_alertes", "schedule": 900},
+    "purge-des-alertes": {"task": "familles.tasks.purger_les_alertes", "schedule": 24 * 3600},
     # Expired sessions, and the search address a family kept in one, do not stay in the database.
     "sessions-expirees": {"task": "structures.tasks.clear_expired_sessions", "schedule": 3600},
     # The open data files of /donnees/, dated of the day.

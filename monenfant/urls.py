@@ -25,6 +25,7 @@ urlpatterns = [
     path("pro/", include("habilitations.urls")),
     path("demande-information/", include("demandes.urls")),
     path("guide/", include("guide.urls")),
+    path("", include("familles.urls")),
     path("", include("guide.pages_urls")),
     path("", include("linf.urls")),
     # Before the library's own audio route (flite, English): the same name, spoken in French.

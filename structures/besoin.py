@@ -17,6 +17,8 @@ from monenfant.francais import date_longue, pluriel
 from .enums import Jour, Rubrique
 from .models import DELAI_DISPONIBILITE_OBSOLETE
 
+# Where the search page keeps a family's need, as typed (never in a URL): the alerts read it there too.
+SESSION_BESOIN = "recherche_besoin"
 # The condensed week: 7 bits a day (a quarter of an hour, 0 to 96), Monday in the lowest bits.
 BITS_PAR_JOUR = 7
 FERME = 127  # an opening quarter no need reaches: the day is closed
@@ -248,6 +250,32 @@ def besoin_depuis(params) -> Besoin | None:
         raise BesoinInvalide("Nombre d'enfants à charge : au moins 1 (l'enfant accueilli).", "enfants")
     return Besoin(debut=debut, jours=_jours(params), heure_debut=heure_debut, heure_fin=heure_fin,
                   naissance=naissance, age_mois=age, ressources_mensuelles=ressources, enfants_a_charge=enfants)
+
+
+# The need as the search page keeps it in the session: its fields as typed.
+SAISIE_MAX = 40
+
+
+class Saisie(dict):
+    """Typed fields read as request parameters (besoin_depuis reads `jours` with getlist)."""
+
+    def getlist(self, nom):
+        return [self.get(nom, "")]
+
+
+def saisie_de_la_session(session) -> dict | None:
+    saisi = session.get(SESSION_BESOIN)
+    return saisi if isinstance(saisi, dict) else None
+
+
+def besoin_de_la_saisie(saisi: dict | None) -> Besoin | None:
+    """The need kept as typed; None when there is none, or when it no longer holds (a date gone by)."""
+    if not saisi:
+        return None
+    try:
+        return besoin_depuis(Saisie({nom: str(saisi.get(nom, ""))[:SAISIE_MAX] for nom in CHAMPS}))
+    except BesoinInvalide:
+        return None
 
 
 # The fit, in the database -----------------------------------------------------------------------------------

@@ -188,8 +188,8 @@ def recherche(request):
         query = params.copy()
         query.pop("adresse")
         return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
-    besoin_saisi = request.session.get(SESSION_BESOIN) if isinstance(request.session.get(SESSION_BESOIN), dict) else None
-    besoin = _besoin_de_la_session(besoin_saisi)
+    besoin_saisi = besoins.saisie_de_la_session(request.session)
+    besoin = besoins.besoin_de_la_saisie(besoin_saisi)
     context = _form_context(params, besoin_saisi)
     if not params.get("commune", "").strip() and not params.get("code_insee", "").strip():
         return render(request, "structures/recherche.html", context)
@@ -247,7 +247,7 @@ def _recherche_postee(request):
     context = _form_context(params, besoin_saisi)
     context["adresse_saisie"] = adresse_texte
     try:
-        besoin = besoins.besoin_depuis(_Saisie(besoin_saisi))
+        besoin = besoins.besoin_depuis(besoins.Saisie(besoin_saisi))
     except besoins.BesoinInvalide as error:
         context.update(error=str(error), besoin_erreur=error.champ, besoin_ouvert=True)
         return _prive(render(request, "structures/recherche.html", context, status=400))
@@ -284,30 +284,12 @@ def _recherche_postee(request):
 
 
 # A family's need (besoin.Besoin) stays in its session, as typed: its resources never travel in a URL either.
-SESSION_BESOIN = "recherche_besoin"
-SAISIE_MAX = 40
+SESSION_BESOIN = besoins.SESSION_BESOIN
 
 
 def _texte_saisi(params, nom: str) -> str:
     """One field of the need as typed, without control characters, cut short (the session keeps it)."""
-    return "".join(c for c in str(params.get(nom, "") or "") if c.isprintable()).strip()[:SAISIE_MAX]
-
-
-class _Saisie(dict):
-    """The typed need as request parameters (besoin.besoin_depuis reads `jours` with getlist)."""
-
-    def getlist(self, nom):
-        return [self.get(nom, "")]
-
-
-def _besoin_de_la_session(saisi: dict | None):
-    """The need kept in the session; None when there is none, or when it no longer holds (a date gone by)."""
-    if not saisi:
-        return None
-    try:
-        return besoins.besoin_depuis(_Saisie({nom: str(saisi.get(nom, ""))[:SAISIE_MAX] for nom in besoins.CHAMPS}))
-    except besoins.BesoinInvalide:
-        return None
+    return "".join(c for c in str(params.get(nom, "") or "") if c.isprintable()).strip()[:besoins.SAISIE_MAX]
 
 
 def _avec_adequation(fiches, besoin) -> None:
