@@ -45,6 +45,17 @@ FILTRES = [
            "demi-journées de travail qu'il déclare (`creneaux_travailles`).", OUI),
     _param("avip", "Labellisées AVIP (à vocation d'insertion professionnelle) ce jour.", OUI),
 ]
+# The family's need of a search ranked by fit (structures.besoin.besoin_depuis reads the same names).
+BESOIN_DE_GARDE = [
+    _param("age_enfant", "Avec `tri=adequation` : âge de l'enfant aujourd'hui, en mois (ou `naissance`).",
+           {"type": "integer", "minimum": 0, "maximum": 216}),
+    _param("naissance", "Date de naissance de l'enfant, ou date prévue (AAAA-MM-JJ).", {"type": "string", "format": "date"}),
+    _param("debut", "Date de début de l'accueil (AAAA-MM-JJ).", {"type": "string", "format": "date"}),
+    _param("jours", "Jours d'accueil, séparés par des virgules : 1 (lundi) à 7, ou leurs noms.",
+           {"type": "string", "examples": ["1,2,3,4,5", "lundi,mardi"]}),
+    _param("heure_debut", "Heure d'arrivée (HH:MM).", {"type": "string", "examples": ["08:00"]}),
+    _param("heure_fin", "Heure de départ (HH:MM).", {"type": "string", "examples": ["18:00"]}),
+]
 BESOIN = [
     _param("date", "Date de l'accueil (AAAA-MM-JJ), depuis le 1er janvier 2019 ; aujourd'hui par défaut.",
            {"type": "string", "format": "date"}),
@@ -96,7 +107,14 @@ PROPRIETES = {
     "avip": {"type": "boolean", "description": "Labellisée AVIP ce jour."},
     "avip_places": _nullable("integer"),
     "url": {"type": "string", "description": "Chemin de la fiche sur le site.", "examples": ["/structures/12/"]},
+    "adequation": {"type": "integer", "minimum": 0, "maximum": 3,
+                   "description": "Avec `tri=adequation` seulement : 1 point pour l'âge accepté, 1 pour les jours et "
+                                  "heures couverts (un assistant maternel : ses demi-journées où il a une place), 1 "
+                                  "pour une place au début de l'accueil déclarée depuis moins de trois mois (une "
+                                  "crèche qui donne ses places par âge : dans la tranche de l'enfant)."},
 }
+# Every property of a result but the fit, which a ranked search only gives.
+TOUJOURS = [p for p in PROPRIETES if p != "adequation"]
 JOUR = {"type": "string", "enum": ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]}
 DETAILS = {
     "type_accueil": _nullable("string", enum=[*TYPES_ACCUEIL, None]),
@@ -183,13 +201,22 @@ def description() -> dict:
                     _param("limite", "Structures par page, 50 par défaut.", {"type": "integer", "minimum": 1, "maximum": 200}),
                     _param("curseur", "Jeton de la page suivante : ne le construisez pas, suivez `suivant`.",
                            {"type": "string"}),
+                    _param("tri", "`distance` (par défaut) : les plus proches d'abord. `adequation` : autour d'une "
+                           "commune ou d'un point, les structures qui conviennent le mieux au besoin décrit par les "
+                           "paramètres suivants, puis les plus proches ; chaque structure porte alors `adequation`.",
+                           {"type": "string", "enum": ["distance", "adequation"]}),
+                    *BESOIN_DE_GARDE,
                 ],
                 "responses": {"200": _json("Une page de structures (GeoJSON).", _ref("Structures")),
                               "400": _erreur("Paramètre manquant ou invalide.")},
                 "x-exemples": {"200": ["?departement=43", "?departement=43&limite=2", "?commune=43157&rubrique=eaje",
-                                       "?lat=45.04&lon=3.88&rayon_km=20&limite=3", "?departement=43&rubrique=MAM"],
+                                       "?lat=45.04&lon=3.88&rayon_km=20&limite=3", "?departement=43&rubrique=MAM",
+                                       "?commune=43157&tri=adequation&age_enfant=4&debut=2027-03-01&jours=1,2,3,4,5"
+                                       "&heure_debut=08:00&heure_fin=18:00&limite=3"],
                                "400": ["", "?departement=999", "?commune=99999", "?departement=43&curseur=abc",
-                                       "?departement=43&limite=0", "?lat=10&lon=200"]},
+                                       "?departement=43&limite=0", "?lat=10&lon=200",
+                                       "?commune=43157&tri=adequation", "?departement=43&tri=adequation&age_enfant=4"
+                                       "&debut=2027-03-01&jours=1&heure_debut=08:00&heure_fin=18:00"]},
             }},
             "/api/structures/{id}/": {"get": {
                 "operationId": "structure",
@@ -245,8 +272,8 @@ def description() -> dict:
             "Erreur": {"type": "object", "additionalProperties": False, "required": ["erreur"],
                        "properties": {"erreur": {"type": "string", "description": "Le message, en français."},
                                       "parametre": _nullable("string", description="Simulateur : le paramètre en cause.")}},
-            "Structure": _feature(PROPRIETES, list(PROPRIETES)),
-            "Fiche": _feature({**PROPRIETES, **DETAILS}, [*PROPRIETES, *[n for n in DETAILS if n not in (
+            "Structure": _feature(PROPRIETES, TOUJOURS),
+            "Fiche": _feature({**PROPRIETES, **DETAILS}, [*TOUJOURS, *[n for n in DETAILS if n not in (
                 "creneaux_travailles", "creneaux_disponibles", "mam", "assistants_maternels")]]),
             "Structures": {
                 "type": "object", "additionalProperties": False, "required": ["type", "features"],
