@@ -5,6 +5,7 @@ maternels, plus the information places). Loaded fast: COPY on PostGIS; on Spatia
 dropped during the load and rebuilt once afterwards.
 """
 
+import datetime
 import json
 import math
 import random
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from structures.enums import Rubrique, TypeAccueil
 from structures.models import CONSENTEMENT_VERSION, Commune, Organisme, Structure
+from structures.services import semaine_condensee
 from structures.spatial import ensure_spatial_indexes
 
 ORGANISME = "Annuaire national de test (généré pour les mesures)"
@@ -27,7 +29,26 @@ GENERATED = [
     "age_max_mois", "capacite", "accueil_handicap", "horaires_atypiques", "places_disponibles",
     "places_mises_a_jour_le", "cree_le", "modifie_le", "lon", "lat",
     "consentement_publication_le", "consentement_publication_version", "departement_id",
+    "ouvertures_condensees", "fermetures_condensees", "demi_journees_disponibles", "places_bebes",
 ]
+
+
+def _semaines() -> list[tuple[int, int]]:
+    """Opening weeks as structures.services condenses them: Monday to Friday from 7 h 30, 8 h or 8 h 30 to
+    18 h, 18 h 30 or 19 h, some with Saturday morning."""
+    semaines = []
+    for ouverture, fermeture, samedi in [(datetime.time(7, 30), datetime.time(18, 30), False),
+                                         (datetime.time(8), datetime.time(18), False),
+                                         (datetime.time(8, 30), datetime.time(19), False),
+                                         (datetime.time(7, 30), datetime.time(18), True)]:
+        horaires = [(j, ouverture, fermeture) for j in range(1, 6)]
+        if samedi:
+            horaires.append((6, datetime.time(8), datetime.time(12)))
+        semaines.append(semaine_condensee(horaires, [])[:2])
+    return semaines
+
+
+SEMAINES = _semaines()
 
 
 def _other_columns() -> dict[str, object]:
@@ -77,6 +98,10 @@ def _rows(communes: list[tuple], total: int, organisme_id: int, seed: int, etabl
                     now if rubrique == Rubrique.ASSMAT else None,
                     CONSENTEMENT_VERSION if rubrique == Rubrique.ASSMAT else "",
                     departement,
+                    *(SEMAINES[i % len(SEMAINES)] if rubrique != Rubrique.ASSMAT else (0, 0)),
+                    # An assistant maternel's half-days with a place: some of the ten of the week.
+                    rng.getrandbits(10) if rubrique == Rubrique.ASSMAT else 0,
+                    rng.choice([None, 0, 0, 1, 2]) if eaje else None,
                     *OTHER_COLUMNS.values(),
                 ],
                 lon, lat,

@@ -62,7 +62,7 @@ def declarer_jours_de_travail(*, structure: Structure, creneaux) -> bool:
     return True
 
 
-def _semaine_condensee(horaires, creneaux) -> tuple[int, int, int]:
+def semaine_condensee(horaires, creneaux) -> tuple[int, int, int]:
     """(ouvertures, fermetures, demi-journées) of besoin's condensed week: each day's longest opening slot as
     quarters of an hour (the opening rounded up, the closing down: never more than it is), and the mask of the
     half-days with a place."""
@@ -101,7 +101,7 @@ def condenser_semaines(structure_ids) -> None:
                 "structure", "jour", "demi_journee"):
             creneaux[pk].append((jour, demi_journee))
         for pk in lot:
-            ouvertures, fermetures, demi = _semaine_condensee(horaires[pk], creneaux[pk])
+            ouvertures, fermetures, demi = semaine_condensee(horaires[pk], creneaux[pk])
             Structure.objects.filter(pk=pk).exclude(
                 ouvertures_condensees=ouvertures, fermetures_condensees=fermetures, demi_journees_disponibles=demi,
             ).update(ouvertures_condensees=ouvertures, fermetures_condensees=fermetures,

@@ -6,7 +6,7 @@ from monenfant.migrations_ops import par_lots
 
 
 def condenser(apps, schema_editor):
-    from structures.services import _semaine_condensee  # a pure function of the rows' values
+    from structures.services import semaine_condensee  # a pure function of the rows' values
 
     alias = schema_editor.connection.alias
     Structure = apps.get_model("structures", "Structure")
@@ -24,7 +24,7 @@ def condenser(apps, schema_editor):
             creneaux.setdefault(pk, []).append(tuple(valeurs))
         fiches = []
         for pk in set(horaires) | set(creneaux):
-            ouvertures, fermetures, demi = _semaine_condensee(horaires.get(pk, []), creneaux.get(pk, []))
+            ouvertures, fermetures, demi = semaine_condensee(horaires.get(pk, []), creneaux.get(pk, []))
             fiches.append(Structure(pk=pk, ouvertures_condensees=ouvertures, fermetures_condensees=fermetures,
                                     demi_journees_disponibles=demi))
         Structure.objects.using(alias).bulk_update(
