@@ -21,7 +21,7 @@ from notifications.models import Notification
 from structures.models import CompteurUsage, CreneauDisponible, DemiJournee
 from structures.tests.factories import CommuneFactory, StructureFactory, point_at_km
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgis, pytest.mark.usefixtures("commits")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 def texte(response) -> str:
@@ -108,6 +108,7 @@ def test_without_a_need_no_alert_is_made(client, le_puy):
     assert client.post(f"{reverse('familles:creer')}?code_insee=ZZZZZ", {"email": "a@b.fr"}).status_code == 400
 
 
+@pytest.mark.postgis  # the search that finds the places, on both databases
 def test_one_email_when_a_place_that_fits_opens_never_twice_for_it_and_at_most_one_a_day(client, le_puy):
     assmat = assmat_sans_place(le_puy)
     loin = assmat_sans_place(le_puy, km=30, nom="Assistante trop loin")

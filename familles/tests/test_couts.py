@@ -15,7 +15,7 @@ from structures.enums import Rubrique, TypeAccueil
 from structures.models import Structure
 from structures.tests.factories import CommuneFactory, StructureFactory, point_at_km
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgis]
+pytestmark = [pytest.mark.django_db]
 
 
 def debut() -> datetime.date:
