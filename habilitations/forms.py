@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from monenfant import params
+from monenfant.francais import pluriel
 from monenfant.limits import too_many
 from notifications.services import notify
 from structures.enums import Jour, Rubrique
@@ -16,7 +17,7 @@ from structures.selectors import Correspondance, resolve_commune
 
 from .delais import DELAI_MAX, DELAI_MIN, DELAI_PAR_DEFAUT
 from .models import identifiant
-from .services import CHAMPS_FICHE_ASSMAT, CHAMPS_FICHE_GESTIONNAIRE
+from .services import CHAMPS_FICHE_ASSMAT, CHAMPS_FICHE_GESTIONNAIRE, CHAMPS_PLACES_PAR_AGE, champs_fiche
 
 CRENEAUX = [
     (f"{jour.value}-{demi.value}", f"{jour.label} {demi.label}")
@@ -80,14 +81,89 @@ class MotDePasseOublieForm(PasswordResetForm):
         notify(to=[to_email], sujet=sujet, template=email_template_name, context=context, secret=True)
 
 
+# What a person may type for prices in /pro/: plausibility bounds against a slip (a monthly amount typed as hourly),
+# not legal limits. The simulator refuses the same maxima for what a family types (simulateur.calculs
+# MAX_SALAIRE_HORAIRE, MAX_INDEMNITE_ENTRETIEN, MAX_PRIX_REPAS); structures and habilitations do not import the
+# simulator (monenfant/tests/test_architecture.py), so the figures are repeated here: change both together.
+MAX_SALAIRE_HORAIRE = 30
+MAX_INDEMNITE_ENTRETIEN = 50
+MAX_PRIX_REPAS = 30
+# A micro-crèche outside the PSU: an hour of accueil costs a few euros to a dozen; beyond this, a slip.
+MAX_PRIX_HEURE_MICRO_CRECHE = 20
+MSG_PLACES_NEGATIVES = "Le nombre de places ne peut pas être négatif."
+
+
+def _montant(label: str, help_text: str = "") -> forms.DecimalField:
+    """An amount in euros as people type it: "4,50" or "4.50", two decimals at most."""
+    return forms.DecimalField(
+        label=label, help_text=help_text, required=False, localize=True, max_digits=5, decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"invalid": "Saisissez un montant en euros, par exemple 4,50."},
+    )
+
+
+def _dans_les_bornes(valeur, *, maximum, message, strictement_positif=False):
+    if valeur is None:
+        return valeur
+    if valeur < 0 or (strictement_positif and valeur == 0) or valeur > maximum:
+        raise ValidationError(message)
+    return valeur
+
+
 class FicheGestionnaireForm(forms.ModelForm):
     site_web = forms.URLField(label="Site internet", required=False, assume_scheme="https")
+    tarif_horaire = _montant(
+        "Prix d'une heure d'accueil (€)",
+        "Ce que vous facturez aux familles pour une heure, avant le complément de libre choix du mode de garde "
+        "(CMG) de la CAF. Par exemple 9,50.",
+    )
 
     class Meta:
         model = Structure
         fields = CHAMPS_FICHE_GESTIONNAIRE
         widgets = {"presentation": forms.Textarea(attrs={"rows": 5})}
+        labels = {"places_bebes": "Bébés (moins de 18 mois)", "places_moyens": "Moyens (de 18 à 30 mois)",
+                  "places_grands": "Grands (plus de 30 mois)"}
         help_texts = {"places_disponibles": "Le nombre de places que vous pouvez proposer maintenant."}
+        error_messages = {name: {"min_value": MSG_PLACES_NEGATIVES} for name in CHAMPS_PLACES_PAR_AGE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Places by age group for a crèche only, a price for a micro-crèche outside the PSU only (services.champs_fiche).
+        champs = champs_fiche(self.instance)
+        for name in [n for n in self.fields if n not in champs]:
+            del self.fields[name]
+
+    @property
+    def places_par_age(self) -> list:
+        """The age groups' fields, drawn together in one fieldset."""
+        return [self[name] for name in CHAMPS_PLACES_PAR_AGE if name in self.fields]
+
+    @property
+    def erreurs_places_par_age(self) -> list[str]:
+        return [m for e in self.non_field_errors().as_data() if e.code == "places_par_age" for m in e.messages]
+
+    def valeurs(self) -> dict:
+        """What services.update_fiche saves: the fields this fiche has."""
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+    def clean_tarif_horaire(self):
+        return _dans_les_bornes(
+            self.cleaned_data["tarif_horaire"], maximum=MAX_PRIX_HEURE_MICRO_CRECHE, strictement_positif=True,
+            message=f"Indiquez un prix horaire supérieur à 0 € et d'au plus {MAX_PRIX_HEURE_MICRO_CRECHE} €.",
+        )
+
+    def clean(self):
+        data = super().clean()
+        capacite = self.instance.capacite
+        par_age = [data.get(name) for name in CHAMPS_PLACES_PAR_AGE if name in self.fields]
+        total = sum(n for n in par_age if n is not None and n > 0)
+        if capacite is not None and total > capacite:
+            self.add_error(None, ValidationError(
+                f"Les places par âge ({total} au total) dépassent la capacité d'accueil de la crèche "
+                f"({capacite} place{pluriel(capacite)}). Corrigez les nombres, ou demandez à votre CAF de mettre "
+                "à jour la capacité.", code="places_par_age"))
+        return data
 
 
 class FicheAssmatForm(forms.ModelForm):
@@ -102,6 +178,11 @@ class FicheAssmatForm(forms.ModelForm):
         label="Demi-journées où vous avez une place", choices=CRENEAUX, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    tarif_horaire = _montant("Salaire horaire net (€)", "Le salaire net que vous demandez pour une heure d'accueil, "
+                                                        "par exemple 4,50.")
+    indemnite_entretien = _montant("Indemnité d'entretien (€ par jour)",
+                                   "Pour une journée d'accueil : couches, produits d'hygiène, jeux… Par exemple 4,00.")
+    prix_repas = _montant("Prix d'un repas (€), vide si les parents le fournissent")
 
     class Meta:
         model = Structure
@@ -141,6 +222,29 @@ class FicheAssmatForm(forms.ModelForm):
 
     def clean_creneaux_travailles(self) -> list[tuple[int, str]]:
         return self._paires(self.cleaned_data["creneaux_travailles"])
+
+    def clean_tarif_horaire(self):
+        return _dans_les_bornes(
+            self.cleaned_data["tarif_horaire"], maximum=MAX_SALAIRE_HORAIRE, strictement_positif=True,
+            message=f"Indiquez un salaire horaire net supérieur à 0 € et d'au plus {MAX_SALAIRE_HORAIRE} €.",
+        )
+
+    def clean_indemnite_entretien(self):
+        return _dans_les_bornes(
+            self.cleaned_data["indemnite_entretien"], maximum=MAX_INDEMNITE_ENTRETIEN,
+            message=f"Indiquez une indemnité d'entretien comprise entre 0 et {MAX_INDEMNITE_ENTRETIEN} € par jour.",
+        )
+
+    def clean_prix_repas(self):
+        return _dans_les_bornes(
+            self.cleaned_data["prix_repas"], maximum=MAX_PRIX_REPAS,
+            message=f"Indiquez un prix de repas compris entre 0 et {MAX_PRIX_REPAS} €, ou laissez vide si les "
+                    "parents fournissent les repas.",
+        )
+
+    def valeurs(self) -> dict:
+        """What services.update_fiche saves (the half-days go apart)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
     def clean(self):
         data = super().clean()

@@ -29,7 +29,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from notifications.services import notify
-from structures.enums import Rubrique
+from structures.enums import Rubrique, TypeAccueil
 from structures.models import CreneauDisponible, Structure
 from structures.services import condenser_semaines
 
@@ -47,30 +47,52 @@ from .workflow import (
 
 CHAMPS_PERSONNE = ("prenom", "nom", "email", "fonction")
 
-AVAILABILITY_FIELDS = ("places_disponibles", "disponible_a_partir_du")
-# What a manager may change on their fiche in /pro/ (the rest is the CAF's referencing).
+# A crèche's places by age group: declared with its places, dated like them.
+CHAMPS_PLACES_PAR_AGE = ("places_bebes", "places_moyens", "places_grands")
+AVAILABILITY_FIELDS = ("places_disponibles", "disponible_a_partir_du", *CHAMPS_PLACES_PAR_AGE)
+# What a manager may change on their fiche in /pro/ (the rest is the CAF's referencing); champs_fiche says which
+# of these a given fiche has.
 CHAMPS_FICHE_GESTIONNAIRE = ("presentation", "telephone", "email", "site_web", "places_disponibles", "accueil_handicap",
-                             "horaires_atypiques")
+                             "horaires_atypiques", *CHAMPS_PLACES_PAR_AGE, "tarif_horaire")
 CHAMPS_FICHE_ASSMAT = ("presentation", "telephone", "age_min_mois", "age_max_mois", "capacite", "places_disponibles",
                        "disponible_a_partir_du", "horaires_atypiques", "accueil_handicap", "jardin", "animaux", "langues",
-                       "pedagogie", "mam")
+                       "pedagogie", "mam", "tarif_horaire", "indemnite_entretien", "prix_repas")
+
+
+def fixe_son_prix(structure: Structure) -> bool:
+    """A micro-crèche outside the PSU sets its own hourly price (the others follow the CNAF's barème)."""
+    return (structure.rubrique == Rubrique.EAJE and structure.type_accueil == TypeAccueil.MICRO_CRECHE
+            and not structure.financement_psu)
+
+
+def champs_fiche(structure: Structure) -> tuple[str, ...]:
+    """The fields this fiche's people keep in /pro/: an assistant maternel's, or a manager's; places by age group
+    for a crèche only, an hourly price for a micro-crèche outside the PSU only."""
+    if structure.rubrique == Rubrique.ASSMAT:
+        return CHAMPS_FICHE_ASSMAT
+    return tuple(name for name in CHAMPS_FICHE_GESTIONNAIRE
+                 if (name not in CHAMPS_PLACES_PAR_AGE or structure.rubrique == Rubrique.EAJE)
+                 and (name != "tarif_horaire" or fixe_son_prix(structure)))
 
 
 @transaction.atomic
 def update_fiche(*, structure: Structure, valeurs: Mapping[str, object],
                  creneaux: Iterable[tuple[int, str]] | None = None, confirme: bool = False) -> Structure:
     """Save what a manager changed in /pro/; places and availability carry the date they were last confirmed.
-    `creneaux`, for an assistant maternel, are the (day, half-day) where a place is free."""
-    permis = CHAMPS_FICHE_ASSMAT if structure.rubrique == Rubrique.ASSMAT else CHAMPS_FICHE_GESTIONNAIRE
-    if interdits := set(valeurs) - set(permis):
+    `creneaux`, for an assistant maternel, are the (day, half-day) where a place is free. `confirme`: the person
+    says the whole fiche is right ("Enregistrer et confirmer toute ma fiche"): the fiche, its places and its
+    availability are dated now."""
+    if interdits := set(valeurs) - set(champs_fiche(structure)):
         raise ValueError(f"Champs que le gestionnaire ne modifie pas : {', '.join(sorted(interdits))}")
     structure = Structure.objects.select_for_update().get(pk=structure.pk)
     now = timezone.now()
     changed = {name for name, value in valeurs.items() if getattr(structure, name) != value}
     for name in changed:
         setattr(structure, name, valeurs[name])
-    if "places_disponibles" in changed or confirme:
+    if changed & {"places_disponibles", *CHAMPS_PLACES_PAR_AGE} or confirme:
         structure.places_mises_a_jour_le = now
+    if confirme:
+        structure.informations_confirmees_le = now
     if "mam" in changed:
         # A MAM the assistant names is listed once its manager or the CAF confirms it.
         structure.mam_confirmee_le = None

@@ -14,14 +14,17 @@ RAPPEL_TOUS_LES = DELAI_DISPONIBILITE_OBSOLETE / 3  # once a month at most while
 
 @shared_task
 def remind_stale_availability() -> int:
-    """Ask the people of a fiche to confirm places or availability older than three months."""
+    """Ask the people of a fiche to confirm places, availability or the whole fiche, when the latest of them is
+    older than three months. A fiche never dated at all (no places, never confirmed) gets no reminder."""
     now = timezone.now()
     stale_before = now - DELAI_DISPONIBILITE_OBSOLETE
     structures = (
         Structure.objects.published()
-        .filter(Q(places_mises_a_jour_le__lt=stale_before) | Q(disponibilite_mise_a_jour_le__lt=stale_before))
+        .filter(Q(places_mises_a_jour_le__lt=stale_before) | Q(disponibilite_mise_a_jour_le__lt=stale_before)
+                | Q(informations_confirmees_le__lt=stale_before))
         .exclude(places_mises_a_jour_le__gte=stale_before)
         .exclude(disponibilite_mise_a_jour_le__gte=stale_before)
+        .exclude(informations_confirmees_le__gte=stale_before)
         .filter(Q(rappel_disponibilite_envoye_le__isnull=True) | Q(rappel_disponibilite_envoye_le__lt=now - RAPPEL_TOUS_LES))
         .prefetch_related("affectations__user")
     )

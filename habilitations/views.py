@@ -63,7 +63,7 @@ def fiche(request, pk: int):
     if request.method == "POST" and form.is_valid() and (horaires is None or horaires.is_valid()):
         with transaction.atomic():
             services.update_fiche(
-                structure=structure, valeurs={name: form.cleaned_data[name] for name in form._meta.fields},
+                structure=structure, valeurs=form.valeurs(),
                 creneaux=form.cleaned_data["creneaux"] if assmat else None, confirme="confirmer" in request.POST,
             )
             if assmat:
@@ -72,7 +72,9 @@ def fiche(request, pk: int):
                     structure=structure, creneaux=form.cleaned_data["creneaux_travailles"])
             if horaires is not None:
                 horaires.save()
-        messages.success(request, "Votre fiche est à jour. Les familles voient déjà ces informations.")
+        messages.success(request, "Votre fiche est à jour et confirmée aujourd'hui. Les familles voient déjà ces "
+                                  "informations." if "confirmer" in request.POST else
+                         "Votre fiche est à jour. Les familles voient déjà ces informations.")
         return redirect("pro:accueil")
     status = 400 if request.method == "POST" else 200
     assistants = (Structure.objects.filter(rubrique=Rubrique.ASSMAT, mam=structure).order_by("nom")

@@ -2,7 +2,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Q
@@ -24,7 +24,7 @@ from backoffice.exports import csv_response
 from compteurs import evenements
 from monenfant import calendrier
 
-from . import selectors, services
+from . import confirmations, selectors, services
 from .collecte import demarrage
 from .collecte.correspondance import CorrespondanceInvalide
 from .collecte.demarrage import lire_correspondance
@@ -162,7 +162,7 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["rubrique", "type_accueil", AvipFilter, ConsentementFilter, "fermee_le", "position_approximative",
                    ARevoirFilter, SourceFilter, "commune__departement"]
     readonly_fields = ["consentement_publication_le", "consentement_publication_version", "mam_confirmee_le", "source",
-                       "identifiant_source", "absente_de_la_source_le",
+                       "identifiant_source", "absente_de_la_source_le", "informations_confirmees_le",
                        "importee_le", "vue_dans_source_le", "geocodage_score", "geocodage_type"]
     search_fields = ["nom", "commune__nom", "code_postal", "organisme__nom", "email"]
     autocomplete_fields = ["commune", "organisme", "communes_desservies", "mam"]
@@ -189,7 +189,7 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                            "d'emploi ou en formation (au moins 20 % des places d'une crèche).",
         }),
         ("6. Publication", {"fields": ["consentement_publication_le", "consentement_publication_version", "mam",
-                                       "mam_confirmee_le"],
+                                       "mam_confirmee_le", "informations_confirmees_le"],
                             "description": "Un assistant maternel n'est publié qu'avec son consentement, donné ou retiré "
                                            "par lui dans son espace professionnel. Il déclare sa maison d'assistants "
                                            "maternels (MAM) dans son espace ; la CAF ou le gestionnaire de la MAM la "
@@ -221,8 +221,33 @@ class StructureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def changelist_view(self, request, extra_context=None):
         departements = request.user.departements_geres()
         extra = {"avip": selectors.avip_par_departement(departements), "avip_ouvert": request.GET.get("avip") == "1",
-                 "assmat_sans_consentement": selectors.nombre_assmat_sans_consentement(departements)}
+                 "assmat_sans_consentement": selectors.nombre_assmat_sans_consentement(departements),
+                 "part_confirmee": confirmations.part_confirmee(departements)}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def get_urls(self):
+        return [
+            path("confirmations/", self.admin_site.admin_view(self.confirmations_view),
+                 name="structures_structure_confirmations"),
+            *super().get_urls(),
+        ]
+
+    def confirmations_view(self, request):
+        """How current the territory's fiches are: the share confirmed in the last three months, by département,
+        and the least recently confirmed (structures.confirmations). A CAF sees its départements only; another
+        département in the query string is a 404 (departement_choisi)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        departement = departement_choisi(request)
+        geres = request.user.departements_geres()
+        resultat = confirmations.confirmations({departement} if departement else geres)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "Confirmation des fiches",
+            "confirmations": resultat, "departement": departement, "departements": departements_du_territoire(request),
+            "national": geres is None and not departement, "cnaf": geres is None,
+            "limite": confirmations.PLUS_ANCIENNES,
+        }
+        return TemplateResponse(request, "admin/structures/structure/confirmations.html", context)
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css"]}

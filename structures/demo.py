@@ -6,6 +6,7 @@ Deterministic (a fixed seed), keyed on (rubrique, nom, commune): running it twic
 import datetime
 import math
 import random
+from decimal import Decimal
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
@@ -90,6 +91,49 @@ def _avip(i: int, k: int, capacite: int, dep: str) -> dict:
             "avip_places": math.ceil(capacite * 0.25), "avip_partenaire": partenaire if i % 2 == 0 else "Mission locale"}
 
 
+def _rng_de(nom: str, commune: Commune) -> random.Random:
+    """A generator of its own for one fiche's later details (places by age, prices, confirmation): drawing them from
+    the shared generator would change every fiche drawn after."""
+    return random.Random(f"{SEED}-{nom}-{commune.code_insee}")
+
+
+def _euros(rng: random.Random, de: float, a: float) -> Decimal:
+    return Decimal(rng.randint(round(de * 100), round(a * 100))) / 100
+
+
+def _confirmee_le(rng: random.Random, now: datetime.datetime) -> datetime.datetime | None:
+    """Confirmed at some time in the last six months, or (one in five) never."""
+    if rng.random() < 0.2:
+        return None
+    return now - datetime.timedelta(days=rng.randint(0, 182), hours=rng.randint(0, 9))
+
+
+def _details_creche(structure: Structure, now: datetime.datetime) -> None:
+    """Most crèches split their places by age group; a micro-crèche outside the PSU has an hourly price."""
+    rng = _rng_de(structure.nom, structure.commune)
+    details = {"informations_confirmees_le": _confirmee_le(rng, now), "places_bebes": None, "places_moyens": None,
+               "places_grands": None, "tarif_horaire": None}
+    if rng.random() < 0.75:
+        places = structure.places_disponibles or 0
+        bebes = rng.randint(0, places)
+        moyens = rng.randint(0, places - bebes)
+        details.update(places_bebes=bebes, places_moyens=moyens, places_grands=places - bebes - moyens)
+    if structure.type_accueil == TypeAccueil.MICRO_CRECHE and not structure.financement_psu:
+        details["tarif_horaire"] = _euros(rng, 8.5, 11)
+    Structure.objects.filter(pk=structure.pk).update(**details)
+
+
+def _details_assmat(structure: Structure, now: datetime.datetime) -> None:
+    """An assistant maternel's net hourly salary, allowances and meal price (one in four: the parents bring the
+    meals), and when they confirmed their fiche."""
+    rng = _rng_de(structure.nom, structure.commune)
+    Structure.objects.filter(pk=structure.pk).update(
+        tarif_horaire=_euros(rng, 4, 5.5), indemnite_entretien=_euros(rng, 3.5, 4.5),
+        prix_repas=None if rng.random() < 0.25 else _euros(rng, 3, 5),
+        informations_confirmees_le=_confirmee_le(rng, now),
+    )
+
+
 def _upsert(*, rubrique, nom, commune, horaires, communes_desservies=(), **fields) -> Structure:
     structure, _ = Structure.objects.update_or_create(
         rubrique=rubrique, nom=nom, commune=commune, defaults=fields
@@ -133,9 +177,11 @@ def _eajes(rng, now, dep, adresse, i, commune, centre, agglo, association, entre
         rue, cp, point = adresse(commune)
         capacite = {"micro_creche": 12, "familial": 30, "parental": 16}.get(type_accueil, rng.choice([24, 40, 60]))
         atypique = (i + k) % 3 == 0
-        _upsert(
+        creche = _upsert(
             rubrique=Rubrique.EAJE, nom=f"{prefix} {NOMS_EAJE[(i * 2 + k) % len(NOMS_EAJE)]}", commune=commune,
-            type_accueil=type_accueil, financement_psu=type_accueil != TypeAccueil.MICRO_CRECHE or k == 0,
+            type_accueil=type_accueil,
+            # Every other micro-crèche is outside the PSU (PAJE): it sets its own hourly price.
+            financement_psu=type_accueil != TypeAccueil.MICRO_CRECHE or (i // 4) % 2 == 1,
             organisme=entreprise if type_accueil == TypeAccueil.MICRO_CRECHE else (association if type_accueil == TypeAccueil.PARENTAL else agglo),
             adresse=rue, code_postal=cp, point=point, telephone=_phone(rng, dep),
             email=f"accueil{i}{k}@creches{dep}.example.fr",
@@ -150,6 +196,7 @@ def _eajes(rng, now, dep, adresse, i, commune, centre, agglo, association, entre
             horaires=HORAIRES["creche_samedi" if atypique else "creche"],
             **_avip(i, k, capacite, dep),
         )
+        _details_creche(creche, now)
         count += 1
     return count
 
@@ -177,6 +224,7 @@ def _assmats(rng, now, dep, adresse, commune, centre) -> int:
         # The half-days they work, as they declare them in /pro/: their hours, and Saturday morning for the one
         # with horaires atypiques (found by "Ouvert le samedi").
         travail = [(j, d) for j in range(1, 6) for d in DemiJournee] + ([(Jour.SAMEDI, DemiJournee.MATIN)] if k == 0 else [])
+        _details_assmat(assistant, now)
         assistant.creneaux_travailles.all().delete()
         CreneauTravaille.objects.bulk_create(
             [CreneauTravaille(structure=assistant, jour=j, demi_journee=d) for j, d in travail])

@@ -597,6 +597,20 @@ class Structure(models.Model):
         last = self.derniere_mise_a_jour_disponibilite
         return last is not None and last < timezone.now() - DELAI_DISPONIBILITE_OBSOLETE
 
+    @property
+    def informations_a_confirmer(self) -> bool:
+        """The whole fiche was confirmed by its people, more than three months ago."""
+        confirmees = self.informations_confirmees_le
+        return confirmees is not None and confirmees < timezone.now() - DELAI_DISPONIBILITE_OBSOLETE
+
+    @property
+    def places_par_age(self) -> list[tuple[str, int]]:
+        """A crèche's places by age group as its fiche says them, the groups declared only:
+        [("bébés (moins de 18 mois)", 2), …]; empty when none is."""
+        groupes = (("bébés (moins de 18 mois)", self.places_bebes), ("moyens (de 18 à 30 mois)", self.places_moyens),
+                   ("grands (plus de 30 mois)", self.places_grands))
+        return [(groupe, n) for groupe, n in groupes if n is not None]
+
 
 class DemiJournee(models.TextChoices):
     MATIN = "matin", "matin"

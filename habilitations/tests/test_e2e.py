@@ -116,7 +116,7 @@ def test_assistant_maternel_sets_availability(page, live_server, demo_directory)
     page.locator("label[for=id_creneaux_0]").click()
     page.locator("label[for=id_creneaux_4]").click()
     page.get_by_label("Langues parlées").fill("français, anglais")
-    page.get_by_role("button", name="Enregistrer et confirmer mes disponibilités").click()
+    page.get_by_role("button", name="Enregistrer et confirmer toute ma fiche").click()
     expect(page.get_by_role("status").first).to_contain_text("Votre fiche est à jour")
     fiche = Structure.objects.get(affectations__user__email=f"assmat43@{DEMO_DOMAIN}")
     assert [str(c) for c in fiche.creneaux_disponibles.all()] == ["Lundi matin", "Mercredi matin"]

@@ -240,7 +240,9 @@ def test_back_office_pages(browser, live_server, demo_site, moitie):
              "/administration/linf/objectifcouverture/?progression=43",
              f"/administration/habilitations/demandehabilitation/{habilitation.pk}/change/",
              f"/administration/habilitations/demandehabilitation/{habilitation.pk}/avenant/",
-             f"/administration/structures/structure/{habilitation.structures.first().pk}/history/"]
+             f"/administration/structures/structure/{habilitation.structures.first().pk}/history/",
+             "/administration/structures/structure/confirmations/",
+             "/administration/structures/structure/confirmations/?departement=43"]
     for path in views[moitie::2]:
         audit.visit(page, base, path, f"admin-{slug(path)}", design_system=False)
     audit.assert_none()

@@ -31,3 +31,12 @@ def de_commune(nom) -> str:
 def a_commune(nom) -> str:
     """{{ commune.nom|a_commune }}: "au Puy-en-Velay", "aux Sorinières", "à Aiguilhe"."""
     return text.a_commune(str(nom))
+
+
+@register.filter
+def euros(montant) -> str:
+    """An amount as French writes it: "4,50 €", "1 234,00 €" (narrow no-break spaces)."""
+    if montant is None or montant == "":
+        return ""
+    texte = f"{montant:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{texte}\u00a0€"

@@ -1,5 +1,6 @@
 """The reference geography, imported from ../shared/data and the npm package, as `make run` does."""
 
+import datetime
 import io
 
 import pytest
@@ -67,9 +68,12 @@ def test_full_import_has_every_departement_and_commune():
 def test_demo_directory_is_idempotent_and_covers_every_rubrique_around_le_puy_and_pau():
     call_command("import_geographie", "--departements", "43", "64", stdout=io.StringIO())
     build_demo()
-    snapshot = list(Structure.objects.order_by("pk").values_list("pk", "nom", "places_disponibles"))
+    champs = ("pk", "nom", "places_disponibles", "places_bebes", "places_moyens", "places_grands", "tarif_horaire",
+              "indemnite_entretien", "prix_repas", "informations_confirmees_le")
+    snapshot = list(Structure.objects.order_by("pk").values_list(*champs))
     build_demo()
-    assert list(Structure.objects.order_by("pk").values_list("pk", "nom", "places_disponibles")) == snapshot
+    assert list(Structure.objects.order_by("pk").values_list(*champs)) == snapshot
+    _demo_has_places_by_age_prices_and_confirmations()
     for departement in ("43", "64"):
         rubriques = set(Structure.objects.filter(commune__departement=departement).values_list("rubrique", flat=True))
         assert rubriques == {"EAJE", "RPE", "LAEP", "ALSH", "ASSMAT", "LINF"}
@@ -78,6 +82,27 @@ def test_demo_directory_is_idempotent_and_covers_every_rubrique_around_le_puy_an
     linf = Structure.objects.get(rubrique="LINF", commune="43157")
     assert (relais.adresse, relais.point) == (linf.adresse, linf.point)
     assert linf.communes_desservies.count() > 3
+
+
+def _demo_has_places_by_age_prices_and_confirmations():
+    creches = Structure.objects.filter(rubrique="EAJE")
+    par_age = creches.filter(places_bebes__isnull=False)
+    assert 0 < par_age.count() < creches.count(), "des crèches, pas toutes, donnent leurs places par âge"
+    for c in par_age:
+        assert c.places_bebes + c.places_moyens + c.places_grands == c.places_disponibles <= c.capacite
+    micro = creches.filter(type_accueil="micro_creche")
+    assert micro.filter(financement_psu=False).exists()
+    assert all(8 <= m.tarif_horaire <= 12 for m in micro.filter(financement_psu=False))
+    assert not creches.filter(financement_psu=True, tarif_horaire__isnull=False).exists()
+    assistants = Structure.objects.filter(rubrique="ASSMAT")
+    assert all(4 <= a.tarif_horaire <= 5.5 and 3.5 <= a.indemnite_entretien <= 4.5 for a in assistants)
+    repas = [a.prix_repas for a in assistants if a.prix_repas is not None]
+    assert 0 < len(repas) < assistants.count() and all(3 <= r <= 5 for r in repas)
+    confirmees = [s.informations_confirmees_le for s in Structure.objects.filter(informations_confirmees_le__isnull=False)]
+    demo_now = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    assert all(demo_now - datetime.timedelta(days=183) <= c <= demo_now for c in confirmees)
+    assert max(confirmees) - min(confirmees) > datetime.timedelta(days=120), "étalées sur six mois"
+    assert assistants.filter(informations_confirmees_le__isnull=True).exists(), "certaines jamais confirmées"
 
 
 @pytest.mark.parametrize(("nom", "liaison", "page"), [
