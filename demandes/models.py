@@ -82,6 +82,10 @@ class Demande(ConcurrentTransitionMixin, models.Model):
     # closed): it moved to another LINF serving the commune, or the family was told (services.reorienter).
     reorientee_le = models.DateTimeField("transmise à un autre lieu d'information le", null=True, blank=True)
     famille_prevenue_le = models.DateTimeField("famille prévenue (non lue en ligne) le", null=True, blank=True)
+    # The key of the family's private follow-up link (its confirmation email), set when the demande is sent:
+    # whoever has it sees the status and may withdraw the demande. The demandes sent before it have none.
+    jeton_suivi = models.CharField(  # noqa: DJ001 (none: NULL, which the partial unique index leaves out)
+        "jeton de suivi", max_length=43, null=True, blank=True, editable=False)
 
     objects = DemandeQuerySet.as_manager()
 
@@ -97,7 +101,10 @@ class Demande(ConcurrentTransitionMixin, models.Model):
                 | models.Q(statut=StatutDemande.NOUVELLE, traitee_le__isnull=True),
                 name="demande_traitee_datee",
                 violation_error_message="Une demande traitée a une date de traitement, une demande nouvelle n'en a pas.",
-            )
+            ),
+            # A partial unique index (the old demandes have no token), built concurrently (migration 0017).
+            models.UniqueConstraint(fields=["jeton_suivi"], condition=models.Q(jeton_suivi__isnull=False),
+                                    name="demande_jeton_suivi_unique"),
         ]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 """Six months, then gone: the demandes' personal data are destroyed; the anonymous counts
-(demandes.statistiques, kept as demandes are sent and opened) remain."""
+(demandes.statistiques, kept as demandes are sent and opened) remain. A demande its family withdraws
+(its follow-up link) is destroyed the same way, at once."""
 
 import datetime
 from dataclasses import dataclass
@@ -48,6 +49,31 @@ def _lot_condition(cutoff: datetime.datetime, batch: int) -> tuple[str, list] | 
     return f"IN ({sql})", list(params)
 
 
+def _detruire(match: str, params: list) -> tuple[int, int]:
+    """Deletes the demandes whose id matches (SQL after "id"), their children, logs and links, and the emails
+    about them; returns (demandes, emails) deleted. In the caller's transaction."""
+    with connection.cursor() as cursor:
+        # The emails that carry the family's data go with their demande (an accusé sent months
+        # after the demande would outlive it by its own age).
+        cursor.execute(
+            f"DELETE FROM {Notification._meta.db_table} WHERE objet IN "  # noqa: S608 (our tables)
+            f"(SELECT %s || reference FROM {Demande._meta.db_table} WHERE id {match})",
+            [OBJET_NOTIFICATIONS, *params],
+        )
+        notifications = cursor.rowcount
+        for table, column in LOT_TABLES:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} {match}", params)  # noqa: S608 (our tables)
+        return cursor.rowcount, notifications
+
+
+@transaction.atomic
+def detruire(demande: Demande) -> int:
+    """One demande destroyed at once, as the purge destroys it (the family withdrew it); returns 1, or 0
+    when it was gone already."""
+    demandes, _ = _detruire("= %s", [demande.pk])
+    return demandes
+
+
 def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -> PurgeReport:
     """Batched and idempotent: each batch deletes in one transaction; an interrupted purge goes on next time."""
     started = timezone.now()
@@ -58,19 +84,9 @@ def purge_expired(*, now: datetime.datetime | None = None, batch: int = BATCH) -
             condition = _lot_condition(cutoff, batch)
             if condition is None:
                 break
-            match, params = condition
-            with connection.cursor() as cursor:
-                # The emails that carry the family's data go with their demande (an accusé sent months
-                # after the demande would outlive it by its own age).
-                cursor.execute(
-                    f"DELETE FROM {Notification._meta.db_table} WHERE objet IN "  # noqa: S608 (our tables)
-                    f"(SELECT %s || reference FROM {Demande._meta.db_table} WHERE id {match})",
-                    [OBJET_NOTIFICATIONS, *params],
-                )
-                report.notifications += cursor.rowcount
-                for table, column in LOT_TABLES:
-                    cursor.execute(f"DELETE FROM {table} WHERE {column} {match}", params)  # noqa: S608 (our tables)
-                report.demandes += cursor.rowcount
+            demandes, notifications = _detruire(*condition)
+            report.demandes += demandes
+            report.notifications += notifications
         report.lots += 1
     # Emails to and about families are logs with personal data too; a reading logged before the
     # cutoff belongs to an expired demande, whatever happened to it.

@@ -8,10 +8,11 @@ the page reads it from the nightly rollup (national(), written by demandes.recap
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from habilitations.delais import DELAI_MIN
+from habilitations.enums import Role
 from linf.selectors import delai_traitement
 from monenfant import calendrier
 from monenfant.regles import DUREE_CONSERVATION
@@ -24,6 +25,25 @@ from .models import Demande, DemandeNonServie, OffreDepartement, RecapitulatifBe
 
 SANS_SITUATION = "non_renseignee"
 AIDE_RAYON_KM = 30
+LONGUEUR_JETON = 43  # secrets.token_urlsafe(32)
+
+
+def demande_suivie(jeton: str) -> Demande | None:
+    """The demande of a family's follow-up link, with what its page shows (its LINF and their guichet, the
+    person who opened it); None for any other token, without a query when it cannot be one."""
+    if len(jeton) != LONGUEUR_JETON:
+        return None
+    linfs = Prefetch("linfs", queryset=Structure.objects.select_related("guichet").order_by("nom", "pk"))
+    return Demande.objects.select_related("traitee_par").prefetch_related(linfs).filter(jeton_suivi=jeton).first()
+
+
+def lieu_traitant(demande: Demande) -> Structure | None:
+    """The LINF, among those that received the demande, of the person who opened it; None when it is not
+    opened, or that person is no longer habilitated there."""
+    if demande.traitee_par is None:
+        return None
+    habilitees = demande.traitee_par.structures_habilitees(Role.LINF)
+    return next((linf for linf in demande.linfs.all() if linf.pk in habilitees), None)
 
 
 def aide_proche(commune: Commune) -> list[Structure]:

@@ -1,11 +1,14 @@
-"""Writes of the demande d'information: submission, then its first opening by the LINF."""
+"""Writes of the demande d'information: submission, then its first opening by the LINF, or its withdrawal
+by the family."""
 
 import datetime
+import secrets
 from collections.abc import Sequence
 from typing import TypedDict
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from habilitations import activite
@@ -13,7 +16,7 @@ from linf.selectors import linfs_ouverts, linfs_serving, persons_of
 from notifications.services import notify
 from structures.models import Commune
 
-from . import selectors, statistiques
+from . import purge, selectors, statistiques
 from .enums import ActionAcces, Besoin, MoyenContact, Qualite, Situation, StatutDemande
 from .models import AccesDemande, Demande, Enfant, TransitionDemande, delai_minimal
 
@@ -47,18 +50,43 @@ def create_demande_information(
         prenom=prenom, nom=nom, email=email, allocataire=allocataire, numero_allocataire=numero_allocataire,
         situation=situation, jours_horaires=jours_horaires, horaires_atypiques=horaires_atypiques, handicap=handicap,
         telephone=telephone, moyen_prefere=moyen_prefere, moment_prefere=moment_prefere, message=message,
+        jeton_suivi=secrets.token_urlsafe(32),
     )
     # A new demande has no LINF yet: one INSERT, without the read that set() makes to compare.
     Demande.linfs.through.objects.bulk_create([Demande.linfs.through(demande=demande, structure=linf) for linf in linfs])
     enfants = Enfant.objects.bulk_create([Enfant(demande=demande, **e) for e in enfants])
+    # The follow-up link is a key: the outbox blanks the body once sent (secret).
     notify(to=[demande.email], sujet=f"monenfant : votre demande {demande.reference} est enregistrée",
            template="demandes/emails/enregistree.txt",
-           context={"demande": demande, "linfs": linfs, "delai": delai_minimal(linfs)},
-           objet=demande.objet_notifications, territoire=demande.commune.departement_id)
+           context={"demande": demande, "linfs": linfs, "delai": delai_minimal(linfs), "lien_suivi": lien_suivi(demande)},
+           objet=demande.objet_notifications, territoire=demande.commune.departement_id, secret=True)
     _tell_linf_persons(demande, linfs)
     # Last: the count's row is shared by the demandes of the commune and month, and stays locked until the
     # commit; the children and LINF just written are not read again.
     statistiques.count_sent(demande, enfants=enfants, linfs=linfs)
+    return demande
+
+
+def lien_suivi(demande: Demande) -> str:
+    """The family's private follow-up link, absolute (for its email)."""
+    return settings.SITE_URL + reverse("demandes:suivi", kwargs={"jeton": demande.jeton_suivi})
+
+
+@transaction.atomic
+def retirer(*, jeton: str) -> Demande | None:
+    """The family withdraws its demande (its follow-up link): destroyed at once as the purge destroys it
+    (children, logs, LINF links, the emails about it), and each person habilitated on a LINF that received
+    it is told, with the reference only. Returns the demande as it was, None when there is none (withdrawn
+    already). The anonymous counts keep it, as they keep a purged demande."""
+    demande = Demande.objects.select_for_update().select_related("commune").filter(jeton_suivi=jeton).first()
+    if demande is None:
+        return None
+    linfs = list(demande.linfs.all())
+    purge.detruire(demande)
+    for person in persons_of(linfs):
+        notify(to=[person.email], sujet=f"monenfant : la demande {demande.reference} a été retirée par la famille",
+               template="demandes/emails/retiree_pour_linf.txt",
+               context={"demande": demande, "site_url": settings.SITE_URL}, territoire=demande.commune.departement_id)
     return demande
 
 

@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from compteurs import usage
 from habilitations.enums import Role
 from linf.selectors import linfs_serving
+from monenfant.decorators import keep_secret
 from monenfant.limits import too_many
 from monenfant.params import parse_pk
 from notifications.pdf import render_pdf
@@ -37,6 +38,7 @@ STEPS = [
 NAMES = [name for name, _, _ in STEPS]
 TITLES = {name: title for name, title, _ in STEPS}
 RATE = "5/h"  # submissions per address and hour
+RATE_SUIVI = "30/h"  # follow-up pages and withdrawals per address and hour: no guessing of tokens, cheap or not
 PLUS_VALABLE = "Une de vos réponses n'est plus valable (la date du jour a changé) : corrigez-la, puis continuez."
 
 
@@ -302,6 +304,53 @@ def _pdf_response(demande: Demande, filename: str) -> HttpResponse:
 def confirmation_pdf(request, reference):
     demande = _own_demande(request, reference)
     return _pdf_response(demande, f"demande-{demande.reference}.pdf")
+
+
+# The family follows its demande: the private link of its confirmation email -------------
+
+def _suivi_limite(request):
+    """Too many follow-up requests from this address: a 429 page, else None."""
+    if too_many(request, group="suivi-demande", key="ip", rate=RATE_SUIVI):
+        return render(request, "demandes/suivi_limite.html", status=429)
+    return None
+
+
+def _demande_suivie(jeton) -> Demande:
+    demande = selectors.demande_suivie(jeton)
+    if demande is None:
+        raise Http404
+    return demande
+
+
+@require_GET
+def suivi(request, jeton):
+    if response := _suivi_limite(request):
+        return response
+    demande = _demande_suivie(jeton)
+    return render(request, "demandes/suivi.html", {"demande": demande, "lieu": selectors.lieu_traitant(demande),
+                                                    "en_retard": demande.en_retard()})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def retirer(request, jeton):
+    """The question first (GET never withdraws), then the button: the demande is destroyed at once."""
+    response = _suivi_limite(request)
+    if response is None:
+        demande = _demande_suivie(jeton)
+        if request.method == "POST":
+            services.retirer(jeton=demande.jeton_suivi)
+            return redirect("demandes:retiree")
+        response = render(request, "demandes/retirer.html", {"demande": demande})
+    # The page holds a form: a `no-referrer` page would post with `Origin: null`, which CSRF refuses; the
+    # origin alone (never the path, which holds the key) goes with its requests.
+    keep_secret(response, referrer=False)
+    response["Referrer-Policy"] = "strict-origin"
+    return response
+
+
+@require_GET
+def retiree(request):
+    return render(request, "demandes/retiree.html")
 
 
 # The professional area of habilitated LINF persons --------------------------------------

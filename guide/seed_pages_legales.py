@@ -123,6 +123,13 @@ Les ressources et le nombre d'enfants que vous tapez servent au calcul et ne son
   sont détruits avec elle. Les sauvegardes de la base sont gardées **30 jours** et les journaux techniques
   des serveurs **14 jours** : passé 6 mois et 30 jours, plus rien de votre demande n'existe nulle part.
 - **Le PDF de votre demande** ne peut être téléchargé que depuis le navigateur qui l'a envoyée.
+- **Suivre ou retirer votre demande** : le courriel de confirmation contient un lien personnel, sans
+  compte ni mot de passe, vers une page qui montre l'état de votre demande (sa date d'envoi, si elle a été
+  lue, quand et par quel lieu d'information, le délai annoncé), sans vos coordonnées. Depuis cette page,
+  vous pouvez retirer votre demande : elle est détruite aussitôt, avec ses enfants, son journal des accès
+  et les courriels envoyés à son sujet, et le lieu d'information en est prévenu. Ce lien disparaît avec la
+  demande (retirée, ou détruite après 6 mois). Ne le transmettez à personne : qui l'a peut voir l'état de
+  la demande et la retirer.
 
 ## Les professionnels
 
@@ -168,8 +175,10 @@ Vous pouvez demander à **accéder** à vos données, à les **rectifier**, à l
 **limiter** l'usage, et **retirer votre consentement** à tout moment (ce qui ne remet pas en cause ce
 qui a été fait avant).
 
-- **Familles** : écrivez au délégué à la protection des données ({contact_dpo}) en donnant la
-  référence de votre demande (elle commence par DI-), ou au lieu d'information qui vous a répondu.
+- **Familles** : pour effacer votre demande, retirez-la depuis le lien de suivi de votre courriel de
+  confirmation. Pour tout autre droit, écrivez au délégué à la protection des données ({contact_dpo})
+  en donnant la référence de votre demande (elle commence par DI-), ou au lieu d'information qui vous a
+  répondu.
 - **Professionnels** : corrigez vos informations et celles de vos fiches depuis votre espace
   professionnel, ou demandez-le à la CAF de votre département ; pour tout autre droit, écrivez au
   délégué à la protection des données.
@@ -300,4 +309,23 @@ REMPLACEMENTS_DONNEES_PERSONNELLES = [
      "- **Combien de temps** : les nombres de connexions, d'échecs, de demandes ouvertes et exportées de chaque\n"
      "  personne, par mois, sont gardés **12 mois** (le contrôle des connexions de la CAF). [à compléter par\n"
      "  l'éditeur : durée de conservation des comptes après leur désactivation et du journal des connexions].\n"),
+]
+
+# The family's follow-up link (demandes.views.suivi), from which it may withdraw its demande.
+_PDF = "- **Le PDF de votre demande** ne peut être téléchargé que depuis le navigateur qui l'a envoyée.\n"
+REMPLACEMENTS_SUIVI_DEMANDE = [
+    (_PDF,
+     _PDF + "- **Suivre ou retirer votre demande** : le courriel de confirmation contient un lien personnel, sans\n"
+     "  compte ni mot de passe, vers une page qui montre l'état de votre demande (sa date d'envoi, si elle a été\n"
+     "  lue, quand et par quel lieu d'information, le délai annoncé), sans vos coordonnées. Depuis cette page,\n"
+     "  vous pouvez retirer votre demande : elle est détruite aussitôt, avec ses enfants, son journal des accès\n"
+     "  et les courriels envoyés à son sujet, et le lieu d'information en est prévenu. Ce lien disparaît avec la\n"
+     "  demande (retirée, ou détruite après 6 mois). Ne le transmettez à personne : qui l'a peut voir l'état de\n"
+     "  la demande et la retirer.\n"),
+    ("- **Familles** : écrivez au délégué à la protection des données ({contact_dpo}) en donnant la\n"
+     "  référence de votre demande (elle commence par DI-), ou au lieu d'information qui vous a répondu.\n",
+     "- **Familles** : pour effacer votre demande, retirez-la depuis le lien de suivi de votre courriel de\n"
+     "  confirmation. Pour tout autre droit, écrivez au délégué à la protection des données ({contact_dpo})\n"
+     "  en donnant la référence de votre demande (elle commence par DI-), ou au lieu d'information qui vous a\n"
+     "  répondu.\n"),
 ]

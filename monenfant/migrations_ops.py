@@ -4,6 +4,9 @@
   PostgreSQL (reads and writes go on while it is built), and a plain ``CREATE INDEX`` elsewhere
   (SpatiaLite). Its migration says ``atomic = False``: PostgreSQL builds a concurrent index outside any
   transaction. The migration state is AddIndex's, so ``makemigrations`` sees nothing to do.
+- ``AjouterUnique``: the same for a unique column, as ``migrations.AddConstraint`` of a ``UniqueConstraint``
+  with a condition (Django builds it as a partial unique index, and drops it as an index):
+  ``CREATE UNIQUE INDEX CONCURRENTLY`` on PostgreSQL, a plain unique index elsewhere; ``atomic = False`` too.
 - ``par_lots`` / ``mettre_a_jour_par_lots``: a data migration over millions of rows, by ranges of primary
   keys of at most ``taille`` rows, each range in its own transaction (in a migration with
   ``atomic = False``; otherwise the whole migration is still one transaction and one long lock).
@@ -15,8 +18,8 @@ big tables another way.
 from collections.abc import Callable, Iterator
 
 from django.contrib.postgres.operations import AddIndexConcurrently
-from django.db import migrations, transaction
-from django.db.models import Max, QuerySet
+from django.db import NotSupportedError, migrations, transaction
+from django.db.models import Max, QuerySet, UniqueConstraint
 
 LOT = 10_000
 
@@ -43,13 +46,52 @@ class AjouterIndex(AddIndexConcurrently):
         return super().database_backwards(app_label, schema_editor, from_state, to_state)
 
     def _index_invalide(self, schema_editor) -> bool:
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid",
-                [self.index.name],
-            )
-            return cursor.fetchone() is not None
+        return _index_invalide(schema_editor, self.index.name)
+
+
+def _index_invalide(schema_editor, name: str) -> bool:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid",
+            [name],
+        )
+        return cursor.fetchone() is not None
+
+
+class AjouterUnique(migrations.AddConstraint):
+    """``AddConstraint`` of a conditional ``UniqueConstraint`` (a partial unique index, e.g. ``WHERE col IS NOT
+    NULL``) that does not lock the table's writes on PostgreSQL; plain ``AddConstraint`` elsewhere."""
+
+    def __init__(self, model_name, constraint):
+        if not isinstance(constraint, UniqueConstraint) or constraint.condition is None:
+            raise ValueError("AjouterUnique construit un index unique partiel : une UniqueConstraint avec une condition")
+        super().__init__(model_name, constraint)
+
+    def describe(self):
+        return f"Create unique index {self.constraint.name} on {self.model_name} (concurrently on PostgreSQL)"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.in_atomic_block:
+            raise NotSupportedError("AjouterUnique construit son index hors transaction : mettez atomic = False à la migration.")
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        name = self.constraint.name
+        if _index_invalide(schema_editor, name):  # a concurrent build that failed: built again
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}")
+        statement = self.constraint.create_sql(model, schema_editor)
+        statement.template = statement.template.replace("CREATE UNIQUE INDEX", "CREATE UNIQUE INDEX CONCURRENTLY", 1)
+        schema_editor.execute(statement)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.constraint.name)}")
 
 
 def tranches(queryset: QuerySet, taille: int = LOT) -> Iterator[QuerySet]:

@@ -83,7 +83,8 @@ def test_a_family_in_le_puy_asks_the_linf_answers_and_six_months_later_only_coun
     pdf = Path(download.value.path()).read_bytes()
     assert "Inès Chabrier" in pdf_text(type("Doc", (), {"pdf": pdf}))
     registered = Notification.objects.get(destinataires="ines.chabrier@example.fr")
-    assert registered.envoyee_le and demande.reference in registered.corps
+    # Sent; its body, which holds the follow-up link, is blanked in the outbox once sent.
+    assert registered.envoyee_le and demande.reference in registered.sujet and registered.secret
 
     # The habilitated person of the Velay information place.
     linf = browser.new_context(accept_downloads=True).new_page()

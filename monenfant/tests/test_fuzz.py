@@ -328,6 +328,8 @@ class Site:
             "demandes:etape": "/demande-information/etape/commune/",
             "demandes:confirmation": "/demande-information/confirmation/DI-43-000001/",
             "demandes:confirmation_pdf": "/demande-information/confirmation/DI-43-000001/pdf/",
+            "demandes:suivi": f"/demande-information/suivi/{'J' * 43}/",
+            "demandes:retirer": f"/demande-information/suivi/{'J' * 43}/retirer/",
             "guide:rubrique": "/guide/rubrique/EAJE/",
             "guide:page": f"/guide/{self.guide_slug}/",
             "linf:departement": "/departements/43/",

@@ -2,8 +2,8 @@
 
 A new migration that adds an index to one of BIG_TABLES (AddIndex, a field with db_index, unique or a
 spatial index, a foreign key, an AlterField that adds one, a unique constraint, CREATE INDEX in SQL) uses
-monenfant.migrations_ops.AjouterIndex (CREATE INDEX CONCURRENTLY on PostgreSQL) in a migration with
-``atomic = False``. The migrations applied before the rule are history and stay as they are: the rule
+monenfant.migrations_ops.AjouterIndex (CREATE INDEX CONCURRENTLY on PostgreSQL), or AjouterUnique for a
+unique column (CREATE UNIQUE INDEX CONCURRENTLY), in a migration with ``atomic = False``. The migrations applied before the rule are history and stay as they are: the rule
 reads those numbered after CHECKED_AFTER (the newest of this change included) and every future one.
 """
 
@@ -14,12 +14,12 @@ import pytest
 from django.apps import apps
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.postgres.operations import AddIndexConcurrently
-from django.db import NotSupportedError, connection, migrations, models, transaction
+from django.db import IntegrityError, NotSupportedError, connection, migrations, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ModelState, ProjectState
 from django.test.utils import CaptureQueriesContext
 
-from monenfant.migrations_ops import AjouterIndex, mettre_a_jour_par_lots, par_lots, tranches
+from monenfant.migrations_ops import AjouterIndex, AjouterUnique, mettre_a_jour_par_lots, par_lots, tranches
 from notifications.models import Notification
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +109,7 @@ def faults(app_label: str, migration, state) -> list[str]:
                 sub.state_forwards(app_label, inner)
         elif isinstance(operation, migrations.CreateModel):
             created.add(operation.options.get("db_table") or f"{app_label}_{operation.name_lower}")
-        elif isinstance(operation, AddIndexConcurrently):
+        elif isinstance(operation, AddIndexConcurrently | AjouterUnique):
             if migration.atomic:
                 found.append(f"{where}: a concurrent index needs `atomic = False` on the migration")
         elif isinstance(operation, migrations.AddIndex):
@@ -172,6 +172,7 @@ def test_new_migrations_build_indexes_on_big_tables_concurrently():
 def test_the_newest_migrations_are_among_those_checked():
     assert after_the_rule("notifications", "0002_notification_objet")
     assert after_the_rule("demandes", "0015_demandes_reorientees")
+    assert after_the_rule("demandes", "0017_index_jeton_suivi")
     assert after_the_rule("structures", "0015_creneaux_travailles")
     assert after_the_rule("nouvelle_app", "0001_initial")
     assert not after_the_rule("demandes", "0009_index_demandes_nouvelles")
@@ -193,6 +194,13 @@ def test_the_rule_would_have_caught_the_old_locking_indexes():
     assert "structures.0007_compteur_usage" not in found
 
 
+def test_the_follow_up_token_is_unique_through_an_index_built_concurrently():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    migration = loader.graph.nodes["demandes", "0017_index_jeton_suivi"]
+    assert migration.atomic is False
+    assert any(isinstance(op, AjouterUnique) and op.constraint.name == "demande_jeton_suivi_unique" for op in migration.operations)
+
+
 def test_a_concurrent_index_in_an_atomic_migration_is_a_fault():
     state = ProjectState()
     state.add_model(ModelState("notifications", "Notification", [("id", models.BigAutoField(primary_key=True)),
@@ -204,10 +212,15 @@ def test_a_concurrent_index_in_an_atomic_migration_is_a_fault():
         migrations.AddField("notification", "lu_le", models.DateTimeField(null=True)),
         migrations.RunSQL("CREATE INDEX n_cle ON habilitations_notification (cle)"),
         migrations.RunSQL("CREATE INDEX CONCURRENTLY n_lu ON habilitations_notification (lu_le)"),
+        AjouterUnique(model_name="notification", constraint=models.UniqueConstraint(
+            fields=["objet"], condition=models.Q(objet__gt=""), name="n_objet_unique")),
+        migrations.AddConstraint(model_name="notification", constraint=models.UniqueConstraint(
+            fields=["objet"], condition=models.Q(objet__gt=""), name="n_objet_unique_2")),
     ]})("0099_essai", "notifications")
     found = faults("notifications", migration, state)
-    assert len(found) == 3
+    assert len(found) == 5
     assert "atomic = False" in found[0] and "cle" in found[1] and "CREATE INDEX" in found[2]
+    assert "atomic = False" in found[3] and "unique constraint" in found[4]
 
 
 # The operation and the batches, on SpatiaLite and again on PostGIS (make test's second pass).
@@ -252,6 +265,27 @@ def test_ajouter_index_builds_the_index_concurrently_on_postgresql_and_plainly_e
     with connection.schema_editor(atomic=False) as editor:
         operation.database_backwards("notifications", editor, after, essai_table)
     assert "essai_objet" not in index_names()
+
+
+@pytest.mark.postgis
+def test_ajouter_unique_builds_a_partial_unique_index_concurrently_on_postgresql(essai_table):
+    constraint = models.UniqueConstraint(fields=["objet"], condition=models.Q(objet__gt=""), name="essai_objet_unique")
+    operation = AjouterUnique(model_name="essai", constraint=constraint)
+    after = essai_table.clone()
+    operation.state_forwards("notifications", after)
+    with CaptureQueriesContext(connection) as queries, connection.schema_editor(atomic=False) as editor:
+        operation.database_forwards("notifications", editor, essai_table, after)
+    created = [q["sql"] for q in queries.captured_queries if "CREATE UNIQUE INDEX" in q["sql"]]
+    assert len(created) == 1 and ("CONCURRENTLY" in created[0]) == (connection.vendor == "postgresql")
+    Essai = after.apps.get_model("notifications", "Essai")  # noqa: N806
+    Essai.objects.bulk_create([Essai(objet=""), Essai(objet=""), Essai(objet="a")])  # the condition leaves "" out
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Essai.objects.create(objet="a")
+    with connection.schema_editor(atomic=False) as editor:
+        operation.database_backwards("notifications", editor, after, essai_table)
+    assert "essai_objet_unique" not in index_names()
+    with pytest.raises(ValueError, match="condition"):
+        AjouterUnique(model_name="essai", constraint=models.UniqueConstraint(fields=["objet"], name="sans_condition"))
 
 
 @pytest.mark.postgis
