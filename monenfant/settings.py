@@ -361,7 +361,8 @@ REFERENCE_DATA_DIR = Path(env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.par
 DECOUPAGE_DATA_DIR = BASE_DIR / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
 
 # Paths whose rest is a secret (activation and reset links, an habilitation's follow-up): masked in logs.
-SECRET_URL_PREFIXES = ["/pro/nouveau-mot-de-passe/", "/pro/habilitation/suivi/"]
+SECRET_URL_PREFIXES = ["/pro/nouveau-mot-de-passe/", "/pro/habilitation/suivi/", "/demande-information/suivi/",
+                       "/alertes/"]
 
 # One line per record: time, level, logger, the request id (django-guid; "-" outside a request or a
 # task) and the message. Each request writes one line (monenfant.acces: method, path without query

@@ -330,6 +330,8 @@ class Site:
             "demandes:confirmation_pdf": "/demande-information/confirmation/DI-43-000001/pdf/",
             "demandes:suivi": f"/demande-information/suivi/{'J' * 43}/",
             "demandes:retirer": f"/demande-information/suivi/{'J' * 43}/retirer/",
+            "familles:confirmer": f"/alertes/{'J' * 43}/confirmer/",
+            "familles:arreter": f"/alertes/{'J' * 43}/arreter/",
             "guide:rubrique": "/guide/rubrique/EAJE/",
             "guide:page": f"/guide/{self.guide_slug}/",
             "linf:departement": "/departements/43/",
