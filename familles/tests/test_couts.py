@@ -107,5 +107,5 @@ def test_the_search_page_shows_each_cost_and_its_explanation_without_javascript(
     assert f"≈ {attendu:,.0f} €/mois après aides".replace(",", "\u202f") in carte.text_content()
     # One click (a <details>, no script) shows the simulator's explanation.
     assert carte.xpath(".//details/summary")[0].text_content().startswith("Le détail du calcul")
-    assert "taux d'effort" in carte.xpath(".//details/ol")[0].text_content()
+    assert "taux d'effort" in carte.xpath(".//details/ul")[0].text_content()
     assert "Coût" not in cartes["Relais"].text_content()
