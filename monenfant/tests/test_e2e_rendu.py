@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from demandes.models import Demande
 from demandes.tests.test_demande import STEPS
+from familles.models import Alerte
 from habilitations import services
 from habilitations.demo import DEMO_DOMAIN
 from habilitations.models import DemandeHabilitation, User
@@ -128,6 +129,24 @@ def test_public_pages(browser, live_server, demo_site):
                 "type_accueil": page.locator("#id_type_accueil_0").get_attribute("value"), "heures_par_semaine": "40"})
     continuer(page, "Calculer")
     audit.shown(page, "simulateur-resultat")
+
+    # The search ranked by a family's need, with each result's cost; an alert made, confirmed, and its stop page.
+    page.goto(base + "/recherche/")
+    fill(page, {"commune": "Le Puy-en-Velay (43000)", "code_insee": "43157", "age_enfant": "4", "jours": "1",
+                "debut": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(), "heure_debut": "08:00",
+                "heure_fin": "18:00", "ressources": "3000", "enfants": "2"})
+    continuer(page, "Rechercher")
+    audit.shown(page, "recherche-besoin")
+    page.locator("#alerte-email").fill("audit@example.fr")
+    continuer(page, "Créer l'alerte")
+    audit.shown(page, "alerte-creee")
+    jeton = Alerte.objects.get(email="audit@example.fr").jeton
+    audit.visit(page, base, f"/alertes/{jeton}/confirmer/", "alerte-confirmer")
+    continuer(page, "Confirmer mon alerte")
+    audit.shown(page, "alerte-confirmee")
+    audit.visit(page, base, f"/alertes/{jeton}/arreter/", "alerte-arreter")
+    continuer(page, "Arrêter et effacer mon alerte")
+    audit.shown(page, "alerte-arretee")
 
     # Every step of the demande d'information, with the errors' summary once, then the recap and the end.
     today = timezone.localdate()
