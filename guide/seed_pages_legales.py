@@ -71,6 +71,25 @@ l'État et des organismes publics. [à compléter par l'éditeur : licence des c
 """,
 }
 
+# The family's need on the search page (structures.besoin) and the alerts it may save (familles): written
+# once, in the seed and in what a migration adds after the BAN's line of an existing page.
+ANCRE_BAN = "  (api-adresse.data.gouv.fr), un service public, qui ne la garde pas pour le site.\n"
+BESOIN_ET_ALERTES = """- **Votre besoin d'accueil**, si vous le décrivez (l'âge de l'enfant, le début, les jours et les heures, et
+  pour estimer le coût vos ressources et le nombre d'enfants à charge), reste de même dans la session de
+  votre navigateur : jamais dans l'adresse de la page, jamais dans la base de données. Il disparaît avec la
+  session, ou dès que vous cliquez sur « Ne plus classer selon mon besoin ».
+
+## Être prévenu quand une place se libère
+
+- **Ce qui est recueilli** : votre adresse électronique, votre besoin d'accueil sans vos ressources, la
+  commune et la distance de votre recherche.
+- **Pourquoi** : vous écrire, au plus une fois par jour, quand une place qui vous convient est annoncée près
+  de chez vous. Rien n'est envoyé avant que vous ayez confirmé votre adresse avec le lien reçu.
+- **Combien de temps** : sans confirmation dans les 7 jours, tout est effacé. Sinon l'alerte est effacée au
+  bout de 6 mois, ou aussitôt que vous l'arrêtez avec le lien de chaque courriel, avec les courriels écrits à
+  son sujet. Le nombre d'alertes envoyées est compté par département, sans personne.
+"""
+
 DONNEES_PERSONNELLES = {
     "titre": "Données personnelles",
     "chapo": "Ce que chaque formulaire du site recueille, pourquoi, combien de temps, qui le lit, "
@@ -94,7 +113,7 @@ hors des personnes citées ici. Lieu d'hébergement : [à compléter par l'édit
   dès que vous cliquez sur « Ne plus utiliser cette adresse ».
 - **Qui la lit** : pour la localiser, elle est envoyée à la Base Adresse Nationale
   (api-adresse.data.gouv.fr), un service public, qui ne la garde pas pour le site.
-
+""" + BESOIN_ET_ALERTES + """
 ## Estimer le coût d'une crèche
 
 Les ressources et le nombre d'enfants que vous tapez servent au calcul et ne sont pas enregistrés.
@@ -329,3 +348,5 @@ REMPLACEMENTS_SUIVI_DEMANDE = [
      "  en donnant la référence de votre demande (elle commence par DI-), ou au lieu d'information qui vous a\n"
      "  répondu.\n"),
 ]
+
+REMPLACEMENTS_BESOIN_ET_ALERTES = [(ANCRE_BAN, ANCRE_BAN + BESOIN_ET_ALERTES)]
