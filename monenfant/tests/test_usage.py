@@ -75,6 +75,7 @@ def test_the_cnaf_sees_the_country_this_month(client, month):
     assert table(html, "usage-totaux") == [
         ["Recherche de solutions d'accueil", "3"], ["Fiche consultée", "9"], ["Simulation du coût", "1"],
         ["Demande d'information commencée", "0"], ["Demande d'information envoyée", "0"], ["Page du guide lue", "0"],
+        ["Alerte de place confirmée", "0"], ["Alerte de place envoyée", "0"],
     ]
     assert table(html, "usage-recherches") == [
         ["43 — Haute-Loire", "Crèche et autre accueil collectif (EAJE)", "2"],
@@ -86,7 +87,7 @@ def test_the_cnaf_sees_the_country_this_month(client, month):
         ["Crèche A", "Crèche et autre accueil collectif (EAJE)", "Le Puy-en-Velay (43)", "3"],
         ["Crèche B", "Crèche et autre accueil collectif (EAJE)", "Le Puy-en-Velay (43)", "1"],
     ]
-    assert table(html, "usage-evolution") == [["20/03/2026", "3", "9", "1", "0", "0", "0"]]
+    assert table(html, "usage-evolution") == [["20/03/2026", "3", "9", "1", "0", "0", "0", "0", "0"]]
     february = client.get(PAGE, {"mois": "2026-02"}).content.decode()
     assert table(february, "usage-recherches") == [["43 — Haute-Loire", "Crèche et autre accueil collectif (EAJE)", "10"]]
     assert table(february, "usage-evolution") == [["27/02/2026", "10", "0", "0", "0", "0", "0"]]
@@ -133,7 +134,7 @@ def test_each_table_downloads_as_a_csv_excel_opens(client, month):
     assert totaux[:3] == ["Événement;Nombre;Périmètre", "Recherche de solutions d'accueil;2;territoire",
                           "Fiche consultée;4;territoire"]
     evolution = client.get(PAGE, {"export": "evolution"}).content.decode("utf-8-sig").splitlines()
-    assert evolution[1] == "20/03/2026;2;4;1;0;0;0"
+    assert evolution[1] == "20/03/2026;2;4;1;0;0;0;0;0"
 
 
 def test_structure_people_do_not_see_the_page(client, month):
