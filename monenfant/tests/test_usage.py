@@ -90,7 +90,7 @@ def test_the_cnaf_sees_the_country_this_month(client, month):
     assert table(html, "usage-evolution") == [["20/03/2026", "3", "9", "1", "0", "0", "0", "0", "0"]]
     february = client.get(PAGE, {"mois": "2026-02"}).content.decode()
     assert table(february, "usage-recherches") == [["43 — Haute-Loire", "Crèche et autre accueil collectif (EAJE)", "10"]]
-    assert table(february, "usage-evolution") == [["27/02/2026", "10", "0", "0", "0", "0", "0"]]
+    assert table(february, "usage-evolution") == [["27/02/2026", "10", "0", "0", "0", "0", "0", "0", "0"]]
     assert table(client.get(PAGE, {"departement": "64"}).content.decode(), "usage-fiches")[0][0] == "Crèche C"
 
 
