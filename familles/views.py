@@ -1,5 +1,8 @@
+import re
+
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -55,10 +58,16 @@ def creer(request):
     return _prive(render(request, "familles/alerte_creee.html", context))
 
 
+# What models.nouveau_jeton makes (token_urlsafe(32)): anything else is no alert's, and never reaches the database.
+FORME_DU_JETON = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
 def _alerte(request, jeton: str) -> Alerte:
     if too_many(request, group="alerte-jeton", key="ip", rate=RATE_JETON):
         raise PermissionDenied
-    return get_object_or_404(Alerte.objects.select_related("commune"), jeton=jeton[:64])
+    if not FORME_DU_JETON.fullmatch(jeton):
+        raise Http404
+    return get_object_or_404(Alerte.objects.select_related("commune"), jeton=jeton)
 
 
 @require_http_methods(["GET", "POST"])
