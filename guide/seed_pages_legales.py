@@ -350,3 +350,17 @@ REMPLACEMENTS_SUIVI_DEMANDE = [
 ]
 
 REMPLACEMENTS_BESOIN_ET_ALERTES = [(ANCRE_BAN, ANCRE_BAN + BESOIN_ET_ALERTES)]
+
+
+def remplacer_le_texte_d_origine(apps, schema_editor, remplacements, type_de_page: str = "donnees-personnelles"):
+    """A data migration's step: each (old, new) of `remplacements` applied to the page where its text is still the
+    seeded one — once only (the old text may be the start of the new one); an editor's text is never touched."""
+    PageLegale = apps.get_model("guide", "PageLegale")  # noqa: N806
+    for page in PageLegale.objects.using(schema_editor.connection.alias).filter(type=type_de_page):
+        corps = page.corps
+        for old, new in remplacements:
+            if new not in corps:
+                corps = corps.replace(old, new)
+        if corps != page.corps:
+            page.corps = corps
+            page.save(update_fields=["corps"])

@@ -228,24 +228,10 @@ def test_a_family_opens_its_link_sees_its_status_and_withdraws(browser, live_ser
 def test_the_personal_data_page_tells_of_the_link_on_a_new_site_and_after_the_upgrade(client):
     import importlib
 
-    from django.apps import apps
-    from django.db import connection
-
-    from guide.models import PageLegale
     from guide.seed_pages_legales import REMPLACEMENTS_SUIVI_DEMANDE
+    from guide.tests.pages_legales import verifier_la_migration_du_texte
 
     html = client.get("/donnees-personnelles/").content.decode()
     assert "<strong>Suivre ou retirer votre demande</strong>" in html and "Ce lien disparaît avec la\ndemande" in html
     migration = importlib.import_module("guide.migrations.0011_suivi_des_demandes")
-    page_legale = PageLegale.objects.get(type="donnees-personnelles")
-    ancien = page_legale.corps
-    for old, new in REMPLACEMENTS_SUIVI_DEMANDE:
-        ancien = ancien.replace(new, old)
-    PageLegale.objects.filter(pk=page_legale.pk).update(corps=ancien)
-    for _ in range(2):  # once only
-        migration.suivi_des_demandes(apps, connection.schema_editor())
-        assert PageLegale.objects.get(pk=page_legale.pk).corps == page_legale.corps
-    edited = "Texte de l'éditeur, sans les phrases d'origine."
-    PageLegale.objects.filter(pk=page_legale.pk).update(corps=edited)
-    migration.suivi_des_demandes(apps, connection.schema_editor())
-    assert PageLegale.objects.get(pk=page_legale.pk).corps == edited
+    verifier_la_migration_du_texte(migration.suivi_des_demandes, REMPLACEMENTS_SUIVI_DEMANDE)

@@ -4,6 +4,7 @@ months later it is gone. Dates are computed from today: these tests hold on any 
 
 import datetime
 import html
+import importlib
 import re
 
 import pytest
@@ -16,6 +17,8 @@ from django.utils import timezone
 from familles import services
 from familles.enums import EvenementUsage
 from familles.models import Alerte, PlaceSignalee
+from guide.seed_pages_legales import REMPLACEMENTS_BESOIN_ET_ALERTES
+from guide.tests.pages_legales import verifier_la_migration_du_texte
 from habilitations.services import update_fiche
 from notifications.models import Notification
 from structures.models import CompteurUsage, CreneauDisponible, DemiJournee
@@ -193,27 +196,7 @@ def test_one_address_cannot_flood_other_people_s_mailboxes(client, le_puy):
 
 
 def test_the_personal_data_page_tells_of_the_need_and_the_alerts_on_a_new_site_and_after_the_upgrade(client):
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
-    from guide.models import PageLegale
-    from guide.seed_pages_legales import REMPLACEMENTS_BESOIN_ET_ALERTES
-
     page = texte(client.get("/donnees-personnelles/"))
     assert "Être prévenu quand une place se libère" in page and "Votre besoin d'accueil" in page
     migration = importlib.import_module("guide.migrations.0012_besoin_et_alertes")
-    page_legale = PageLegale.objects.get(type="donnees-personnelles")
-    ancien = page_legale.corps
-    for old, new in REMPLACEMENTS_BESOIN_ET_ALERTES:
-        ancien = ancien.replace(new, old)
-    assert ancien != page_legale.corps
-    PageLegale.objects.filter(pk=page_legale.pk).update(corps=ancien)
-    for _ in range(2):  # once only
-        migration.besoin_et_alertes(apps, connection.schema_editor())
-        assert PageLegale.objects.get(pk=page_legale.pk).corps == page_legale.corps
-    edite = "Texte de l'éditeur, sans les phrases d'origine."
-    PageLegale.objects.filter(pk=page_legale.pk).update(corps=edite)
-    migration.besoin_et_alertes(apps, connection.schema_editor())
-    assert PageLegale.objects.get(pk=page_legale.pk).corps == edite
+    verifier_la_migration_du_texte(migration.besoin_et_alertes, REMPLACEMENTS_BESOIN_ET_ALERTES)
