@@ -185,7 +185,7 @@ def _heure(params, nom: str, libelle: str) -> datetime.time | None:
     try:
         heures, _, minutes = brut.partition(":")
         return datetime.time(int(heures), int(minutes or 0))
-    except ValueError:
+    except (ValueError, OverflowError):  # "25:00", "x", or digits beyond any integer of C
         raise BesoinInvalide(f"{libelle} : saisissez une heure comme 8:00 ou 18:30.", nom) from None
 
 

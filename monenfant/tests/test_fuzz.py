@@ -394,6 +394,9 @@ VALID_QUERY = {
     "structures:api_structures": [
         {"commune": ["43157"], "rayon_km": ["10"], "rubrique": ["EAJE"], "limite": ["5"]},
         {"lat": ["45.04"], "lon": ["3.88"]},
+        # Ranked by a need: its parameters hostile one at a time, the others valid (structures.besoin).
+        {"commune": ["43157"], "tri": ["adequation"], "age_enfant": ["4"], "debut": ["2027-03-01"], "jours": ["1,2,3"],
+         "heure_debut": ["08:00"], "heure_fin": ["18:00"]},
     ],
     "structures:api_communes": [{"q": ["Le Puy"]}],
     "simulateur:api_creche": [{
@@ -414,7 +417,9 @@ PASSWORD = ["un mot de passe solide"]
 VALID_POST = {
     "simulateur:simulateur": {"ressources_mensuelles": ["2500"], "date": ["2026-12-01"]},
     "pro:connexion": {"username": ["julie@pif43.example.fr"], "password": PASSWORD},
-    "structures:recherche": {"commune": ["Le Puy-en-Velay"], "code_insee": ["43157"], "adresse": ["1 place du Breuil"]},
+    "structures:recherche": {"commune": ["Le Puy-en-Velay"], "code_insee": ["43157"], "adresse": ["1 place du Breuil"],
+                             "age_enfant": ["4"], "debut": ["2027-03-01"], "jours": ["1", "2"], "heure_debut": ["08:00"],
+                             "heure_fin": ["18:00"], "ressources": ["3000"], "enfants": ["2"]},
     "pro:mot_de_passe_oublie": {"email": ["julie@pif43.example.fr"]},
     "pro:demande_habilitation": {k: [v] for k, v in FORM.items()},
     "pro:nouveau_mot_de_passe": {"new_password1": ["une phrase de passe bien longue"],

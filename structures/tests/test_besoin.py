@@ -177,6 +177,7 @@ def test_a_closed_day_and_a_lunch_break_are_said(le_puy):
     ({"ressources": "3000"}, "enfants_a_charge", "indiquez vos ressources et le nombre d'enfants"),
     ({"ressources": "1e999", "enfants": "2"}, "ressources", "Ressources : saisissez un montant"),
     ({"heure_debut": "25:00"}, "heure_debut", "Heure d'arrivée : saisissez une heure"),
+    ({"heure_fin": str(2**70)}, "heure_fin", "Heure de départ : saisissez une heure"),
     ({"enfants": "0", "ressources": "2000"}, "enfants", "au moins 1"),
 ])
 def test_a_need_typed_wrong_gets_a_french_message_naming_its_field(params, champ, message):
