@@ -14,7 +14,6 @@ from monenfant.regles import DUREE_CONSERVATION
 from notifications.models import Notification
 from notifications.services import notify
 from structures import besoin as besoins
-from structures.enums import Rubrique
 from structures.selectors import Criteres, search_structures
 
 from .enums import EvenementUsage
@@ -62,45 +61,45 @@ def arreter(alerte: Alerte) -> None:
 
 
 def besoin_de(alerte: Alerte) -> besoins.Besoin | None:
-    try:
-        return besoins.besoin_depuis(alerte.besoin)
-    except besoins.BesoinInvalide:
-        return None
+    return besoins.besoin_de_la_saisie(alerte.besoin)
 
 
-def places_a_signaler(alerte: Alerte) -> list:
-    """The fiches that fit the need entirely (besoins.annoter_adequation: 3), whose places were declared since the
-    alert was confirmed (a manager raised them, an assistant maternel set an availability), and that this alert
-    never named; nearest first."""
-    besoin = besoin_de(alerte)
+def places_a_signaler(alerte: Alerte, besoin: besoins.Besoin | None) -> list:
+    """The fiches that fit the alert's need (besoin_de) entirely (besoins.annoter_adequation: 3, which only a fiche
+    that keeps children reaches), whose places were declared since the alert was confirmed (a manager raised them,
+    an assistant maternel set an availability), and that this alert never named; nearest first."""
     if besoin is None or alerte.confirmee_le is None:
         return []
     criteres = Criteres(point=alerte.commune.point, rayon_km=alerte.rayon_km, besoin=besoin,
                         rubriques=[r for r in alerte.rubriques.split(",") if r] or list(besoins.RUBRIQUES_D_ACCUEIL))
     depuis = alerte.confirmee_le
     qs = (search_structures(criteres).filter(adequation=3)
-          .filter(rubrique__in=[Rubrique.EAJE, Rubrique.ASSMAT, Rubrique.MAM])
           .exclude(pk__in=PlaceSignalee.objects.filter(alerte=alerte).values("structure")))
     qs = qs.filter(Q(places_mises_a_jour_le__gte=depuis) | Q(disponibilite_mise_a_jour_le__gte=depuis))
     return list(qs.order_by("distance_km", "pk")[:PLACES_PAR_COURRIEL])
 
 
+def _envoyee_il_y_a_moins_d_un_jour(alerte: Alerte, now: datetime.datetime) -> bool:
+    return alerte.derniere_alerte_le is not None and alerte.derniere_alerte_le > now - INTERVALLE_ENTRE_ALERTES
+
+
 def envoyer_alerte(alerte: Alerte, *, now: datetime.datetime | None = None) -> int:
     """One email for the places that opened for this alert, at most once a day; returns the places named."""
     now = now or timezone.now()
-    if alerte.derniere_alerte_le and alerte.derniere_alerte_le > now - INTERVALLE_ENTRE_ALERTES:
+    if _envoyee_il_y_a_moins_d_un_jour(alerte, now):
         return 0
-    places = places_a_signaler(alerte)
+    besoin = besoin_de(alerte)
+    places = places_a_signaler(alerte, besoin)
     if not places:
         return 0
     with transaction.atomic():
+        # Read again under the lock: another worker may have sent it since.
         verrou = Alerte.objects.select_for_update().filter(pk=alerte.pk).first()
-        if verrou is None or (verrou.derniere_alerte_le and verrou.derniere_alerte_le > now - INTERVALLE_ENTRE_ALERTES):
+        if verrou is None or _envoyee_il_y_a_moins_d_un_jour(verrou, now):
             return 0
         PlaceSignalee.objects.bulk_create([PlaceSignalee(alerte=alerte, structure=s) for s in places],
                                           ignore_conflicts=True)
         Alerte.objects.filter(pk=alerte.pk).update(derniere_alerte_le=now)
-        besoin = besoin_de(alerte)
         notify(to=[alerte.email], sujet="Une place qui vous convient s'est libérée",
                template="familles/emails/places.txt",
                context={"places": [(s, settings.SITE_URL + s.get_absolute_url()) for s in places],

@@ -15,7 +15,7 @@ from django.utils import timezone
 from monenfant.francais import date_longue, pluriel
 
 from .enums import Jour, Rubrique
-from .models import DELAI_DISPONIBILITE_OBSOLETE
+from .models import DELAI_DISPONIBILITE_OBSOLETE, DemiJournee
 
 # Where the search page keeps a family's need, as typed (never in a URL): the alerts read it there too.
 SESSION_BESOIN = "recherche_besoin"
@@ -42,10 +42,19 @@ class BesoinInvalide(ValueError):
         self.champ = champ
 
 
+def minutes(heure: datetime.time) -> int:
+    """Minutes since midnight."""
+    return heure.hour * 60 + heure.minute
+
+
+def duree(debut: datetime.time, fin: datetime.time) -> int:
+    """Minutes from debut to fin, the same day."""
+    return minutes(fin) - minutes(debut)
+
+
 def quart(heure: datetime.time, *, vers_le_haut: bool = False) -> int:
     """The quarter of an hour (0 to 96) of a time; rounded up when asked (an opening at 7 h 50 counts from 8 h)."""
-    minutes = heure.hour * 60 + heure.minute
-    return -(-minutes // 15) if vers_le_haut else minutes // 15
+    return -(-minutes(heure) // 15) if vers_le_haut else minutes(heure) // 15
 
 
 def bit_demi_journee(jour: int, apres_midi: bool) -> int:
@@ -101,8 +110,7 @@ class Besoin:
 
     @property
     def heures_par_jour(self) -> Decimal:
-        minutes = (self.heure_fin.hour * 60 + self.heure_fin.minute) - (self.heure_debut.hour * 60 + self.heure_debut.minute)
-        return Decimal(minutes) / 60
+        return Decimal(duree(self.heure_debut, self.heure_fin)) / 60
 
     @property
     def heures_par_semaine(self) -> Decimal:
@@ -113,22 +121,23 @@ class Besoin:
         return self.ressources_mensuelles is not None
 
     @property
+    def demis_du_jour(self) -> tuple[bool, ...]:
+        """The half-days of each day the need takes, as `apres_midi` flags: (False,) a morning, (False, True) both."""
+        return tuple(apres_midi for apres_midi, voulu in ((False, self.heure_debut < MIDI), (True, self.heure_fin > MIDI))
+                     if voulu)
+
+    @property
     def demi_journees(self) -> int:
         """The half-days the need takes, as the mask of Structure.demi_journees_disponibles."""
         masque = 0
         for jour in self.jours:
-            if self.heure_debut < MIDI:
-                masque |= bit_demi_journee(jour, False)
-            if self.heure_fin > MIDI:
-                masque |= bit_demi_journee(jour, True)
+            for apres_midi in self.demis_du_jour:
+                masque |= bit_demi_journee(jour, apres_midi)
         return masque
 
     @property
     def jours_en_clair(self) -> str:
-        noms = [Jour(j).label.lower() for j in self.jours]
-        if list(self.jours) == [1, 2, 3, 4, 5]:
-            return "du lundi au vendredi"
-        return noms[0] if len(noms) == 1 else f"{', '.join(noms[:-1])} et {noms[-1]}"
+        return jours_en_clair(list(self.jours))
 
     @property
     def en_clair(self) -> str:
@@ -269,7 +278,7 @@ def saisie_de_la_session(session) -> dict | None:
 
 
 def besoin_de_la_saisie(saisi: dict | None) -> Besoin | None:
-    """The need kept as typed; None when there is none, or when it no longer holds (a date gone by)."""
+    """The need kept as typed (the session's, an alert's); None when there is none, or when it no longer holds."""
     if not saisi:
         return None
     try:
@@ -312,7 +321,8 @@ def fraicheur_limite() -> datetime.datetime:
 def condition_place(besoin: Besoin) -> Q:
     """A place on the first day, declared recently enough: for a crèche that gives its places by age group, in the
     child's group; otherwise any place."""
-    fraiche = Q(places_mises_a_jour_le__gte=fraicheur_limite()) | Q(disponibilite_mise_a_jour_le__gte=fraicheur_limite())
+    limite = fraicheur_limite()
+    fraiche = Q(places_mises_a_jour_le__gte=limite) | Q(disponibilite_mise_a_jour_le__gte=limite)
     a_temps = Q(disponible_a_partir_du__isnull=True) | Q(disponible_a_partir_du__lte=besoin.debut)
     champ = besoin.tranche[0]
     par_tranche = Q(**{f"{champ}__isnull": False}) & Q(**{f"{champ}__gt": 0})
@@ -344,7 +354,8 @@ class Constat:
     texte: str
 
 
-def _joindre_jours(jours: list[int]) -> str:
+def jours_en_clair(jours: list[int]) -> str:
+    """"du lundi au vendredi", "mardi", "lundi, mardi et jeudi"."""
     if jours == [1, 2, 3, 4, 5]:
         return "du lundi au vendredi"
     noms = [Jour(j).label.lower() for j in jours]
@@ -366,7 +377,7 @@ def _ecart_du_jour(creneaux, besoin: Besoin) -> str | None:
         return "fermé"
     if any(o <= besoin.heure_debut and f >= besoin.heure_fin for o, f in creneaux):
         return None
-    plus_long = max(creneaux, key=lambda c: (c[1].hour * 60 + c[1].minute) - (c[0].hour * 60 + c[0].minute))
+    plus_long = max(creneaux, key=lambda c: duree(*c))
     ecarts = []
     if plus_long[0] > besoin.heure_debut:
         ecarts.append(f"ouvre à {heure_en_clair(plus_long[0])}")
@@ -388,16 +399,16 @@ def _constats_horaires(horaires, besoin: Besoin) -> list[Constat]:
             ecarts.setdefault(ecart, []).append(jour)
     if not ecarts:
         return [Constat(True, "ouvert aux heures demandées")]
-    return [Constat(False, f"{_joindre_jours(jours)} : {ecart}") for ecart, jours in ecarts.items()]
+    return [Constat(False, f"{jours_en_clair(jours)} : {ecart}") for ecart, jours in ecarts.items()]
 
 
 def _constats_demi_journees(creneaux, besoin: Besoin) -> list[Constat]:
-    libres = {(c.jour, c.demi_journee == "apres_midi") for c in creneaux}
+    libres = {(c.jour, c.demi_journee == DemiJournee.APRES_MIDI) for c in creneaux}
     if not libres:
         return [Constat(False, "demi-journées disponibles non précisées")]
     manquants: dict[str, list[int]] = {}
     for jour in besoin.jours:
-        demis = [d for d, voulu in ((False, besoin.heure_debut < MIDI), (True, besoin.heure_fin > MIDI)) if voulu]
+        demis = besoin.demis_du_jour
         absents = [d for d in demis if (jour, d) not in libres]
         if absents:
             texte = "pas de place" if len(absents) == len(demis) else (
@@ -405,7 +416,7 @@ def _constats_demi_journees(creneaux, besoin: Besoin) -> list[Constat]:
             manquants.setdefault(texte, []).append(jour)
     if not manquants:
         return [Constat(True, "place les demi-journées demandées")]
-    return [Constat(False, f"{_joindre_jours(jours)} : {texte}") for texte, jours in manquants.items()]
+    return [Constat(False, f"{jours_en_clair(jours)} : {texte}") for texte, jours in manquants.items()]
 
 
 def _constat_place(fiche, besoin: Besoin) -> Constat:

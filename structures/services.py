@@ -68,7 +68,7 @@ def semaine_condensee(horaires, creneaux) -> tuple[int, int, int]:
     half-days with a place."""
     plus_longs: dict[int, tuple] = {}
     for jour, ouverture, fermeture in horaires:
-        duree = (fermeture.hour * 60 + fermeture.minute) - (ouverture.hour * 60 + ouverture.minute)
+        duree = besoin.duree(ouverture, fermeture)
         if jour not in plus_longs or duree > plus_longs[jour][0]:
             plus_longs[jour] = (duree, ouverture, fermeture)
     ouvertures = fermetures = 0

@@ -242,8 +242,8 @@ def _recherche_postee(request):
     params = request.POST
     adresse_texte = " ".join("".join(c if c.isprintable() else " " for c in params.get("adresse", "")).split())
     adresse_texte = adresse_texte[:ADRESSE_MAX]
-    besoin_saisi = {nom: _texte_saisi(params, nom) for nom in besoins.CHAMPS}
-    besoin_saisi["jours"] = ",".join(_texte_saisi({"jours": j}, "jours") for j in params.getlist("jours"))[:40]
+    besoin_saisi = {nom: _texte_saisi(params.get(nom)) for nom in besoins.CHAMPS}
+    besoin_saisi["jours"] = ",".join(_texte_saisi(j) for j in params.getlist("jours"))[:besoins.SAISIE_MAX]
     context = _form_context(params, besoin_saisi)
     context["adresse_saisie"] = adresse_texte
     try:
@@ -287,9 +287,9 @@ def _recherche_postee(request):
 SESSION_BESOIN = besoins.SESSION_BESOIN
 
 
-def _texte_saisi(params, nom: str) -> str:
+def _texte_saisi(valeur) -> str:
     """One field of the need as typed, without control characters, cut short (the session keeps it)."""
-    return "".join(c for c in str(params.get(nom, "") or "") if c.isprintable()).strip()[:besoins.SAISIE_MAX]
+    return "".join(c for c in str(valeur or "") if c.isprintable()).strip()[:besoins.SAISIE_MAX]
 
 
 def _avec_adequation(fiches, besoin) -> None:
